@@ -1,0 +1,326 @@
+/**
+ * The typed failures of an MCP session.
+ *
+ * Every request method of `McpClient` lists in its error channel exactly the
+ * failures it can produce, so callers recover with `Effect.catchTag` on the
+ * ones they care about. Each failure is a schema-backed class with a `_tag`
+ * and a readable `message`.
+ *
+ * Local failures (a deadline, a closed session, a missing capability) are
+ * never dressed up as JSON-RPC errors: only `McpServerError` carries a code
+ * sent by the server.
+ *
+ * @since 0.1.0
+ */
+import { Predicate, Schema } from "effect"
+
+const TypeId = "~effect-mcp-client/McpError" as const
+
+/**
+ * The connection failed: the process could not start or exited, the peer
+ * closed the stream, or a network request failed.
+ *
+ * **Example** (Recovering from a dead server)
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { McpError } from "effect-mcp-client"
+ *
+ * declare const call: Effect.Effect<string, McpError.TransportError>
+ * const safe = call.pipe(Effect.catchTag("TransportError", (e) => Effect.succeed(`offline: ${e.message}`)))
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class TransportError extends Schema.TaggedError<TransportError>("effect-mcp-client/TransportError")(
+  "TransportError",
+  {
+    description: Schema.String,
+    exitCode: Schema.optionalKey(Schema.NullOr(Schema.Number)),
+    signal: Schema.optionalKey(Schema.NullOr(Schema.String)),
+    stderr: Schema.optionalKey(Schema.String),
+    cause: Schema.optionalKey(Schema.Defect())
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    const parts = [this.description]
+    if (this.exitCode !== undefined && this.exitCode !== null) parts.push(`exit code ${this.exitCode}`)
+    if (this.signal !== undefined && this.signal !== null) parts.push(`signal ${this.signal}`)
+    if (this.stderr !== undefined && this.stderr.length > 0) parts.push(`stderr: ${this.stderr}`)
+    return parts.join("; ")
+  }
+}
+
+/**
+ * The peer sent something that is not valid for the protocol: malformed JSON,
+ * a message that is not JSON-RPC 2.0, or a result that does not match the
+ * schema of the method it answers. `path` locates the offending field.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class ProtocolError extends Schema.TaggedError<ProtocolError>("effect-mcp-client/ProtocolError")(
+  "ProtocolError",
+  {
+    description: Schema.String,
+    method: Schema.optionalKey(Schema.String),
+    path: Schema.optionalKey(Schema.String),
+    cause: Schema.optionalKey(Schema.Defect())
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    const where = this.path !== undefined && this.path.length > 0 ? ` at ${this.path}` : ""
+    const method = this.method !== undefined ? ` (${this.method})` : ""
+    return `${this.description}${where}${method}`
+  }
+}
+
+/**
+ * The server answered the request with a JSON-RPC error. `code`, `message`
+ * and `data` are the server's own.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class McpServerError extends Schema.TaggedError<McpServerError>("effect-mcp-client/McpServerError")(
+  "McpServerError",
+  {
+    method: Schema.String,
+    code: Schema.Number,
+    description: Schema.String,
+    data: Schema.optionalKey(Schema.Unknown)
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return `${this.method} failed with ${this.code}: ${this.description}`
+  }
+}
+
+/**
+ * `tools/call` named a tool the server does not have, however the server
+ * signalled it (a JSON-RPC error, or an `isError` result for a tool that is
+ * not in its tool list).
+ *
+ * **Example** (The seed's unknown tool)
+ *
+ * ```ts
+ * import { Console, Effect } from "effect"
+ * import { McpClient } from "effect-mcp-client"
+ *
+ * const program = Effect.gen(function*() {
+ *   const client = yield* McpClient.McpClient
+ *   yield* client.callTool("unknown_tool", {}).pipe(
+ *     Effect.catchTag("ToolNotFound", (e) => Console.log(`An error occurred: ${e.message}`))
+ *   )
+ * })
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class ToolNotFound extends Schema.TaggedError<ToolNotFound>("effect-mcp-client/ToolNotFound")(
+  "ToolNotFound",
+  {
+    name: Schema.String,
+    description: Schema.optionalKey(Schema.String)
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return `Tool '${this.name}' not found${this.description !== undefined ? `: ${this.description}` : ""}`
+  }
+}
+
+/**
+ * `resources/read` named a resource the server does not have (`-32002`, or
+ * `-32602` as 2026-07-28 servers and some earlier ones answer).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class ResourceNotFound extends Schema.TaggedError<ResourceNotFound>("effect-mcp-client/ResourceNotFound")(
+  "ResourceNotFound",
+  {
+    uri: Schema.String,
+    description: Schema.optionalKey(Schema.String)
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return `Resource '${this.uri}' not found${this.description !== undefined ? `: ${this.description}` : ""}`
+  }
+}
+
+/**
+ * `prompts/get` named a prompt the server does not have.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class PromptNotFound extends Schema.TaggedError<PromptNotFound>("effect-mcp-client/PromptNotFound")(
+  "PromptNotFound",
+  {
+    name: Schema.String,
+    description: Schema.optionalKey(Schema.String)
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return `Prompt '${this.name}' not found${this.description !== undefined ? `: ${this.description}` : ""}`
+  }
+}
+
+/**
+ * A tool ran and reported failure (`isError: true`). Only the `…OrFail`
+ * variants fail with this; the plain call returns the result so a model can
+ * read it. `content` is the result's content, `text` its text blocks joined.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class ToolExecutionError extends Schema.TaggedError<ToolExecutionError>("effect-mcp-client/ToolExecutionError")(
+  "ToolExecutionError",
+  {
+    name: Schema.String,
+    text: Schema.String,
+    content: Schema.Array(Schema.Unknown)
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return `Tool '${this.name}' failed${this.text.length > 0 ? `: ${this.text}` : ""}`
+  }
+}
+
+/**
+ * The request's deadline passed. The client has already told the server to
+ * cancel it and freed everything it held.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class RequestTimeout extends Schema.TaggedError<RequestTimeout>("effect-mcp-client/RequestTimeout")(
+  "RequestTimeout",
+  {
+    method: Schema.String,
+    timeoutMillis: Schema.Number
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return `${this.method} timed out after ${this.timeoutMillis} ms`
+  }
+}
+
+/**
+ * The session was closed (its scope ended, or the transport had already
+ * failed) before the request could complete.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class SessionClosed extends Schema.TaggedError<SessionClosed>("effect-mcp-client/SessionClosed")(
+  "SessionClosed",
+  {
+    method: Schema.optionalKey(Schema.String)
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return this.method !== undefined ? `Session closed before ${this.method} completed` : "Session closed"
+  }
+}
+
+/**
+ * The server did not declare the capability a method needs (or the protocol
+ * revision in use does not have the method). Nothing was sent.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class CapabilityNotSupported
+  extends Schema.TaggedError<CapabilityNotSupported>("effect-mcp-client/CapabilityNotSupported")(
+    "CapabilityNotSupported",
+    {
+      method: Schema.String,
+      capability: Schema.String
+    }
+  )
+{
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return `${this.method} needs the server capability '${this.capability}', which the server did not declare`
+  }
+}
+
+/**
+ * Version negotiation failed: the server answered `initialize` with a
+ * protocol revision this client does not speak. The connection is closed.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class UnsupportedProtocolVersion
+  extends Schema.TaggedError<UnsupportedProtocolVersion>("effect-mcp-client/UnsupportedProtocolVersion")(
+    "UnsupportedProtocolVersion",
+    {
+      requested: Schema.String,
+      received: Schema.String,
+      supported: Schema.Array(Schema.String)
+    }
+  )
+{
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return `The server chose protocol version ${this.received}; this client speaks ${this.supported.join(", ")}`
+  }
+}
+
+/**
+ * Every failure that any request of a session can produce. Each method's
+ * own error channel is a narrower union of these.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type McpError =
+  | TransportError
+  | ProtocolError
+  | McpServerError
+  | ToolNotFound
+  | ResourceNotFound
+  | PromptNotFound
+  | ToolExecutionError
+  | RequestTimeout
+  | SessionClosed
+  | CapabilityNotSupported
+  | UnsupportedProtocolVersion
+
+/**
+ * The failures every request shares: the wire, the peer's answer, the
+ * deadline and the session's lifetime.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type RequestError = TransportError | ProtocolError | McpServerError | RequestTimeout | SessionClosed
+
+/**
+ * What building a session (connecting and negotiating) can fail with.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type ConnectError = RequestError | UnsupportedProtocolVersion
+
+/**
+ * Whether a value is one of this library's failures.
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isMcpError = (u: unknown): u is McpError => Predicate.hasProperty(u, TypeId)

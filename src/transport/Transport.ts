@@ -1,0 +1,67 @@
+/**
+ * The connection a session runs on, as a service.
+ *
+ * A `Transport` moves JSON-RPC messages between this client and one server.
+ * It knows framing (newline-delimited JSON, HTTP bodies, SSE events) and the
+ * connection's lifetime, and nothing about MCP methods: the session engine
+ * reads only this interface, so the same engine runs over memory, stdio or
+ * HTTP.
+ *
+ * Each transport module exports a `layer(options)` that opens the connection
+ * when built and closes it when the layer's scope closes.
+ *
+ * Not in scope: request/response matching, timeouts and cancellation; those
+ * belong to the session engine.
+ *
+ * @since 0.1.0
+ */
+import { Context } from "effect"
+import type { Effect, Stream } from "effect"
+import type { TransportError } from "../McpError.ts"
+import type * as JsonRpc from "../protocol/JsonRpc.ts"
+
+/**
+ * The contract of a connection.
+ *
+ * **Details**
+ *
+ * - `send` may be called from many fibers at once; each message is written
+ *   whole (messages never interleave). After the connection has closed or
+ *   failed, `send` fails with `TransportError`.
+ * - `incoming` is the stream of messages from the server, each a parsed JSON
+ *   value that has not been validated yet. It has a single consumer (the
+ *   session engine). It ends when the server closes the connection and fails
+ *   with `TransportError` when the connection breaks. Values that cannot be
+ *   parsed as JSON never reach it; the transport reports them itself.
+ * - Closing the scope the transport was built in closes the connection and
+ *   releases everything it holds (processes, sockets, fibers).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface TransportShape {
+  readonly send: (message: JsonRpc.Message) => Effect.Effect<void, TransportError>
+  readonly incoming: Stream.Stream<unknown, TransportError>
+}
+
+/**
+ * The `Transport` service key. Provide it with a transport layer, such as
+ * `MemoryTransport.layer` or `StdioTransport.layer`.
+ *
+ * **Example** (Providing a transport to a session)
+ *
+ * ```ts
+ * import { Layer } from "effect"
+ * import { McpClient, MemoryTransport } from "effect-mcp-client"
+ * import { McpServer } from "effect/ai"
+ *
+ * const server = McpServer.resource({ uri: "memo://hello", name: "hello", content: Effect.succeed("hi") })
+ * const Client = McpClient.layer({ name: "app", version: "1.0.0" }).pipe(
+ *   Layer.provide(MemoryTransport.layerServer({ name: "demo", version: "1.0.0", registrations: server }))
+ * )
+ * ```
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class Transport extends Context.Service<Transport, TransportShape>()("effect-mcp-client/Transport") {}
