@@ -131,7 +131,7 @@ export class ToolNotFound extends Schema.TaggedError<ToolNotFound>("effect-mcp-c
 ) {
   readonly [TypeId] = TypeId
   override get message(): string {
-    return `Tool '${this.name}' not found${this.description !== undefined ? `: ${this.description}` : ""}`
+    return `Tool '${this.name}' not found`
   }
 }
 
@@ -151,7 +151,7 @@ export class ResourceNotFound extends Schema.TaggedError<ResourceNotFound>("effe
 ) {
   readonly [TypeId] = TypeId
   override get message(): string {
-    return `Resource '${this.uri}' not found${this.description !== undefined ? `: ${this.description}` : ""}`
+    return `Resource '${this.uri}' not found`
   }
 }
 
@@ -170,7 +170,7 @@ export class PromptNotFound extends Schema.TaggedError<PromptNotFound>("effect-m
 ) {
   readonly [TypeId] = TypeId
   override get message(): string {
-    return `Prompt '${this.name}' not found${this.description !== undefined ? `: ${this.description}` : ""}`
+    return `Prompt '${this.name}' not found`
   }
 }
 

@@ -1,0 +1,665 @@
+/**
+ * The MCP client session, as an Effect service.
+ *
+ * `McpClient.layer(options)` connects over whatever `Transport` the
+ * application provides, negotiates the protocol revision with the server
+ * (`initialize`, then `notifications/initialized`), and offers one method per
+ * client request. Each method returns an `Effect` whose error channel lists
+ * exactly what that method can fail with. Interrupting a request cancels it on
+ * the server. Closing the layer's scope fails what is in flight with
+ * `SessionClosed` and closes the connection.
+ *
+ * Not in this module: how bytes move (see the transports), and answering
+ * the server's own requests beyond `ping`.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, Option, Stream } from "effect"
+import type { Duration, Schema } from "effect"
+import type { Scope } from "effect"
+import {
+  CapabilityNotSupported,
+  type ConnectError,
+  McpServerError,
+  ProtocolError,
+  PromptNotFound,
+  type RequestError,
+  ResourceNotFound,
+  ToolExecutionError,
+  ToolNotFound,
+  UnsupportedProtocolVersion
+} from "./McpError.ts"
+import * as JsonRpc from "./protocol/JsonRpc.ts"
+import * as Mcp from "./protocol/Mcp.ts"
+import * as ProtocolVersion from "./protocol/ProtocolVersion.ts"
+import { type Validator, validator } from "./protocol/Validate.ts"
+import * as Engine from "./session/Engine.ts"
+import { Transport } from "./transport/Transport.ts"
+
+// =============================================================================
+// Models
+// =============================================================================
+
+/**
+ * How a session identifies itself and behaves.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  /** The client's name, sent as `clientInfo.name`. */
+  readonly name: string
+  /** The client's version, sent as `clientInfo.version`. */
+  readonly version: string
+  /** A display name (sent from revision 2025-06-18 on). */
+  readonly title?: string | undefined
+  /**
+   * The revision to offer in `initialize`. Defaults to the newest this client
+   * speaks (2025-11-25). The server may answer with an older one; any
+   * revision from 2024-11-05 on is accepted.
+   */
+  readonly protocolVersion?: ProtocolVersion.LegacyVersion | undefined
+  /** Extra client capabilities to declare (`experimental`, …). */
+  readonly capabilities?: Mcp.ClientCapabilities | undefined
+  /** Default deadline of every request. Defaults to 60 seconds. */
+  readonly timeout?: Duration.Input | undefined
+  /** Deadline of the `initialize` handshake. Defaults to `timeout`. */
+  readonly initializeTimeout?: Duration.Input | undefined
+  /**
+   * Upper bound on the pages one list call follows. A server that exceeds it,
+   * or repeats a cursor, fails the call with `ProtocolError`. Defaults to 1000.
+   */
+  readonly maxPages?: number | undefined
+  /**
+   * How many notifications a subscriber to `notifications` may fall behind
+   * before its oldest are dropped. Defaults to 1024.
+   */
+  readonly notificationBuffer?: number | undefined
+}
+
+/**
+ * Per-call settings.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CallOptions {
+  /** Overrides the session's default deadline for this call. */
+  readonly timeout?: Duration.Input | undefined
+}
+
+/**
+ * Settings of a list call. Without a `cursor` the call follows every page and
+ * returns all items; with one, it returns that page, `nextCursor` included.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListOptions extends CallOptions {
+  readonly cursor?: string | undefined
+}
+
+/**
+ * The failures of a request that needs a server capability.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type FeatureError = RequestError | CapabilityNotSupported
+
+/**
+ * The session's API.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface McpClientShape {
+  /** The server's name and version, from `initialize`. */
+  readonly serverInfo: Mcp.Implementation
+  /** What the server declared it offers. */
+  readonly serverCapabilities: Mcp.ServerCapabilities
+  /** The server's instructions for using it, if it sent any. */
+  readonly instructions: string | undefined
+  /** The negotiated protocol revision. */
+  readonly protocolVersion: string
+
+  /** Checks the server is responsive. */
+  readonly ping: (options?: CallOptions) => Effect.Effect<void, RequestError>
+
+  /** Lists the server's tools: every page, or one page when given a cursor. */
+  readonly listTools: (options?: ListOptions) => Effect.Effect<Mcp.ListToolsResult, FeatureError>
+  /** The server's tools, one page at a time. */
+  readonly listToolsPages: (options?: CallOptions) => Stream.Stream<Mcp.ListToolsResult, FeatureError>
+  /**
+   * Calls a tool. A tool that ran and failed is a result with `isError: true`,
+   * for a model to read; use `callToolOrFail` to fail instead.
+   */
+  readonly callTool: (
+    name: string,
+    args?: { readonly [key: string]: unknown },
+    options?: CallOptions
+  ) => Effect.Effect<Mcp.CallToolResult, FeatureError | ToolNotFound>
+  /** Calls a tool, failing with `ToolExecutionError` when it reports `isError`. */
+  readonly callToolOrFail: (
+    name: string,
+    args?: { readonly [key: string]: unknown },
+    options?: CallOptions
+  ) => Effect.Effect<Mcp.CallToolResult, FeatureError | ToolNotFound | ToolExecutionError>
+
+  /** Lists the server's resources. */
+  readonly listResources: (options?: ListOptions) => Effect.Effect<Mcp.ListResourcesResult, FeatureError>
+  /** The server's resources, one page at a time. */
+  readonly listResourcesPages: (options?: CallOptions) => Stream.Stream<Mcp.ListResourcesResult, FeatureError>
+  /** Lists the server's resource templates. */
+  readonly listResourceTemplates: (
+    options?: ListOptions
+  ) => Effect.Effect<Mcp.ListResourceTemplatesResult, FeatureError>
+  /** The server's resource templates, one page at a time. */
+  readonly listResourceTemplatesPages: (
+    options?: CallOptions
+  ) => Stream.Stream<Mcp.ListResourceTemplatesResult, FeatureError>
+  /** Reads a resource. */
+  readonly readResource: (
+    uri: string,
+    options?: CallOptions
+  ) => Effect.Effect<Mcp.ReadResourceResult, FeatureError | ResourceNotFound>
+  /** Asks for `notifications/resources/updated` about a resource. */
+  readonly subscribeResource: (uri: string, options?: CallOptions) => Effect.Effect<void, FeatureError>
+  /** Stops `notifications/resources/updated` about a resource. */
+  readonly unsubscribeResource: (uri: string, options?: CallOptions) => Effect.Effect<void, FeatureError>
+
+  /** Lists the server's prompts. */
+  readonly listPrompts: (options?: ListOptions) => Effect.Effect<Mcp.ListPromptsResult, FeatureError>
+  /** The server's prompts, one page at a time. */
+  readonly listPromptsPages: (options?: CallOptions) => Stream.Stream<Mcp.ListPromptsResult, FeatureError>
+  /** Renders a prompt with arguments. */
+  readonly getPrompt: (
+    name: string,
+    args?: { readonly [key: string]: string },
+    options?: CallOptions
+  ) => Effect.Effect<Mcp.GetPromptResult, FeatureError | PromptNotFound>
+
+  /** Asks the server to complete an argument of a prompt or resource template. */
+  readonly complete: (
+    ref: Mcp.CompletionReference,
+    argument: { readonly name: string; readonly value: string },
+    options?: CallOptions & { readonly context?: { readonly [name: string]: string } | undefined }
+  ) => Effect.Effect<Mcp.CompleteResult, FeatureError>
+  /** Sets the lowest level of `notifications/message` the server sends. */
+  readonly setLoggingLevel: (level: Mcp.LoggingLevel, options?: CallOptions) => Effect.Effect<void, FeatureError>
+
+  /**
+   * Sends any request (a custom or extension method) and validates its
+   * result with `schema`.
+   */
+  readonly request: <S extends Schema.ConstraintDecoder<unknown>>(
+    method: string,
+    params: { readonly [key: string]: unknown } | undefined,
+    schema: S,
+    options?: CallOptions
+  ) => Effect.Effect<S["Type"], RequestError>
+  /** Sends any notification. */
+  readonly notify: (
+    method: string,
+    params?: { readonly [key: string]: unknown }
+  ) => Effect.Effect<void, RequestError>
+  /** The server's notifications, from the moment of subscription. */
+  readonly notifications: Stream.Stream<Mcp.ServerNotification>
+  /** How many requests are waiting for a response. */
+  readonly pendingRequests: Effect.Effect<number>
+}
+
+/**
+ * The session service.
+ *
+ * **Example** (The seed's walk-through)
+ *
+ * ```ts
+ * import { Console, Effect } from "effect"
+ * import { McpClient } from "effect-mcp-client"
+ *
+ * const program = Effect.gen(function*() {
+ *   const client = yield* McpClient.McpClient
+ *   const result = yield* client.callTool("calculator", { operation: "add", a: 5, b: 3 })
+ *   yield* Console.log(result.content)
+ * })
+ * ```
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class McpClient extends Context.Service<McpClient, McpClientShape>()("effect-mcp-client/McpClient") {}
+
+// =============================================================================
+// Constructors
+// =============================================================================
+
+/**
+ * Opens a session over the `Transport` in context, in the current scope.
+ * Use it for several sessions at once; otherwise prefer `layer`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { McpClient } from "effect-mcp-client"
+ *
+ * const tools = Effect.gen(function*() {
+ *   const client = yield* McpClient.make({ name: "app", version: "1.0.0" })
+ *   return (yield* client.listTools()).tools.map((tool) => tool.name)
+ * })
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make: (
+  options: Options
+) => Effect.Effect<McpClientShape, ConnectError, Scope.Scope | Transport> = Effect.fnUntraced(
+  function*(options: Options) {
+    const transport = yield* Transport
+    const maxPages = options.maxPages ?? defaultMaxPages
+    // Names of the tools and prompts from the last complete listing, for telling
+    // "not found" from other invalid-params errors. Cleared on list changes.
+    let toolNames: ReadonlySet<string> | undefined
+    let promptNames: ReadonlySet<string> | undefined
+
+    const engine = yield* Engine.make({
+      transport,
+      timeout: options.timeout,
+      notificationBuffer: options.notificationBuffer,
+      onNotification: (notification) => {
+        if (notification.method === "notifications/tools/list_changed") toolNames = undefined
+        else if (notification.method === "notifications/prompts/list_changed") promptNames = undefined
+      }
+    })
+
+    // -------------------------------------------------------------------------
+    // Handshake (https://modelcontextprotocol.io/specification/2025-11-25/basic/lifecycle)
+    // "The client MUST initiate this phase by sending an initialize request"
+    // -------------------------------------------------------------------------
+    const offered = options.protocolVersion ?? ProtocolVersion.latestLegacy
+    const init = yield* engine.request(
+      "initialize",
+      {
+        protocolVersion: offered,
+        capabilities: options.capabilities ?? {},
+        clientInfo: clientInfo(options, offered)
+      },
+      validateInitialize,
+      { cancellable: false, timeout: options.initializeTimeout ?? options.timeout }
+    )
+    // "If the client does not support the version in the server's response,
+    // it SHOULD disconnect."
+    if (!ProtocolVersion.isLegacyVersion(init.protocolVersion)) {
+      return yield* new UnsupportedProtocolVersion({
+        requested: offered,
+        received: init.protocolVersion,
+        supported: ProtocolVersion.legacyVersions
+      })
+    }
+    const version = init.protocolVersion
+    // "After successful initialization, the client MUST send an initialized notification"
+    yield* engine.notify("notifications/initialized")
+
+    const capabilities = init.capabilities
+
+    // -------------------------------------------------------------------------
+    // Capability checks (nothing is sent when the server lacks the feature)
+    // -------------------------------------------------------------------------
+    const require = (method: string, capability: string, declared: boolean) =>
+      declared ? Effect.void : Effect.fail(new CapabilityNotSupported({ method, capability }))
+    const requireTools = (method: string) => require(method, "tools", capabilities.tools !== undefined)
+    const requireResources = (method: string) => require(method, "resources", capabilities.resources !== undefined)
+    const requirePrompts = (method: string) => require(method, "prompts", capabilities.prompts !== undefined)
+
+    const traced = <A, E>(
+      effect: Effect.Effect<A, E>,
+      method: string,
+      attributes?: Record<string, unknown>
+    ): Effect.Effect<A, E> =>
+      Effect.withSpan(effect, `McpClient ${method}`, {
+        kind: "client",
+        attributes: { "mcp.method.name": method, "mcp.protocol.version": version, ...attributes }
+      })
+
+    // -------------------------------------------------------------------------
+    // Pagination
+    // -------------------------------------------------------------------------
+    const page = <A extends { readonly nextCursor?: string }>(
+      method: string,
+      validate: Validator<A>,
+      cursor: string | undefined,
+      callOptions: CallOptions | undefined
+    ) => engine.request(method, cursor === undefined ? undefined : { cursor }, validate, callOptions)
+
+    /** Follows `nextCursor` until the end; bounded, and refuses a repeated cursor. */
+    const pages = <A extends { readonly nextCursor?: string }>(
+      method: string,
+      validate: Validator<A>,
+      callOptions: CallOptions | undefined
+    ): Stream.Stream<A, RequestError> => {
+      const seen = new Set<string>()
+      return Stream.paginate(
+        { cursor: undefined as string | undefined, count: 0 },
+        ({ count, cursor }) =>
+          page(method, validate, cursor, callOptions).pipe(
+            Effect.flatMap((result) => {
+              const next = result.nextCursor
+              if (next === undefined) return Effect.succeed([[result], Option.none()] as const)
+              if (seen.has(next)) {
+                return Effect.fail(
+                  new ProtocolError({ description: `The server repeated the cursor '${next}'`, method })
+                )
+              }
+              if (count + 1 >= maxPages) {
+                return Effect.fail(
+                  new ProtocolError({ description: `The server sent more than ${maxPages} pages`, method })
+                )
+              }
+              seen.add(next)
+              return Effect.succeed([[result], Option.some({ cursor: next, count: count + 1 })] as const)
+            })
+          )
+      )
+    }
+
+    /** One page with a cursor; otherwise every page merged into one result. */
+    const list = <K extends string, A extends { readonly nextCursor?: string } & { readonly [key in K]: ReadonlyArray<unknown> }>(
+      method: string,
+      key: K,
+      validate: Validator<A>,
+      listOptions: ListOptions | undefined
+    ): Effect.Effect<A, RequestError> => {
+      if (listOptions?.cursor !== undefined) return page(method, validate, listOptions.cursor, listOptions)
+      return Stream.runFold(pages(method, validate, listOptions), () => undefined as A | undefined, (acc, result) => {
+        if (acc === undefined) return result
+        return { ...result, [key]: [...acc[key], ...result[key]] } as A
+      }).pipe(
+        Effect.map((merged) => {
+          // `pages` emits at least one page, so `merged` is defined here.
+          const { nextCursor: _, ...rest } = merged as A
+          return rest as unknown as A
+        })
+      )
+    }
+
+    // -------------------------------------------------------------------------
+    // Tools
+    // -------------------------------------------------------------------------
+    const listTools = (listOptions?: ListOptions) =>
+      requireTools("tools/list").pipe(
+        Effect.andThen(list("tools/list", "tools", validateListTools, listOptions)),
+        Effect.tap((result) =>
+          Effect.sync(() => {
+            if (listOptions?.cursor === undefined) toolNames = new Set(result.tools.map((tool) => tool.name))
+          })
+        ),
+        (effect) => traced(effect, "tools/list")
+      )
+
+    /** Whether the server lists a tool, listing afresh when nothing is cached. */
+    const hasTool = (name: string, callOptions: CallOptions | undefined) =>
+      toolNames !== undefined && toolNames.has(name)
+        ? Effect.succeed(true)
+        : list("tools/list", "tools", validateListTools, callOptions).pipe(
+          Effect.map((result) => {
+            toolNames = new Set(result.tools.map((tool) => tool.name))
+            return toolNames.has(name)
+          }),
+          // If the list cannot be had, the original outcome stands.
+          Effect.orElseSucceed(() => true)
+        )
+
+    const callTool = (name: string, args?: { readonly [key: string]: unknown }, callOptions?: CallOptions) =>
+      requireTools("tools/call").pipe(
+        Effect.andThen(
+          engine.request(
+            "tools/call",
+            args === undefined ? { name } : { name, arguments: args },
+            validateCallTool,
+            callOptions
+          )
+        ),
+        Effect.catchTag("McpServerError", (error): Effect.Effect<never, McpServerError | ToolNotFound> =>
+          error.code === JsonRpc.ErrorCode.InvalidParams || error.code === JsonRpc.ErrorCode.MethodNotFound
+            ? Effect.flatMap(hasTool(name, callOptions), (known): Effect.Effect<never, McpServerError | ToolNotFound> =>
+              known ? Effect.fail(error) : Effect.fail(new ToolNotFound({ name, description: error.description })))
+            : Effect.fail(error)),
+        Effect.flatMap((result): Effect.Effect<Mcp.CallToolResult, ToolNotFound> =>
+          result.isError === true
+            ? Effect.flatMap(hasTool(name, callOptions), (known) =>
+              known
+                ? Effect.succeed(result)
+                : Effect.fail(new ToolNotFound({ name, description: textOf(result.content) })))
+            : Effect.succeed(result)
+        ),
+        (effect) => traced(effect, "tools/call", { "gen_ai.tool.name": name })
+      )
+
+    const callToolOrFail = (name: string, args?: { readonly [key: string]: unknown }, callOptions?: CallOptions) =>
+      Effect.flatMap(callTool(name, args, callOptions), (result) =>
+        result.isError === true
+          ? Effect.fail(new ToolExecutionError({ name, text: textOf(result.content), content: result.content }))
+          : Effect.succeed(result))
+
+    // -------------------------------------------------------------------------
+    // Resources
+    // -------------------------------------------------------------------------
+    const readResource = (uri: string, callOptions?: CallOptions) =>
+      requireResources("resources/read").pipe(
+        Effect.andThen(engine.request("resources/read", { uri }, validateReadResource, callOptions)),
+        Effect.catchTag("McpServerError", (error): Effect.Effect<never, McpServerError | ResourceNotFound> =>
+          error.code === JsonRpc.ErrorCode.ResourceNotFound || error.code === JsonRpc.ErrorCode.InvalidParams
+            ? Effect.fail(new ResourceNotFound({ uri, description: error.description }))
+            : Effect.fail(error)),
+        (effect) => traced(effect, "resources/read", { "mcp.resource.uri": uri })
+      )
+
+    const subscription = (method: "resources/subscribe" | "resources/unsubscribe") =>
+    (uri: string, callOptions?: CallOptions) =>
+      require(method, "resources.subscribe", capabilities.resources?.subscribe === true).pipe(
+        Effect.andThen(engine.request(method, { uri }, validateEmpty, callOptions)),
+        Effect.asVoid,
+        (effect) => traced(effect, method, { "mcp.resource.uri": uri })
+      )
+
+    // -------------------------------------------------------------------------
+    // Prompts
+    // -------------------------------------------------------------------------
+    const listPrompts = (listOptions?: ListOptions) =>
+      requirePrompts("prompts/list").pipe(
+        Effect.andThen(list("prompts/list", "prompts", validateListPrompts, listOptions)),
+        Effect.tap((result) =>
+          Effect.sync(() => {
+            if (listOptions?.cursor === undefined) promptNames = new Set(result.prompts.map((prompt) => prompt.name))
+          })
+        ),
+        (effect) => traced(effect, "prompts/list")
+      )
+
+    const hasPrompt = (name: string, callOptions: CallOptions | undefined) =>
+      promptNames !== undefined && promptNames.has(name)
+        ? Effect.succeed(true)
+        : list("prompts/list", "prompts", validateListPrompts, callOptions).pipe(
+          Effect.map((result) => {
+            promptNames = new Set(result.prompts.map((prompt) => prompt.name))
+            return promptNames.has(name)
+          }),
+          Effect.orElseSucceed(() => true)
+        )
+
+    const getPrompt = (name: string, args?: { readonly [key: string]: string }, callOptions?: CallOptions) =>
+      requirePrompts("prompts/get").pipe(
+        Effect.andThen(
+          engine.request(
+            "prompts/get",
+            args === undefined ? { name } : { name, arguments: args },
+            validateGetPrompt,
+            callOptions
+          )
+        ),
+        Effect.catchTag("McpServerError", (error): Effect.Effect<never, McpServerError | PromptNotFound> =>
+          error.code === JsonRpc.ErrorCode.InvalidParams
+            ? Effect.flatMap(hasPrompt(name, callOptions), (known): Effect.Effect<never, McpServerError | PromptNotFound> =>
+              known ? Effect.fail(error) : Effect.fail(new PromptNotFound({ name, description: error.description })))
+            : Effect.fail(error)),
+        (effect) => traced(effect, "prompts/get", { "gen_ai.prompt.name": name })
+      )
+
+    // -------------------------------------------------------------------------
+    // Completion and logging
+    // -------------------------------------------------------------------------
+    // completion/complete exists in 2024-11-05 without a capability; from
+    // 2025-03-26 on the server declares `completions`.
+    const completionsDeclared = capabilities.completions !== undefined ||
+      !ProtocolVersion.atLeast(version, "2025-03-26")
+
+    const complete = (
+      ref: Mcp.CompletionReference,
+      argument: { readonly name: string; readonly value: string },
+      completeOptions?: CallOptions & { readonly context?: { readonly [name: string]: string } | undefined }
+    ) =>
+      require("completion/complete", "completions", completionsDeclared).pipe(
+        Effect.andThen(
+          engine.request(
+            "completion/complete",
+            completeOptions?.context !== undefined && ProtocolVersion.atLeast(version, "2025-06-18")
+              ? { ref, argument, context: { arguments: completeOptions.context } }
+              : { ref, argument },
+            validateComplete,
+            completeOptions
+          )
+        ),
+        (effect) => traced(effect, "completion/complete")
+      )
+
+    const setLoggingLevel = (level: Mcp.LoggingLevel, callOptions?: CallOptions) =>
+      require("logging/setLevel", "logging", capabilities.logging !== undefined).pipe(
+        Effect.andThen(engine.request("logging/setLevel", { level }, validateEmpty, callOptions)),
+        Effect.asVoid,
+        (effect) => traced(effect, "logging/setLevel")
+      )
+
+    // -------------------------------------------------------------------------
+    // Generic requests
+    // -------------------------------------------------------------------------
+    const validators = new WeakMap<object, Validator<unknown>>()
+    const request = <S extends Schema.ConstraintDecoder<unknown>>(
+      method: string,
+      params: { readonly [key: string]: unknown } | undefined,
+      schema: S,
+      callOptions?: CallOptions
+    ): Effect.Effect<S["Type"], RequestError> => {
+      let validate = validators.get(schema) as Validator<S["Type"]> | undefined
+      if (validate === undefined) {
+        validate = validator(schema)
+        validators.set(schema, validate)
+      }
+      return traced(engine.request(method, params, validate, callOptions), method)
+    }
+
+    return McpClient.of({
+      serverInfo: init.serverInfo,
+      serverCapabilities: capabilities,
+      instructions: init.instructions,
+      protocolVersion: version,
+      ping: (callOptions) =>
+        traced(Effect.asVoid(engine.request("ping", undefined, validateEmpty, callOptions)), "ping"),
+      listTools,
+      listToolsPages: (callOptions) =>
+        Stream.unwrap(Effect.as(requireTools("tools/list"), pages("tools/list", validateListTools, callOptions))),
+      callTool,
+      callToolOrFail,
+      listResources: (listOptions) =>
+        requireResources("resources/list").pipe(
+          Effect.andThen(list("resources/list", "resources", validateListResources, listOptions)),
+          (effect) => traced(effect, "resources/list")
+        ),
+      listResourcesPages: (callOptions) =>
+        Stream.unwrap(
+          Effect.as(requireResources("resources/list"), pages("resources/list", validateListResources, callOptions))
+        ),
+      listResourceTemplates: (listOptions) =>
+        requireResources("resources/templates/list").pipe(
+          Effect.andThen(
+            list("resources/templates/list", "resourceTemplates", validateListResourceTemplates, listOptions)
+          ),
+          (effect) => traced(effect, "resources/templates/list")
+        ),
+      listResourceTemplatesPages: (callOptions) =>
+        Stream.unwrap(
+          Effect.as(
+            requireResources("resources/templates/list"),
+            pages("resources/templates/list", validateListResourceTemplates, callOptions)
+          )
+        ),
+      readResource,
+      subscribeResource: subscription("resources/subscribe"),
+      unsubscribeResource: subscription("resources/unsubscribe"),
+      listPrompts,
+      listPromptsPages: (callOptions) =>
+        Stream.unwrap(Effect.as(requirePrompts("prompts/list"), pages("prompts/list", validateListPrompts, callOptions))),
+      getPrompt,
+      complete,
+      setLoggingLevel,
+      request,
+      notify: (method, params) => engine.notify(method, params),
+      notifications: engine.notifications,
+      pendingRequests: engine.pendingCount
+    })
+  }
+)
+
+/**
+ * The session as a layer over the `Transport` in context. Building the layer
+ * connects and negotiates; closing its scope ends the session and closes the
+ * connection.
+ *
+ * **Example** (A session over an in-process server)
+ *
+ * ```ts
+ * import { Effect, Layer } from "effect"
+ * import { McpServer } from "effect/ai"
+ * import { McpClient, MemoryTransport } from "effect-mcp-client"
+ *
+ * const ClientLive = McpClient.layer({ name: "app", version: "1.0.0" }).pipe(
+ *   Layer.provide(MemoryTransport.layerServer({ name: "server", version: "1.0.0", registrations: Layer.empty }))
+ * )
+ * const program = Effect.gen(function*() {
+ *   const client = yield* McpClient.McpClient
+ *   yield* client.ping()
+ * }).pipe(Effect.provide(ClientLive))
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<McpClient, ConnectError, Transport> =>
+  Layer.effect(McpClient, make(options))
+
+// =============================================================================
+// Internal
+// =============================================================================
+
+const defaultMaxPages = 1000
+
+const validateInitialize = validator(Mcp.InitializeResult)
+const validateEmpty = validator(Mcp.EmptyResult)
+const validateListTools = validator(Mcp.ListToolsResult)
+const validateCallTool = validator(Mcp.CallToolResult)
+const validateListResources = validator(Mcp.ListResourcesResult)
+const validateListResourceTemplates = validator(Mcp.ListResourceTemplatesResult)
+const validateReadResource = validator(Mcp.ReadResourceResult)
+const validateListPrompts = validator(Mcp.ListPromptsResult)
+const validateGetPrompt = validator(Mcp.GetPromptResult)
+const validateComplete = validator(Mcp.CompleteResult)
+
+/** `clientInfo` with only the members the offered revision defines. */
+const clientInfo = (options: Options, version: string): Mcp.Implementation =>
+  options.title !== undefined && ProtocolVersion.atLeast(version, "2025-06-18")
+    ? { name: options.name, version: options.version, title: options.title }
+    : { name: options.name, version: options.version }
+
+/** The text blocks of a result, joined. */
+const textOf = (content: ReadonlyArray<Mcp.ContentBlock>): string =>
+  content.flatMap((block) => block.type === "text" && "text" in block ? [block.text as string] : []).join("\n")

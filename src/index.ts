@@ -1,0 +1,27 @@
+/**
+ * effect-mcp-client: a Model Context Protocol client for Effect.
+ *
+ * Import the modules as namespaces: `McpClient.layer`, `MemoryTransport.layerServer`,
+ * `McpError.ToolNotFound`, `Mcp.Tool`.
+ *
+ * @since 0.1.0
+ */
+
+/** The session service and its layer. @since 0.1.0 */
+export * as McpClient from "./McpClient.ts"
+/** Typed failures. @since 0.1.0 */
+export * as McpError from "./McpError.ts"
+/** The MCP types, as schemas. @since 0.1.0 */
+export * as Mcp from "./protocol/Mcp.ts"
+/** JSON-RPC 2.0 envelopes. @since 0.1.0 */
+export * as JsonRpc from "./protocol/JsonRpc.ts"
+/** Protocol revisions. @since 0.1.0 */
+export * as ProtocolVersion from "./protocol/ProtocolVersion.ts"
+/** Payload validation. @since 0.1.0 */
+export * as Validate from "./protocol/Validate.ts"
+/** The session engine. @since 0.1.0 */
+export * as Engine from "./session/Engine.ts"
+/** The transport service. @since 0.1.0 */
+export * as Transport from "./transport/Transport.ts"
+/** In-process transports. @since 0.1.0 */
+export * as MemoryTransport from "./transport/MemoryTransport.ts"

@@ -1,0 +1,75 @@
+/**
+ * Validation of incoming payloads against the protocol model.
+ *
+ * MCP payloads are plain JSON, and the model has no transformations, so
+ * decoding is validation: a payload that matches its schema is returned as
+ * the very object that was received. Nothing is copied, and members the
+ * model does not know are kept. A payload that does not match becomes a
+ * `ProtocolError` whose `path` names the first member that failed.
+ *
+ * @since 0.1.0
+ */
+import { Exit, Result, Schema, SchemaIssue } from "effect"
+import { ProtocolError } from "../McpError.ts"
+
+/**
+ * A compiled check of one payload schema.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Validator<A> = (input: unknown, method: string) => Result.Result<A, ProtocolError>
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+const formatPath = (path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined): string => {
+  if (path === undefined || path.length === 0) return ""
+  return path.map((segment) => {
+    const key = typeof segment === "object" ? segment.key : segment
+    return typeof key === "number" ? `[${key}]` : `.${String(key)}`
+  }).join("").replace(/^\./, "")
+}
+
+/**
+ * Compiles a validator for a payload schema. The fast path is a type guard;
+ * the issue is computed only when the guard fails.
+ *
+ * @example
+ * ```ts
+ * import { Result } from "effect"
+ * import { Mcp, Validate } from "effect-mcp-client"
+ *
+ * const check = Validate.validator(Mcp.ListToolsResult)
+ * Result.isSuccess(check({ tools: [] }, "tools/list")) // => true
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const validator = <S extends Schema.ConstraintDecoder<unknown>>(
+  schema: S
+): Validator<S["Type"]> => {
+  const is = Schema.is(schema)
+  const decode = Schema.decodeUnknownExit(schema)
+  return (input, method) => {
+    if (is(input)) return Result.succeed(input)
+    return Result.fail(explain(decode(input), method))
+  }
+}
+
+const explain = (exit: Exit.Exit<unknown, Schema.SchemaError>, method: string): ProtocolError => {
+  if (Exit.isFailure(exit)) {
+    const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")
+    if (error !== undefined && error._tag === "Fail") {
+      const first = formatter(error.error.issue).issues[0]
+      if (first !== undefined) {
+        return new ProtocolError({
+          description: `Invalid ${method} payload: ${first.message}`,
+          method,
+          path: formatPath(first.path)
+        })
+      }
+    }
+  }
+  return new ProtocolError({ description: `Invalid ${method} payload`, method })
+}

@@ -1,0 +1,355 @@
+/**
+ * The session engine: one per connection. It numbers requests, matches
+ * responses to callers, enforces deadlines, turns interruption into
+ * `notifications/cancelled`, answers the server's own requests, and fans
+ * server notifications out to subscribers.
+ *
+ * The engine knows JSON-RPC and the few MCP rules that concern every request
+ * (cancellation, ping); it knows nothing of tools or resources, and nothing
+ * of the transport beyond the `Transport` contract.
+ *
+ * Bookkeeping per request is one map entry and one `Deferred`, created when
+ * the request is sent and removed when it completes, fails, times out or is
+ * interrupted, whichever comes first. A response that arrives after that is
+ * dropped.
+ *
+ * @since 0.1.0
+ */
+import { Cause, Deferred, Duration, Effect, Exit, FiberMap, FiberSet, PubSub, Stream } from "effect"
+import { McpServerError, ProtocolError, RequestTimeout, SessionClosed, TransportError } from "../McpError.ts"
+import type { RequestError } from "../McpError.ts"
+import type { ServerNotification } from "../protocol/Mcp.ts"
+import * as JsonRpc from "../protocol/JsonRpc.ts"
+import type { Validator } from "../protocol/Validate.ts"
+import type { TransportShape } from "../transport/Transport.ts"
+
+/**
+ * Per-request settings.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface RequestOptions {
+  /**
+   * How long to wait for the response. Defaults to the session's timeout;
+   * `"Infinity"` waits forever. On expiry the request is cancelled on the
+   * server and fails with `RequestTimeout`.
+   */
+  readonly timeout?: Duration.Input | undefined
+}
+
+/**
+ * How the engine answers a request the server sends to the client.
+ * Fail with a JSON-RPC error object to answer with an error.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type ServerRequestHandler = (
+  method: string,
+  params: JsonRpc.JsonObject | undefined
+) => Effect.Effect<JsonRpc.JsonObject, JsonRpc.ErrorObject>
+
+/**
+ * Construction options of the engine.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface EngineOptions {
+  readonly transport: TransportShape
+  /** Default deadline of every request. Defaults to 60 seconds. */
+  readonly timeout?: Duration.Input | undefined
+  /** Answers server requests other than `ping`. Unhandled methods get `-32601`. */
+  readonly onRequest?: ServerRequestHandler | undefined
+  /** Sees every server notification before subscribers do, synchronously. */
+  readonly onNotification?: ((notification: ServerNotification) => void) | undefined
+  /**
+   * How many notifications a slow subscriber may fall behind before the
+   * oldest are dropped for it. Defaults to 1024. The session itself never
+   * waits for a subscriber.
+   */
+  readonly notificationBuffer?: number | undefined
+}
+
+/**
+ * A running engine.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Engine {
+  /**
+   * Sends a request and waits for its result, validated with `validate`.
+   * `cancellable: false` is for `initialize`, which must never be cancelled.
+   */
+  readonly request: <A>(
+    method: string,
+    params: JsonRpc.JsonObject | undefined,
+    validate: Validator<A>,
+    options?: RequestOptions & { readonly cancellable?: boolean | undefined }
+  ) => Effect.Effect<A, RequestError>
+  /** Sends a notification. */
+  readonly notify: (
+    method: string,
+    params?: JsonRpc.JsonObject
+  ) => Effect.Effect<void, TransportError | SessionClosed>
+  /** Every notification the server sends from the moment of subscription. */
+  readonly notifications: Stream.Stream<ServerNotification>
+  /** How many requests are waiting for a response (for diagnostics and tests). */
+  readonly pendingCount: Effect.Effect<number>
+  /** Ends the session: fails waiting requests with `SessionClosed`. Idempotent. */
+  readonly close: Effect.Effect<void>
+}
+
+interface Pending {
+  readonly method: string
+  readonly deferred: Deferred.Deferred<JsonRpc.JsonObject, RequestError>
+}
+
+const defaultTimeout = Duration.seconds(60)
+const defaultNotificationBuffer = 1024
+
+const methodNotFound = (method: string): JsonRpc.ErrorObject => ({
+  code: JsonRpc.ErrorCode.MethodNotFound,
+  message: `Method not found: ${method}`
+})
+
+/**
+ * Starts an engine over a transport. The engine lives in the current scope:
+ * closing it fails every waiting request with `SessionClosed` and stops the
+ * reader and every handler fiber.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = Effect.fnUntraced(function*(options: EngineOptions) {
+  const transport = options.transport
+  const sessionTimeout = options.timeout === undefined ? defaultTimeout : Duration.fromInputUnsafe(options.timeout)
+  const pending = new Map<JsonRpc.RequestId, Pending>()
+  let nextId = 1
+  // Why the session ended, once it has: later calls fail with the same error.
+  let ended: TransportError | SessionClosed | undefined
+
+  const scope = yield* Effect.scope
+  const background = yield* FiberSet.make<unknown, unknown>()
+  const runBackground = yield* FiberSet.runtime(background)()
+  const handlers = yield* FiberMap.make<JsonRpc.RequestId, unknown, unknown>()
+  const runHandler = yield* FiberMap.runtime(handlers)()
+  const notifications = yield* PubSub.sliding<ServerNotification>(
+    options.notificationBuffer ?? defaultNotificationBuffer
+  )
+
+  const endWith = (error: TransportError | SessionClosed) => {
+    if (ended !== undefined) return
+    ended = error
+    const failure = Exit.fail(error)
+    for (const entry of pending.values()) {
+      Deferred.doneUnsafe(
+        entry.deferred,
+        error._tag === "SessionClosed" ? Exit.fail(new SessionClosed({ method: entry.method })) : failure
+      )
+    }
+    pending.clear()
+  }
+
+  const sendInBackground = (message: JsonRpc.Message) => {
+    if (ended === undefined) runBackground(Effect.ignore(transport.send(message)))
+  }
+
+  /** Forgets a request and, if it was still waiting, tells the server to stop. */
+  const cancel = (id: JsonRpc.RequestId, reason: string) => {
+    if (pending.delete(id)) {
+      sendInBackground(JsonRpc.notification("notifications/cancelled", { requestId: id, reason }))
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Incoming
+  // ---------------------------------------------------------------------------
+
+  const settle = (id: JsonRpc.RequestId, exit: Exit.Exit<JsonRpc.JsonObject, RequestError>) => {
+    const entry = pending.get(id)
+    if (entry === undefined) return // late or unsolicited: dropped
+    pending.delete(id)
+    Deferred.doneUnsafe(entry.deferred, exit)
+  }
+
+  const answer = (id: JsonRpc.RequestId, method: string, params: JsonRpc.JsonObject | undefined) => {
+    if (method === "ping") {
+      sendInBackground(JsonRpc.success(id, {}))
+      return
+    }
+    const handle = options.onRequest
+    if (handle === undefined) {
+      sendInBackground(JsonRpc.failure(id, methodNotFound(method)))
+      return
+    }
+    runHandler(
+      id,
+      handle(method, params).pipe(
+        Effect.matchCauseEffect({
+          onSuccess: (result) => transport.send(JsonRpc.success(id, result)),
+          onFailure: (cause) => {
+            // Interrupted because the server cancelled it: no response is sent.
+            if (Cause.hasInterruptsOnly(cause)) return Effect.void
+            const error = Cause.findErrorOption(cause)
+            return transport.send(JsonRpc.failure(
+              id,
+              error._tag === "Some"
+                ? error.value
+                : { code: JsonRpc.ErrorCode.InternalError, message: "Internal error in the client's handler" }
+            ))
+          }
+        }),
+        Effect.ignore
+      )
+    )
+  }
+
+  const onNotification = (method: string, params: JsonRpc.JsonObject | undefined) => {
+    if (method === "notifications/cancelled") {
+      const requestId = params?.requestId
+      if (typeof requestId === "string" || typeof requestId === "number") {
+        runBackground(FiberMap.remove(handlers, requestId))
+      }
+    }
+    const notification: ServerNotification = { method, params }
+    options.onNotification?.(notification)
+    PubSub.publishUnsafe(notifications, notification)
+  }
+
+  const receive = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      // JSON-RPC batches (2025-03-26): each member is handled on its own.
+      for (const member of value) receive(member)
+      return
+    }
+    const message = JsonRpc.classify(value)
+    switch (message._tag) {
+      case "Success":
+        return settle(message.id, Exit.succeed(message.result))
+      case "Failure": {
+        if (message.id === null) {
+          runBackground(Effect.logWarning("MCP server reported an error about an unreadable message", message.error))
+          return
+        }
+        const entry = pending.get(message.id)
+        if (entry === undefined) return
+        return settle(
+          message.id,
+          Exit.fail(
+            new McpServerError({
+              method: entry.method,
+              code: message.error.code,
+              description: message.error.message,
+              ...(message.error.data === undefined ? {} : { data: message.error.data })
+            })
+          )
+        )
+      }
+      case "Request":
+        return answer(message.id, message.method, message.params)
+      case "Notification":
+        return onNotification(message.method, message.params)
+      case "Invalid": {
+        const entry = message.id === null ? undefined : pending.get(message.id)
+        if (entry !== undefined && message.id !== null) {
+          return settle(
+            message.id,
+            Exit.fail(
+              new ProtocolError({
+                description: `Malformed response: ${message.reason}`,
+                method: entry.method,
+                path: message.path
+              })
+            )
+          )
+        }
+        runBackground(
+          Effect.logWarning(`Ignored a malformed message from the MCP server: ${message.reason}`, {
+            path: message.path
+          })
+        )
+      }
+    }
+  }
+
+  yield* transport.incoming.pipe(
+    Stream.runForEachArray((values) => {
+      for (const value of values) receive(value)
+      return Effect.void
+    }),
+    Effect.matchCause({
+      onSuccess: () => endWith(new TransportError({ description: "The MCP server closed the connection" })),
+      onFailure: (cause) => {
+        const error = Cause.findErrorOption(cause)
+        endWith(
+          error._tag === "Some"
+            ? error.value
+            : new TransportError({ description: "The connection reader stopped", cause: Cause.squash(cause) })
+        )
+      }
+    }),
+    Effect.forkIn(scope)
+  )
+
+  const close = Effect.sync(() => endWith(new SessionClosed({})))
+  yield* Effect.addFinalizer(() => close)
+
+  // ---------------------------------------------------------------------------
+  // Outgoing
+  // ---------------------------------------------------------------------------
+
+  const request = <A>(
+    method: string,
+    params: JsonRpc.JsonObject | undefined,
+    validate: Validator<A>,
+    requestOptions?: RequestOptions & { readonly cancellable?: boolean | undefined }
+  ): Effect.Effect<A, RequestError> =>
+    Effect.suspend(() => {
+      if (ended !== undefined) {
+        return Effect.fail(ended._tag === "SessionClosed" ? new SessionClosed({ method }) : ended)
+      }
+      const id = nextId++
+      const deferred = Deferred.makeUnsafe<JsonRpc.JsonObject, RequestError>()
+      pending.set(id, { method, deferred })
+      const timeout = requestOptions?.timeout === undefined
+        ? sessionTimeout
+        : Duration.fromInputUnsafe(requestOptions.timeout)
+      const awaitResult = Duration.isFinite(timeout)
+        ? Deferred.await(deferred).pipe(
+          Effect.timeoutOrElse({
+            duration: timeout,
+            orElse: () => {
+              cancel(id, "Request timed out")
+              return Effect.fail(new RequestTimeout({ method, timeoutMillis: Duration.toMillis(timeout) }))
+            }
+          })
+        )
+        : Deferred.await(deferred)
+      const exchange = transport.send(JsonRpc.request(id, method, params)).pipe(
+        Effect.andThen(awaitResult),
+        Effect.flatMap((result) => Effect.fromResult(validate(result, method)))
+      )
+      return (requestOptions?.cancellable === false
+        ? exchange
+        : exchange.pipe(Effect.onInterrupt(() => Effect.sync(() => cancel(id, "Request cancelled by the client")))))
+        .pipe(Effect.ensuring(Effect.sync(() => pending.delete(id))))
+    })
+
+  const notify = (method: string, params?: JsonRpc.JsonObject) =>
+    Effect.suspend(() =>
+      ended !== undefined
+        ? Effect.fail(ended._tag === "SessionClosed" ? new SessionClosed({ method }) : ended)
+        : transport.send(JsonRpc.notification(method, params))
+    )
+
+  return {
+    request,
+    notify,
+    notifications: Stream.fromPubSub(notifications),
+    pendingCount: Effect.sync(() => pending.size),
+    close
+  } satisfies Engine as Engine
+})
