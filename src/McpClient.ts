@@ -15,14 +15,13 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer, Option, Stream } from "effect"
-import type { Duration, Schema } from "effect"
-import type { Scope } from "effect"
+import type { Duration, Schema, Scope } from "effect"
 import {
   CapabilityNotSupported,
   type ConnectError,
   McpServerError,
-  ProtocolError,
   PromptNotFound,
+  ProtocolError,
   type RequestError,
   ResourceNotFound,
   ToolExecutionError,
@@ -364,7 +363,10 @@ export const make: (
     }
 
     /** One page with a cursor; otherwise every page merged into one result. */
-    const list = <K extends string, A extends { readonly nextCursor?: string } & { readonly [key in K]: ReadonlyArray<unknown> }>(
+    const list = <
+      K extends string,
+      A extends { readonly nextCursor?: string } & { readonly [key in K]: ReadonlyArray<unknown> }
+    >(
       method: string,
       key: K,
       validate: Validator<A>,
@@ -420,11 +422,17 @@ export const make: (
             callOptions
           )
         ),
-        Effect.catchTag("McpServerError", (error): Effect.Effect<never, McpServerError | ToolNotFound> =>
-          error.code === JsonRpc.ErrorCode.InvalidParams || error.code === JsonRpc.ErrorCode.MethodNotFound
-            ? Effect.flatMap(hasTool(name, callOptions), (known): Effect.Effect<never, McpServerError | ToolNotFound> =>
-              known ? Effect.fail(error) : Effect.fail(new ToolNotFound({ name, description: error.description })))
-            : Effect.fail(error)),
+        Effect.catchTag(
+          "McpServerError",
+          (error): Effect.Effect<never, McpServerError | ToolNotFound> =>
+            error.code === JsonRpc.ErrorCode.InvalidParams || error.code === JsonRpc.ErrorCode.MethodNotFound
+              ? Effect.flatMap(
+                hasTool(name, callOptions),
+                (known): Effect.Effect<never, McpServerError | ToolNotFound> =>
+                  known ? Effect.fail(error) : Effect.fail(new ToolNotFound({ name, description: error.description }))
+              )
+              : Effect.fail(error)
+        ),
         Effect.flatMap((result): Effect.Effect<Mcp.CallToolResult, ToolNotFound> =>
           result.isError === true
             ? Effect.flatMap(hasTool(name, callOptions), (known) =>
@@ -452,16 +460,17 @@ export const make: (
           error.code === JsonRpc.ErrorCode.ResourceNotFound || error.code === JsonRpc.ErrorCode.InvalidParams
             ? Effect.fail(new ResourceNotFound({ uri, description: error.description }))
             : Effect.fail(error)),
-        (effect) => traced(effect, "resources/read", { "mcp.resource.uri": uri })
+        (effect) =>
+          traced(effect, "resources/read", { "mcp.resource.uri": uri })
       )
 
-    const subscription = (method: "resources/subscribe" | "resources/unsubscribe") =>
-    (uri: string, callOptions?: CallOptions) =>
-      require(method, "resources.subscribe", capabilities.resources?.subscribe === true).pipe(
-        Effect.andThen(engine.request(method, { uri }, validateEmpty, callOptions)),
-        Effect.asVoid,
-        (effect) => traced(effect, method, { "mcp.resource.uri": uri })
-      )
+    const subscription =
+      (method: "resources/subscribe" | "resources/unsubscribe") => (uri: string, callOptions?: CallOptions) =>
+        require(method, "resources.subscribe", capabilities.resources?.subscribe === true).pipe(
+          Effect.andThen(engine.request(method, { uri }, validateEmpty, callOptions)),
+          Effect.asVoid,
+          (effect) => traced(effect, method, { "mcp.resource.uri": uri })
+        )
 
     // -------------------------------------------------------------------------
     // Prompts
@@ -498,11 +507,17 @@ export const make: (
             callOptions
           )
         ),
-        Effect.catchTag("McpServerError", (error): Effect.Effect<never, McpServerError | PromptNotFound> =>
-          error.code === JsonRpc.ErrorCode.InvalidParams
-            ? Effect.flatMap(hasPrompt(name, callOptions), (known): Effect.Effect<never, McpServerError | PromptNotFound> =>
-              known ? Effect.fail(error) : Effect.fail(new PromptNotFound({ name, description: error.description })))
-            : Effect.fail(error)),
+        Effect.catchTag(
+          "McpServerError",
+          (error): Effect.Effect<never, McpServerError | PromptNotFound> =>
+            error.code === JsonRpc.ErrorCode.InvalidParams
+              ? Effect.flatMap(
+                hasPrompt(name, callOptions),
+                (known): Effect.Effect<never, McpServerError | PromptNotFound> =>
+                  known ? Effect.fail(error) : Effect.fail(new PromptNotFound({ name, description: error.description }))
+              )
+              : Effect.fail(error)
+        ),
         (effect) => traced(effect, "prompts/get", { "gen_ai.prompt.name": name })
       )
 
@@ -598,7 +613,9 @@ export const make: (
       unsubscribeResource: subscription("resources/unsubscribe"),
       listPrompts,
       listPromptsPages: (callOptions) =>
-        Stream.unwrap(Effect.as(requirePrompts("prompts/list"), pages("prompts/list", validateListPrompts, callOptions))),
+        Stream.unwrap(
+          Effect.as(requirePrompts("prompts/list"), pages("prompts/list", validateListPrompts, callOptions))
+        ),
       getPrompt,
       complete,
       setLoggingLevel,

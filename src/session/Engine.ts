@@ -18,8 +18,8 @@
 import { Cause, Deferred, Duration, Effect, Exit, FiberMap, FiberSet, PubSub, Stream } from "effect"
 import { McpServerError, ProtocolError, RequestTimeout, SessionClosed, TransportError } from "../McpError.ts"
 import type { RequestError } from "../McpError.ts"
-import type { ServerNotification } from "../protocol/Mcp.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
+import type { ServerNotification } from "../protocol/Mcp.ts"
 import type { Validator } from "../protocol/Validate.ts"
 import type { TransportShape } from "../transport/Transport.ts"
 

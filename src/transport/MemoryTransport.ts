@@ -139,8 +139,83 @@ export interface ServerOptions<E> {
    * stateful revision from 2025-11-25 down to 2024-11-05.
    */
   readonly protocols?: McpProtocol.ProtocolAdapter | ReadonlyArray<McpProtocol.ProtocolAdapter> | undefined
-  readonly registrations: Layer.Layer<any, E, any>
+  readonly registrations: Layer.Layer<never, E, any>
 }
+
+/**
+ * A connection to a real `effect/ai` `McpServer` running in this process, in
+ * the current scope. Closing the scope stops the server. Use it to connect
+ * several clients, each to a server of its own; otherwise prefer
+ * `layerServer`.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const makeServer = <E>(
+  options: ServerOptions<E>
+): Effect.Effect<TransportShape, E | Cause.IllegalArgumentError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const stdin = yield* Queue.unbounded<Uint8Array, Cause.Done>()
+    const stdout = yield* Queue.unbounded<string, Cause.Done>()
+    const encoder = new TextEncoder()
+    const decoder = new TextDecoder()
+    let open = true
+    const stdio = Stdio.make({
+      args: Effect.succeed([]),
+      stdin: Stream.fromQueue(stdin),
+      stdout: () =>
+        Sink.forEach((chunk: string | Uint8Array) =>
+          Effect.sync(() => {
+            Queue.offerUnsafe(stdout, typeof chunk === "string" ? chunk : decoder.decode(chunk))
+          })
+        ),
+      stderr: () => Sink.drain
+    })
+    const protocols = options.protocols === undefined
+      ? defaultProtocols
+      : Array.isArray(options.protocols)
+      ? options.protocols
+      : [options.protocols]
+    const server = McpServer.layerStdio({
+      name: options.name,
+      version: options.version,
+      instructions: options.instructions,
+      protocols: protocols as unknown as typeof defaultProtocols,
+      registrations: options.registrations
+    }).pipe(Layer.provide(Layer.succeed(Stdio.Stdio, stdio))) as Layer.Layer<
+      unknown,
+      E | Cause.IllegalArgumentError
+    >
+    // Closing: the server sees end of input, then its layer is torn down.
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        open = false
+        Queue.endUnsafe(stdin)
+        Queue.endUnsafe(stdout)
+      })
+    )
+    // The server's stdio protocol interrupts the fiber that built it when its
+    // output ends, so it is built and held by a fiber of its own.
+    const started = yield* Deferred.make<void, E | Cause.IllegalArgumentError>()
+    yield* Layer.build(server).pipe(
+      Effect.andThen(Deferred.succeed(started, undefined)),
+      Effect.andThen(Effect.never),
+      Effect.scoped,
+      Effect.onError((cause) => Deferred.failCause(started, cause)),
+      Effect.forkScoped
+    )
+    yield* Deferred.await(started)
+    return {
+      send: (message: JsonRpc.Message) =>
+        Effect.suspend(() => {
+          if (!open || !Queue.offerUnsafe(stdin, encoder.encode(JSON.stringify(message) + "\n"))) {
+            return Effect.fail(new TransportError({ description: "The in-process server has stopped" }))
+          }
+          return Effect.void
+        }),
+      incoming: Stream.fromQueue(stdout).pipe(Stream.splitLines, Stream.filterMap(parseFrame))
+    } satisfies TransportShape
+  })
 
 /**
  * A `Transport` connected to a real `effect/ai` `McpServer` running in this
@@ -163,71 +238,7 @@ export interface ServerOptions<E> {
  * @since 0.1.0
  */
 export const layerServer = <E>(options: ServerOptions<E>): Layer.Layer<Transport, E | Cause.IllegalArgumentError> =>
-  Layer.effect(
-    Transport,
-    Effect.gen(function*() {
-      const stdin = yield* Queue.unbounded<Uint8Array, Cause.Done>()
-      const stdout = yield* Queue.unbounded<string, Cause.Done>()
-      const encoder = new TextEncoder()
-      const decoder = new TextDecoder()
-      let open = true
-      const stdio = Stdio.make({
-        args: Effect.succeed([]),
-        stdin: Stream.fromQueue(stdin),
-        stdout: () =>
-          Sink.forEach((chunk: string | Uint8Array) =>
-            Effect.sync(() => {
-              Queue.offerUnsafe(stdout, typeof chunk === "string" ? chunk : decoder.decode(chunk))
-            })
-          ),
-        stderr: () => Sink.drain
-      })
-      const protocols = options.protocols === undefined
-        ? defaultProtocols
-        : Array.isArray(options.protocols)
-        ? options.protocols
-        : [options.protocols]
-      const server = McpServer.layerStdio({
-        name: options.name,
-        version: options.version,
-        instructions: options.instructions,
-        protocols: protocols as unknown as typeof defaultProtocols,
-        registrations: options.registrations
-      }).pipe(Layer.provide(Layer.succeed(Stdio.Stdio, stdio))) as Layer.Layer<
-        unknown,
-        E | Cause.IllegalArgumentError
-      >
-      // Closing: the server sees end of input, then its layer is torn down.
-      yield* Effect.addFinalizer(() =>
-        Effect.sync(() => {
-          open = false
-          Queue.endUnsafe(stdin)
-          Queue.endUnsafe(stdout)
-        })
-      )
-      // The server's stdio protocol interrupts the fiber that built it when its
-      // output ends, so it is built and held by a fiber of its own.
-      const started = yield* Deferred.make<void, E | Cause.IllegalArgumentError>()
-      yield* Layer.build(server).pipe(
-        Effect.andThen(Deferred.succeed(started, undefined)),
-        Effect.andThen(Effect.never),
-        Effect.scoped,
-        Effect.onError((cause) => Deferred.failCause(started, cause)),
-        Effect.forkScoped
-      )
-      yield* Deferred.await(started)
-      return Transport.of({
-        send: (message: JsonRpc.Message) =>
-          Effect.suspend(() => {
-            if (!open || !Queue.offerUnsafe(stdin, encoder.encode(JSON.stringify(message) + "\n"))) {
-              return Effect.fail(new TransportError({ description: "The in-process server has stopped" }))
-            }
-            return Effect.void
-          }),
-        incoming: Stream.fromQueue(stdout).pipe(Stream.splitLines, Stream.filterMap(parseFrame))
-      })
-    })
-  )
+  Layer.effect(Transport, Effect.map(makeServer(options), Transport.of))
 
 // =============================================================================
 // Internal
