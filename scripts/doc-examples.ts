@@ -25,7 +25,9 @@ for (const source of sources) {
   blocks.forEach((block, index) => {
     if (block.startsWith("// no-check")) return
     const name = `${basename(source, ".md")}-${index + 1}.ts`
-    writeFileSync(join(out, name), `// Extracted from ${source}, example ${index + 1}.\nexport {}\n${block}`)
+    // Top-level bindings are exported so that an example may define values it does not use.
+    const body = block.replace(/^const /gm, "export const ")
+    writeFileSync(join(out, name), `// Extracted from ${source}, example ${index + 1}.\nexport {}\n${body}`)
     count++
   })
 }
