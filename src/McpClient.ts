@@ -14,7 +14,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option, Stream } from "effect"
+import { Context, Effect, Layer, Option, Queue, Stream } from "effect"
 import type { Duration, Schema, Scope } from "effect"
 import {
   CapabilityNotSupported,
@@ -77,15 +77,29 @@ export interface Options {
 }
 
 /**
- * Per-call settings.
+ * Per-call settings: the deadline, and progress.
+ *
+ * - `timeout` overrides the session's default deadline for this call.
+ * - `onProgress` invites `notifications/progress` for this call and receives
+ *   each, in order, before the result.
+ * - `resetTimeoutOnProgress` restarts the `timeout` clock on each progress
+ *   notification; `maxTotalTimeout` bounds the whole call regardless.
  *
  * @category models
  * @since 0.1.0
  */
-export interface CallOptions {
-  /** Overrides the session's default deadline for this call. */
-  readonly timeout?: Duration.Input | undefined
-}
+export interface CallOptions extends Engine.RequestOptions {}
+
+/**
+ * An event of a call made with progress: progress notifications as they
+ * arrive, then the result.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type ProgressEvent<A> =
+  | ({ readonly _tag: "Progress" } & Mcp.ProgressNotificationParams)
+  | { readonly _tag: "Result"; readonly result: A }
 
 /**
  * Settings of a list call. Without a `cursor` the call follows every page and
@@ -138,6 +152,16 @@ export interface McpClientShape {
     args?: { readonly [key: string]: unknown },
     options?: CallOptions
   ) => Effect.Effect<Mcp.CallToolResult, FeatureError | ToolNotFound>
+  /**
+   * Calls a tool with progress: a stream of the progress the server reports,
+   * in order, ending with the result. Closing the stream early cancels the
+   * call.
+   */
+  readonly callToolWithProgress: (
+    name: string,
+    args?: { readonly [key: string]: unknown },
+    options?: CallOptions
+  ) => Stream.Stream<ProgressEvent<Mcp.CallToolResult>, FeatureError | ToolNotFound>
   /** Calls a tool, failing with `ToolExecutionError` when it reports `isError`. */
   readonly callToolOrFail: (
     name: string,
@@ -444,6 +468,12 @@ export const make: (
         (effect) => traced(effect, "tools/call", { "gen_ai.tool.name": name })
       )
 
+    const callToolWithProgress = (
+      name: string,
+      args?: { readonly [key: string]: unknown },
+      callOptions?: CallOptions
+    ) => withProgress((onProgress) => callTool(name, args, { ...callOptions, onProgress }))
+
     const callToolOrFail = (name: string, args?: { readonly [key: string]: unknown }, callOptions?: CallOptions) =>
       Effect.flatMap(callTool(name, args, callOptions), (result) =>
         result.isError === true
@@ -584,6 +614,7 @@ export const make: (
       listToolsPages: (callOptions) =>
         Stream.unwrap(Effect.as(requireTools("tools/list"), pages("tools/list", validateListTools, callOptions))),
       callTool,
+      callToolWithProgress,
       callToolOrFail,
       listResources: (listOptions) =>
         requireResources("resources/list").pipe(
@@ -676,6 +707,22 @@ const clientInfo = (options: Options, version: string): Mcp.Implementation =>
   options.title !== undefined && ProtocolVersion.atLeast(version, "2025-06-18")
     ? { name: options.name, version: options.version, title: options.title }
     : { name: options.name, version: options.version }
+
+/**
+ * Runs a call that reports progress through a callback as a stream: the
+ * progress events, then the result. Every event reaches the stream, however
+ * slow its consumer.
+ */
+const withProgress = <A, E>(
+  call: (onProgress: (progress: Mcp.ProgressNotificationParams) => void) => Effect.Effect<A, E>
+): Stream.Stream<ProgressEvent<A>, E> =>
+  Stream.callback<ProgressEvent<A>, E>((queue) =>
+    call((progress) => Queue.offerUnsafe(queue, { _tag: "Progress", ...progress })).pipe(
+      Effect.flatMap((result) => Queue.offer(queue, { _tag: "Result", result })),
+      Effect.andThen(Queue.end(queue)),
+      Effect.catchCause((cause) => Queue.failCause(queue, cause)),
+      Effect.forkScoped
+    ), { bufferSize: Number.POSITIVE_INFINITY })
 
 /** The text blocks of a result, joined. */
 const textOf = (content: ReadonlyArray<Mcp.ContentBlock>): string =>

@@ -15,11 +15,11 @@
  *
  * @since 0.1.0
  */
-import { Cause, Deferred, Duration, Effect, Exit, FiberMap, FiberSet, PubSub, Stream } from "effect"
+import { Cause, Clock, Deferred, Duration, Effect, Exit, FiberMap, FiberSet, PubSub, Stream } from "effect"
 import { McpServerError, ProtocolError, RequestTimeout, SessionClosed, TransportError } from "../McpError.ts"
 import type { RequestError } from "../McpError.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
-import type { ServerNotification } from "../protocol/Mcp.ts"
+import type { ProgressNotificationParams, ServerNotification } from "../protocol/Mcp.ts"
 import type { Validator } from "../protocol/Validate.ts"
 import type { TransportShape } from "../transport/Transport.ts"
 
@@ -36,6 +36,20 @@ export interface RequestOptions {
    * server and fails with `RequestTimeout`.
    */
   readonly timeout?: Duration.Input | undefined
+  /**
+   * Restart the `timeout` clock each time the server reports progress on
+   * this request (only meaningful with `onProgress`). `maxTotalTimeout` still
+   * bounds the whole request.
+   */
+  readonly resetTimeoutOnProgress?: boolean | undefined
+  /** A hard bound on the whole request, whatever progress arrives. */
+  readonly maxTotalTimeout?: Duration.Input | undefined
+  /**
+   * Invites progress notifications (a progress token is added to the
+   * request's `_meta`) and receives each one, in the order the server sent
+   * them, before the result.
+   */
+  readonly onProgress?: ((progress: ProgressNotificationParams) => void) | undefined
 }
 
 /**
@@ -107,6 +121,12 @@ interface Pending {
   readonly deferred: Deferred.Deferred<JsonRpc.JsonObject, RequestError>
 }
 
+interface Progress {
+  readonly onProgress: (progress: ProgressNotificationParams) => void
+  /** When progress last arrived (or the request was sent): a deadline that resets on progress counts from it. */
+  lastAt: number
+}
+
 const defaultTimeout = Duration.seconds(60)
 const defaultNotificationBuffer = 1024
 
@@ -127,11 +147,14 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
   const transport = options.transport
   const sessionTimeout = options.timeout === undefined ? defaultTimeout : Duration.fromInputUnsafe(options.timeout)
   const pending = new Map<JsonRpc.RequestId, Pending>()
+  // Requests that invited progress, by progress token (the request's own id).
+  const progress = new Map<JsonRpc.RequestId, Progress>()
   let nextId = 1
   // Why the session ended, once it has: later calls fail with the same error.
   let ended: TransportError | SessionClosed | undefined
 
   const scope = yield* Effect.scope
+  const clock = yield* Clock.Clock
   const background = yield* FiberSet.make<unknown, unknown>()
   const runBackground = yield* FiberSet.runtime(background)()
   const handlers = yield* FiberMap.make<JsonRpc.RequestId, unknown, unknown>()
@@ -208,7 +231,14 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
   }
 
   const onNotification = (method: string, params: JsonRpc.JsonObject | undefined) => {
-    if (method === "notifications/cancelled") {
+    if (method === "notifications/progress") {
+      const token = params?.progressToken
+      const entry = typeof token === "string" || typeof token === "number" ? progress.get(token) : undefined
+      if (entry !== undefined && typeof params?.progress === "number") {
+        entry.lastAt = clock.currentTimeMillisUnsafe()
+        entry.onProgress(params as unknown as ProgressNotificationParams)
+      }
+    } else if (method === "notifications/cancelled") {
       const requestId = params?.requestId
       if (typeof requestId === "string" || typeof requestId === "number") {
         runBackground(FiberMap.remove(handlers, requestId))
@@ -314,28 +344,56 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
       const id = nextId++
       const deferred = Deferred.makeUnsafe<JsonRpc.JsonObject, RequestError>()
       pending.set(id, { method, deferred })
+      const onProgress = requestOptions?.onProgress
+      let tracker: Progress | undefined
+      let sentParams = params
+      if (onProgress !== undefined) {
+        tracker = { onProgress, lastAt: clock.currentTimeMillisUnsafe() }
+        progress.set(id, tracker)
+        // The request's id is unique among active requests, so it serves as its progress token.
+        sentParams = { ...params, _meta: { ...(params?._meta as JsonRpc.JsonObject | undefined), progressToken: id } }
+      }
       const timeout = requestOptions?.timeout === undefined
         ? sessionTimeout
         : Duration.fromInputUnsafe(requestOptions.timeout)
-      const awaitResult = Duration.isFinite(timeout)
-        ? Deferred.await(deferred).pipe(
-          Effect.timeoutOrElse({
-            duration: timeout,
-            orElse: () => {
-              cancel(id, "Request timed out")
-              return Effect.fail(new RequestTimeout({ method, timeoutMillis: Duration.toMillis(timeout) }))
-            }
-          })
-        )
-        : Deferred.await(deferred)
-      const exchange = transport.send(JsonRpc.request(id, method, params)).pipe(
+      const timedOut = (after: Duration.Duration) => {
+        cancel(id, "Request timed out")
+        return Effect.fail(new RequestTimeout({ method, timeoutMillis: Duration.toMillis(after) }))
+      }
+      let awaitResult: Effect.Effect<JsonRpc.JsonObject, RequestError> = Deferred.await(deferred)
+      if (Duration.isFinite(timeout)) {
+        if (requestOptions?.resetTimeoutOnProgress === true && tracker !== undefined) {
+          const watched = tracker
+          const timeoutMillis = Duration.toMillis(timeout)
+          // The deadline is `timeout` after the latest progress: on expiry, wait out what remains of it.
+          const wait = (duration: Duration.Duration): Effect.Effect<JsonRpc.JsonObject, RequestError> =>
+            Effect.timeoutOrElse(Deferred.await(deferred), {
+              duration,
+              orElse: () => {
+                const remaining = watched.lastAt + timeoutMillis - clock.currentTimeMillisUnsafe()
+                return remaining > 0 ? wait(Duration.millis(remaining)) : timedOut(timeout)
+              }
+            })
+          awaitResult = wait(timeout)
+        } else {
+          awaitResult = Effect.timeoutOrElse(awaitResult, { duration: timeout, orElse: () => timedOut(timeout) })
+        }
+      }
+      if (requestOptions?.maxTotalTimeout !== undefined) {
+        const total = Duration.fromInputUnsafe(requestOptions.maxTotalTimeout)
+        awaitResult = Effect.timeoutOrElse(awaitResult, { duration: total, orElse: () => timedOut(total) })
+      }
+      const exchange = transport.send(JsonRpc.request(id, method, sentParams)).pipe(
         Effect.andThen(awaitResult),
         Effect.flatMap((result) => Effect.fromResult(validate(result, method)))
       )
       return (requestOptions?.cancellable === false
         ? exchange
         : exchange.pipe(Effect.onInterrupt(() => Effect.sync(() => cancel(id, "Request cancelled by the client")))))
-        .pipe(Effect.ensuring(Effect.sync(() => pending.delete(id))))
+        .pipe(Effect.ensuring(Effect.sync(() => {
+          pending.delete(id)
+          if (tracker !== undefined) progress.delete(id)
+        })))
     })
 
   const notify = (method: string, params?: JsonRpc.JsonObject) =>
