@@ -14,25 +14,33 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option, Queue, Stream } from "effect"
-import type { Duration, Schema, Scope } from "effect"
+import { Context, Effect, Layer, Option, Queue, Result, Schema, Stream } from "effect"
+import type { Duration, Scope } from "effect"
+import { Elicitation } from "./handlers/Elicitation.ts"
+import { Roots } from "./handlers/Roots.ts"
+import { Sampling } from "./handlers/Sampling.ts"
 import {
   CapabilityNotSupported,
   type ConnectError,
+  InvalidToolArguments,
   McpServerError,
+  OutputValidationError,
   PromptNotFound,
   ProtocolError,
   type RequestError,
   ResourceNotFound,
   ToolExecutionError,
   ToolNotFound,
-  UnsupportedProtocolVersion
+  UnsupportedProtocolVersion,
+  UrlElicitationRequired
 } from "./McpError.ts"
 import * as JsonRpc from "./protocol/JsonRpc.ts"
+import * as JsonSchema from "./protocol/JsonSchema.ts"
 import * as Mcp from "./protocol/Mcp.ts"
 import * as ProtocolVersion from "./protocol/ProtocolVersion.ts"
 import { type Validator, validator } from "./protocol/Validate.ts"
 import * as Engine from "./session/Engine.ts"
+import * as ServerRequests from "./session/ServerRequests.ts"
 import { Transport } from "./transport/Transport.ts"
 
 // =============================================================================
@@ -74,6 +82,11 @@ export interface Options {
    * before its oldest are dropped. Defaults to 1024.
    */
   readonly notificationBuffer?: number | undefined
+  /**
+   * Check tool arguments against the tool's `inputSchema` before sending
+   * (`InvalidToolArguments`). Off by default: the server checks them anyway.
+   */
+  readonly validateToolArguments?: boolean | undefined
 }
 
 /**
@@ -121,6 +134,42 @@ export interface ListOptions extends CallOptions {
 export type FeatureError = RequestError | CapabilityNotSupported
 
 /**
+ * The lists a server may announce changes of.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type ListKind = "tools" | "resources" | "prompts"
+
+/**
+ * The failures of a tool call.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type CallToolError =
+  | FeatureError
+  | ToolNotFound
+  | UrlElicitationRequired
+  | OutputValidationError
+  | InvalidToolArguments
+
+/**
+ * Settings of a tool call.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ToolCallOptions extends CallOptions {
+  /**
+   * Check the arguments against the tool's `inputSchema` before sending,
+   * failing with `InvalidToolArguments`. Defaults to the session's
+   * `validateToolArguments`.
+   */
+  readonly validateArguments?: boolean | undefined
+}
+
+/**
  * The session's API.
  *
  * @category models
@@ -150,8 +199,8 @@ export interface McpClientShape {
   readonly callTool: (
     name: string,
     args?: { readonly [key: string]: unknown },
-    options?: CallOptions
-  ) => Effect.Effect<Mcp.CallToolResult, FeatureError | ToolNotFound>
+    options?: ToolCallOptions
+  ) => Effect.Effect<Mcp.CallToolResult, CallToolError>
   /**
    * Calls a tool with progress: a stream of the progress the server reports,
    * in order, ending with the result. Closing the stream early cancels the
@@ -160,14 +209,25 @@ export interface McpClientShape {
   readonly callToolWithProgress: (
     name: string,
     args?: { readonly [key: string]: unknown },
-    options?: CallOptions
-  ) => Stream.Stream<ProgressEvent<Mcp.CallToolResult>, FeatureError | ToolNotFound>
+    options?: ToolCallOptions
+  ) => Stream.Stream<ProgressEvent<Mcp.CallToolResult>, CallToolError>
   /** Calls a tool, failing with `ToolExecutionError` when it reports `isError`. */
   readonly callToolOrFail: (
     name: string,
     args?: { readonly [key: string]: unknown },
-    options?: CallOptions
-  ) => Effect.Effect<Mcp.CallToolResult, FeatureError | ToolNotFound | ToolExecutionError>
+    options?: ToolCallOptions
+  ) => Effect.Effect<Mcp.CallToolResult, CallToolError | ToolExecutionError>
+  /**
+   * Calls a tool and decodes its `structuredContent` with `schema`. Fails
+   * with `ToolExecutionError` when the tool reports `isError`, and with
+   * `OutputValidationError` when the content does not decode.
+   */
+  readonly callToolTyped: <S extends Schema.ConstraintDecoder<unknown>>(
+    name: string,
+    args: { readonly [key: string]: unknown } | undefined,
+    schema: S,
+    options?: ToolCallOptions
+  ) => Effect.Effect<S["Type"], CallToolError | ToolExecutionError>
 
   /** Lists the server's resources. */
   readonly listResources: (options?: ListOptions) => Effect.Effect<Mcp.ListResourcesResult, FeatureError>
@@ -228,6 +288,25 @@ export interface McpClientShape {
   ) => Effect.Effect<void, RequestError>
   /** The server's notifications, from the moment of subscription. */
   readonly notifications: Stream.Stream<Mcp.ServerNotification>
+  /** The server's log messages (`notifications/message`); see `setLoggingLevel`. */
+  readonly logs: Stream.Stream<Mcp.LoggingMessageParams>
+  /** Which of the server's lists changed (`notifications/…/list_changed`). */
+  readonly listChanges: Stream.Stream<ListKind>
+  /**
+   * Updates of one resource, for as long as the stream runs: running it
+   * subscribes (`resources/subscribe`), ending it unsubscribes once no other
+   * stream watches the same resource.
+   */
+  readonly resourceUpdates: (
+    uri: string,
+    options?: CallOptions
+  ) => Stream.Stream<Mcp.ResourceUpdatedParams, FeatureError>
+  /**
+   * The ids of URL elicitations the server reports complete
+   * (`notifications/elicitation/complete`), for elicitations this session
+   * has seen; others are ignored.
+   */
+  readonly elicitationCompletions: Stream.Stream<string>
   /** How many requests are waiting for a response. */
   readonly pendingRequests: Effect.Effect<number>
 }
@@ -281,17 +360,36 @@ export const make: (
   function*(options: Options) {
     const transport = yield* Transport
     const maxPages = options.maxPages ?? defaultMaxPages
-    // Names of the tools and prompts from the last complete listing, for telling
-    // "not found" from other invalid-params errors. Cleared on list changes.
-    let toolNames: ReadonlySet<string> | undefined
+    // The tools and prompt names of the last complete listing, for telling "not found"
+    // from other invalid-params errors and for checking tool output. Cleared on list changes.
+    let knownTools: ReadonlyMap<string, Mcp.Tool> | undefined
     let promptNames: ReadonlySet<string> | undefined
+
+    // URL elicitations this session has seen, whose completion it will report.
+    const pendingElicitations = new Set<string>()
+    const handlers: ServerRequests.Handlers = {
+      sampling: yield* Effect.serviceOption(Sampling),
+      elicitation: Option.map(
+        yield* Effect.serviceOption(Elicitation),
+        (elicitation) =>
+          elicitation.url === undefined ? elicitation : {
+            ...elicitation,
+            url: (params: Mcp.ElicitUrlParams) => {
+              pendingElicitations.add(params.elicitationId)
+              return elicitation.url!(params)
+            }
+          }
+      ),
+      roots: yield* Effect.serviceOption(Roots)
+    }
 
     const engine = yield* Engine.make({
       transport,
       timeout: options.timeout,
       notificationBuffer: options.notificationBuffer,
+      onRequest: ServerRequests.makeHandler(handlers, JsonSchema.checkForm),
       onNotification: (notification) => {
-        if (notification.method === "notifications/tools/list_changed") toolNames = undefined
+        if (notification.method === "notifications/tools/list_changed") knownTools = undefined
         else if (notification.method === "notifications/prompts/list_changed") promptNames = undefined
       }
     })
@@ -305,7 +403,7 @@ export const make: (
       "initialize",
       {
         protocolVersion: offered,
-        capabilities: options.capabilities ?? {},
+        capabilities: { ...ServerRequests.capabilities(handlers, offered), ...options.capabilities },
         clientInfo: clientInfo(options, offered)
       },
       validateInitialize,
@@ -323,6 +421,16 @@ export const make: (
     const version = init.protocolVersion
     // "After successful initialization, the client MUST send an initialized notification"
     yield* engine.notify("notifications/initialized")
+
+    // "When the list of roots changes, clients that support listChanged MUST send a notification"
+    const rootChanges = Option.getOrUndefined(handlers.roots)?.changes
+    if (rootChanges !== undefined) {
+      yield* rootChanges.pipe(
+        Stream.runForEach(() => engine.notify("notifications/roots/list_changed")),
+        Effect.ignore,
+        Effect.forkScoped
+      )
+    }
 
     const capabilities = init.capabilities
 
@@ -417,27 +525,77 @@ export const make: (
         Effect.andThen(list("tools/list", "tools", validateListTools, listOptions)),
         Effect.tap((result) =>
           Effect.sync(() => {
-            if (listOptions?.cursor === undefined) toolNames = new Set(result.tools.map((tool) => tool.name))
+            if (listOptions?.cursor === undefined) knownTools = toolMap(result.tools)
           })
         ),
         (effect) => traced(effect, "tools/list")
       )
 
-    /** Whether the server lists a tool, listing afresh when nothing is cached. */
-    const hasTool = (name: string, callOptions: CallOptions | undefined) =>
-      toolNames !== undefined && toolNames.has(name)
-        ? Effect.succeed(true)
-        : list("tools/list", "tools", validateListTools, callOptions).pipe(
-          Effect.map((result) => {
-            toolNames = new Set(result.tools.map((tool) => tool.name))
-            return toolNames.has(name)
-          }),
-          // If the list cannot be had, the original outcome stands.
-          Effect.orElseSucceed(() => true)
-        )
+    /**
+     * The server's definition of a tool: from the last listing, or from a fresh
+     * one when the tool is not in it; `undefined` when the server does not list
+     * it, `null` when the list cannot be had.
+     */
+    const findTool = (name: string, callOptions: CallOptions | undefined) => {
+      const cached = knownTools?.get(name)
+      if (cached !== undefined) return Effect.succeed<Mcp.Tool | undefined | null>(cached)
+      return list("tools/list", "tools", validateListTools, callOptions).pipe(
+        Effect.map((result): Mcp.Tool | undefined | null => {
+          knownTools = toolMap(result.tools)
+          return knownTools.get(name)
+        }),
+        Effect.orElseSucceed(() => null)
+      )
+    }
 
-    const callTool = (name: string, args?: { readonly [key: string]: unknown }, callOptions?: CallOptions) =>
+    /** Checks `structuredContent` against the tool's declared `outputSchema`. */
+    const checkOutput = (
+      name: string,
+      result: Mcp.CallToolResult,
+      callOptions: CallOptions | undefined
+    ): Effect.Effect<Mcp.CallToolResult, OutputValidationError> => {
+      // A tool that failed reports why in its content; its output is not checked.
+      if (result.isError === true) return Effect.succeed(result)
+      // Without structured content, only a tool already known to declare a schema is checked.
+      if (result.structuredContent === undefined && knownTools?.get(name)?.outputSchema === undefined) {
+        return Effect.succeed(result)
+      }
+      return Effect.flatMap(findTool(name, callOptions), (tool) => {
+        if (tool === null || tool === undefined || tool.outputSchema === undefined) return Effect.succeed(result)
+        if (result.structuredContent === undefined) {
+          return Effect.fail(
+            new OutputValidationError({
+              name,
+              description: "the tool declares an outputSchema but sent no structuredContent"
+            })
+          )
+        }
+        const issue = JsonSchema.check(tool.outputSchema, result.structuredContent)
+        return issue === undefined
+          ? Effect.succeed(result)
+          : Effect.fail(new OutputValidationError({ name, description: issue.message, path: issue.path }))
+      })
+    }
+
+    /** Checks arguments against the tool's `inputSchema` before anything is sent. */
+    const checkArguments = (
+      name: string,
+      args: { readonly [key: string]: unknown } | undefined,
+      callOptions: ToolCallOptions | undefined
+    ): Effect.Effect<void, InvalidToolArguments> =>
+      (callOptions?.validateArguments ?? options.validateToolArguments) !== true
+        ? Effect.void
+        : Effect.flatMap(findTool(name, callOptions), (tool) => {
+          if (tool === null || tool === undefined) return Effect.void
+          const issue = JsonSchema.check(tool.inputSchema, args ?? {})
+          return issue === undefined
+            ? Effect.void
+            : Effect.fail(new InvalidToolArguments({ name, description: issue.message, path: issue.path }))
+        })
+
+    const callTool = (name: string, args?: { readonly [key: string]: unknown }, callOptions?: ToolCallOptions) =>
       requireTools("tools/call").pipe(
+        Effect.andThen(checkArguments(name, args, callOptions)),
         Effect.andThen(
           engine.request(
             "tools/call",
@@ -448,37 +606,74 @@ export const make: (
         ),
         Effect.catchTag(
           "McpServerError",
-          (error): Effect.Effect<never, McpServerError | ToolNotFound> =>
-            error.code === JsonRpc.ErrorCode.InvalidParams || error.code === JsonRpc.ErrorCode.MethodNotFound
-              ? Effect.flatMap(
-                hasTool(name, callOptions),
-                (known): Effect.Effect<never, McpServerError | ToolNotFound> =>
-                  known ? Effect.fail(error) : Effect.fail(new ToolNotFound({ name, description: error.description }))
-              )
-              : Effect.fail(error)
+          (error): Effect.Effect<never, McpServerError | ToolNotFound | UrlElicitationRequired> => {
+            if (error.code === JsonRpc.ErrorCode.UrlElicitationRequired) {
+              return Effect.fail(urlElicitationRequired(error))
+            }
+            if (error.code !== JsonRpc.ErrorCode.InvalidParams && error.code !== JsonRpc.ErrorCode.MethodNotFound) {
+              return Effect.fail(error)
+            }
+            return Effect.flatMap(
+              findTool(name, callOptions),
+              (tool): Effect.Effect<never, McpServerError | ToolNotFound> =>
+                tool === undefined
+                  ? Effect.fail(new ToolNotFound({ name, description: error.description }))
+                  : Effect.fail(error)
+            )
+          }
         ),
-        Effect.flatMap((result): Effect.Effect<Mcp.CallToolResult, ToolNotFound> =>
+        Effect.flatMap((result): Effect.Effect<Mcp.CallToolResult, ToolNotFound | OutputValidationError> =>
           result.isError === true
-            ? Effect.flatMap(hasTool(name, callOptions), (known) =>
-              known
-                ? Effect.succeed(result)
-                : Effect.fail(new ToolNotFound({ name, description: textOf(result.content) })))
-            : Effect.succeed(result)
+            ? Effect.flatMap(findTool(name, callOptions), (tool) =>
+              tool === undefined
+                ? Effect.fail(new ToolNotFound({ name, description: textOf(result.content) }))
+                : Effect.succeed(result))
+            : checkOutput(name, result, callOptions)
         ),
         (effect) => traced(effect, "tools/call", { "gen_ai.tool.name": name })
       )
 
+    /** `-32042`: the server needs URL elicitations first; their completion will be reported. */
+    const urlElicitationRequired = (error: McpServerError) => {
+      const data = error.data as { readonly elicitations?: ReadonlyArray<unknown> } | undefined
+      const elicitations = (Array.isArray(data?.elicitations) ? data.elicitations : []).flatMap((entry) => {
+        const checked = validateUrlElicitation(entry, "tools/call")
+        return Result.isSuccess(checked) ? [checked.success] : []
+      })
+      for (const elicitation of elicitations) pendingElicitations.add(elicitation.elicitationId)
+      return new UrlElicitationRequired({ method: "tools/call", description: error.description, elicitations })
+    }
+
     const callToolWithProgress = (
       name: string,
       args?: { readonly [key: string]: unknown },
-      callOptions?: CallOptions
+      callOptions?: ToolCallOptions
     ) => withProgress((onProgress) => callTool(name, args, { ...callOptions, onProgress }))
 
-    const callToolOrFail = (name: string, args?: { readonly [key: string]: unknown }, callOptions?: CallOptions) =>
+    const callToolOrFail = (name: string, args?: { readonly [key: string]: unknown }, callOptions?: ToolCallOptions) =>
       Effect.flatMap(callTool(name, args, callOptions), (result) =>
         result.isError === true
           ? Effect.fail(new ToolExecutionError({ name, text: textOf(result.content), content: result.content }))
           : Effect.succeed(result))
+
+    const callToolTyped = <S extends Schema.ConstraintDecoder<unknown>>(
+      name: string,
+      args: { readonly [key: string]: unknown } | undefined,
+      schema: S,
+      callOptions?: ToolCallOptions
+    ): Effect.Effect<S["Type"], CallToolError | ToolExecutionError> =>
+      Effect.flatMap(callToolOrFail(name, args, callOptions), (result) => {
+        const decoded = decodeWith(schema)(result.structuredContent, `tools/call ${name}`)
+        return Result.isSuccess(decoded)
+          ? Effect.succeed(decoded.success)
+          : Effect.fail(
+            new OutputValidationError({
+              name,
+              description: decoded.failure.description,
+              ...(decoded.failure.path === undefined ? {} : { path: decoded.failure.path })
+            })
+          )
+      })
 
     // -------------------------------------------------------------------------
     // Resources
@@ -588,20 +783,66 @@ export const make: (
     // -------------------------------------------------------------------------
     // Generic requests
     // -------------------------------------------------------------------------
-    const validators = new WeakMap<object, Validator<unknown>>()
     const request = <S extends Schema.ConstraintDecoder<unknown>>(
       method: string,
       params: { readonly [key: string]: unknown } | undefined,
       schema: S,
       callOptions?: CallOptions
-    ): Effect.Effect<S["Type"], RequestError> => {
-      let validate = validators.get(schema) as Validator<S["Type"]> | undefined
-      if (validate === undefined) {
-        validate = validator(schema)
-        validators.set(schema, validate)
-      }
-      return traced(engine.request(method, params, validate, callOptions), method)
-    }
+    ): Effect.Effect<S["Type"], RequestError> =>
+      traced(engine.request(method, params, decodeWith(schema), callOptions), method)
+
+    // -------------------------------------------------------------------------
+    // Notifications
+    // -------------------------------------------------------------------------
+    const notificationsOf = <A>(select: (notification: Mcp.ServerNotification) => A | undefined) =>
+      Stream.filterMap(engine.notifications, (notification) => {
+        const selected = select(notification)
+        return selected === undefined ? Result.failVoid : Result.succeed(selected)
+      })
+
+    const logs = notificationsOf((notification) => {
+      if (notification.method !== "notifications/message") return undefined
+      const checked = validateLogMessage(notification.params, notification.method)
+      return Result.isSuccess(checked) ? checked.success : undefined
+    })
+
+    const listChanges = notificationsOf((notification): ListKind | undefined => listKinds[notification.method])
+
+    const elicitationCompletions = notificationsOf((notification) => {
+      const id = notification.params?.elicitationId
+      if (notification.method !== "notifications/elicitation/complete" || typeof id !== "string") return undefined
+      // "Clients MUST ignore notifications referencing unknown or already-completed IDs."
+      return pendingElicitations.delete(id) ? id : undefined
+    })
+
+    // How many open streams watch each resource: one subscription per resource on the server.
+    const watchers = new Map<string, number>()
+    const resourceUpdates = (uri: string, callOptions?: CallOptions) =>
+      Stream.unwrap(Effect.gen(function*() {
+        yield* require("resources/subscribe", "resources.subscribe", capabilities.resources?.subscribe === true)
+        // Listen before subscribing, so that no update is missed.
+        const subscription = yield* engine.subscribe
+        const count = watchers.get(uri) ?? 0
+        watchers.set(uri, count + 1)
+        yield* Effect.addFinalizer(() => {
+          const left = (watchers.get(uri) ?? 1) - 1
+          if (left > 0) {
+            watchers.set(uri, left)
+            return Effect.void
+          }
+          watchers.delete(uri)
+          return Effect.ignore(engine.request("resources/unsubscribe", { uri }, validateEmpty, callOptions))
+        })
+        if (count === 0) yield* engine.request("resources/subscribe", { uri }, validateEmpty, callOptions)
+        return Stream.fromSubscription(subscription).pipe(
+          Stream.filterMap((notification) => {
+            if (notification.method !== "notifications/resources/updated" || notification.params?.uri !== uri) {
+              return Result.failVoid
+            }
+            return Result.succeed(notification.params as unknown as Mcp.ResourceUpdatedParams)
+          })
+        )
+      }))
 
     return McpClient.of({
       serverInfo: init.serverInfo,
@@ -616,6 +857,7 @@ export const make: (
       callTool,
       callToolWithProgress,
       callToolOrFail,
+      callToolTyped,
       listResources: (listOptions) =>
         requireResources("resources/list").pipe(
           Effect.andThen(list("resources/list", "resources", validateListResources, listOptions)),
@@ -653,6 +895,10 @@ export const make: (
       request,
       notify: (method, params) => engine.notify(method, params),
       notifications: engine.notifications,
+      logs,
+      listChanges,
+      resourceUpdates,
+      elicitationCompletions,
       pendingRequests: engine.pendingCount
     })
   }
@@ -701,6 +947,33 @@ const validateReadResource = validator(Mcp.ReadResourceResult)
 const validateListPrompts = validator(Mcp.ListPromptsResult)
 const validateGetPrompt = validator(Mcp.GetPromptResult)
 const validateComplete = validator(Mcp.CompleteResult)
+const validateLogMessage = validator(Mcp.LoggingMessageParams)
+const validateUrlElicitation = validator(Mcp.ElicitUrlParams)
+
+const toolMap = (tools: ReadonlyArray<Mcp.Tool>): ReadonlyMap<string, Mcp.Tool> =>
+  new Map(tools.map((tool) => [tool.name, tool]))
+
+const listKinds: { readonly [method: string]: ListKind } = {
+  "notifications/tools/list_changed": "tools",
+  "notifications/resources/list_changed": "resources",
+  "notifications/prompts/list_changed": "prompts"
+}
+
+/** A validator for a caller's schema, compiled once per schema. */
+const decoders = new WeakMap<object, Validator<unknown>>()
+const decodeWith = <S extends Schema.ConstraintDecoder<unknown>>(schema: S): Validator<S["Type"]> => {
+  let decode = decoders.get(schema) as Validator<S["Type"]> | undefined
+  if (decode === undefined) {
+    const decodeUnknown = Schema.decodeUnknownResult(schema)
+    decode = (input, method) =>
+      Result.mapError(
+        decodeUnknown(input),
+        (error) => new ProtocolError({ description: `Invalid ${method} result: ${error.message}`, method })
+      )
+    decoders.set(schema, decode)
+  }
+  return decode
+}
 
 /** `clientInfo` with only the members the offered revision defines. */
 const clientInfo = (options: Options, version: string): Mcp.Implementation =>
@@ -716,13 +989,16 @@ const clientInfo = (options: Options, version: string): Mcp.Implementation =>
 const withProgress = <A, E>(
   call: (onProgress: (progress: Mcp.ProgressNotificationParams) => void) => Effect.Effect<A, E>
 ): Stream.Stream<ProgressEvent<A>, E> =>
-  Stream.callback<ProgressEvent<A>, E>((queue) =>
-    call((progress) => Queue.offerUnsafe(queue, { _tag: "Progress", ...progress })).pipe(
-      Effect.flatMap((result) => Queue.offer(queue, { _tag: "Result", result })),
-      Effect.andThen(Queue.end(queue)),
-      Effect.catchCause((cause) => Queue.failCause(queue, cause)),
-      Effect.forkScoped
-    ), { bufferSize: Number.POSITIVE_INFINITY })
+  Stream.callback<ProgressEvent<A>, E>(
+    (queue) =>
+      call((progress) => Queue.offerUnsafe(queue, { _tag: "Progress", ...progress })).pipe(
+        Effect.flatMap((result) => Queue.offer(queue, { _tag: "Result", result })),
+        Effect.andThen(Queue.end(queue)),
+        Effect.catchCause((cause) => Queue.failCause(queue, cause)),
+        Effect.forkScoped
+      ),
+    { bufferSize: Number.POSITIVE_INFINITY }
+  )
 
 /** The text blocks of a result, joined. */
 const textOf = (content: ReadonlyArray<Mcp.ContentBlock>): string =>

@@ -281,6 +281,83 @@ export class UnsupportedProtocolVersion
 }
 
 /**
+ * The server needs the user to complete one or more URL elicitations before
+ * it can go on (`-32042`, 2025-11-25). Show each URL to the user (the
+ * `Elicitation` handler's `url` mode is the place), then retry.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class UrlElicitationRequired
+  extends Schema.TaggedError<UrlElicitationRequired>("effect-mcp-client/UrlElicitationRequired")(
+    "UrlElicitationRequired",
+    {
+      method: Schema.String,
+      description: Schema.String,
+      elicitations: Schema.Array(Schema.Struct({
+        mode: Schema.optionalKey(Schema.String),
+        elicitationId: Schema.String,
+        url: Schema.String,
+        message: Schema.String
+      }))
+    }
+  )
+{
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return `${this.method} needs the user to visit ${this.elicitations.map((e) => e.url).join(", ")}`
+  }
+}
+
+/**
+ * A tool's `structuredContent` does not match the `outputSchema` it
+ * declared, or the caller's schema in `callToolTyped`.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class OutputValidationError
+  extends Schema.TaggedError<OutputValidationError>("effect-mcp-client/OutputValidationError")(
+    "OutputValidationError",
+    {
+      name: Schema.String,
+      description: Schema.String,
+      path: Schema.optionalKey(Schema.String)
+    }
+  )
+{
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    const where = this.path !== undefined && this.path.length > 0 ? ` at ${this.path}` : ""
+    return `Output of tool '${this.name}' is invalid${where}: ${this.description}`
+  }
+}
+
+/**
+ * The arguments do not match the tool's `inputSchema`; nothing was sent.
+ * Only raised when argument checking is on.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class InvalidToolArguments
+  extends Schema.TaggedError<InvalidToolArguments>("effect-mcp-client/InvalidToolArguments")(
+    "InvalidToolArguments",
+    {
+      name: Schema.String,
+      description: Schema.String,
+      path: Schema.optionalKey(Schema.String)
+    }
+  )
+{
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    const where = this.path !== undefined && this.path.length > 0 ? ` at ${this.path}` : ""
+    return `Invalid arguments for tool '${this.name}'${where}: ${this.description}`
+  }
+}
+
+/**
  * Every failure that any request of a session can produce. Each method's
  * own error channel is a narrower union of these.
  *
@@ -299,6 +376,9 @@ export type McpError =
   | SessionClosed
   | CapabilityNotSupported
   | UnsupportedProtocolVersion
+  | UrlElicitationRequired
+  | OutputValidationError
+  | InvalidToolArguments
 
 /**
  * The failures every request shares: the wire, the peer's answer, the

@@ -17,6 +17,8 @@ export * as Mcp from "./protocol/Mcp.ts"
 export * as JsonRpc from "./protocol/JsonRpc.ts"
 /** Protocol revisions. @since 0.1.0 */
 export * as ProtocolVersion from "./protocol/ProtocolVersion.ts"
+/** JSON Schema validation of server-sent schemas. @since 0.1.0 */
+export * as JsonSchema from "./protocol/JsonSchema.ts"
 /** Payload validation. @since 0.1.0 */
 export * as Validate from "./protocol/Validate.ts"
 /** The session engine. @since 0.1.0 */
@@ -25,3 +27,11 @@ export * as Engine from "./session/Engine.ts"
 export * as Transport from "./transport/Transport.ts"
 /** In-process transports. @since 0.1.0 */
 export * as MemoryTransport from "./transport/MemoryTransport.ts"
+/** The sampling handler service. @since 0.1.0 */
+export * as Sampling from "./handlers/Sampling.ts"
+/** The elicitation handler service. @since 0.1.0 */
+export * as Elicitation from "./handlers/Elicitation.ts"
+/** The roots service. @since 0.1.0 */
+export * as Roots from "./handlers/Roots.ts"
+/** The failure of a handler. @since 0.1.0 */
+export * as HandlerError from "./handlers/HandlerError.ts"

@@ -725,3 +725,192 @@ export interface ServerNotification {
   readonly method: string
   readonly params: { readonly [key: string]: unknown } | undefined
 }
+
+// -----------------------------------------------------------------------------
+// Server → client requests: sampling, elicitation, roots
+// -----------------------------------------------------------------------------
+
+/**
+ * A model's request to use a tool, in sampling (2025-11-25).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const ToolUseContent = Schema.Struct({
+  type: Schema.Literal("tool_use"),
+  id: Schema.String,
+  name: Schema.String,
+  input: JsonObject,
+  _meta: optional(Meta)
+})
+/** @category models @since 0.1.0 */
+export interface ToolUseContent extends Schema.Schema.Type<typeof ToolUseContent> {}
+
+/**
+ * The result of a tool use, in sampling (2025-11-25).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const ToolResultContent = Schema.Struct({
+  type: Schema.Literal("tool_result"),
+  toolUseId: Schema.String,
+  content: Schema.Array(ContentBlock),
+  structuredContent: optional(Schema.Unknown),
+  isError: optional(Schema.Boolean),
+  _meta: optional(Meta)
+})
+/** @category models @since 0.1.0 */
+export interface ToolResultContent extends Schema.Schema.Type<typeof ToolResultContent> {}
+
+/**
+ * A content block of a sampling message.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const SamplingContent = Schema.Union([
+  TextContent,
+  ImageContent,
+  AudioContent,
+  ToolUseContent,
+  ToolResultContent
+])
+/** @category models @since 0.1.0 */
+export type SamplingContent = typeof SamplingContent.Type
+
+/**
+ * One message of a sampling conversation: one content block or several.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const SamplingMessage = Schema.Struct({
+  role: Role,
+  content: Schema.Union([SamplingContent, Schema.Array(SamplingContent)]),
+  _meta: optional(Meta)
+})
+/** @category models @since 0.1.0 */
+export interface SamplingMessage extends Schema.Schema.Type<typeof SamplingMessage> {}
+
+/**
+ * The server's preferences among models.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const ModelPreferences = Schema.Struct({
+  hints: optional(Schema.Array(Schema.Struct({ name: optional(Schema.String) }))),
+  costPriority: optional(Schema.Number),
+  speedPriority: optional(Schema.Number),
+  intelligencePriority: optional(Schema.Number)
+})
+/** @category models @since 0.1.0 */
+export interface ModelPreferences extends Schema.Schema.Type<typeof ModelPreferences> {}
+
+/**
+ * `sampling/createMessage` parameters: the server asks the client's model
+ * for a completion. `tools` and `toolChoice` appeared in 2025-11-25.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const CreateMessageParams = Schema.Struct({
+  _meta: optional(Meta),
+  messages: Schema.Array(SamplingMessage),
+  maxTokens: Schema.Number,
+  modelPreferences: optional(ModelPreferences),
+  systemPrompt: optional(Schema.String),
+  includeContext: optional(Schema.Literals(["none", "thisServer", "allServers"])),
+  temperature: optional(Schema.Number),
+  stopSequences: optional(Schema.Array(Schema.String)),
+  metadata: optional(JsonObject),
+  tools: optional(Schema.Array(Tool)),
+  toolChoice: optional(Schema.Struct({ mode: optional(Schema.Literals(["auto", "required", "none"])) }))
+})
+/** @category models @since 0.1.0 */
+export interface CreateMessageParams extends Schema.Schema.Type<typeof CreateMessageParams> {}
+
+/**
+ * The client's answer to `sampling/createMessage`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CreateMessageResult {
+  readonly role: Role
+  readonly content: SamplingContent | ReadonlyArray<SamplingContent>
+  readonly model: string
+  readonly stopReason?: string
+  readonly _meta?: Meta
+}
+
+/**
+ * A form elicitation: the server asks the user for values matching a flat
+ * JSON Schema. `mode` is absent before 2025-11-25 and means `"form"`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const ElicitFormParams = Schema.Struct({
+  _meta: optional(Meta),
+  mode: optional(Schema.Literal("form")),
+  message: Schema.String,
+  requestedSchema: JsonObject
+})
+/** @category models @since 0.1.0 */
+export interface ElicitFormParams extends Schema.Schema.Type<typeof ElicitFormParams> {}
+
+/**
+ * A URL elicitation (2025-11-25): the server asks the user to visit a URL,
+ * out of band of the client and the model.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const ElicitUrlParams = Schema.Struct({
+  _meta: optional(Meta),
+  mode: Schema.Literal("url"),
+  message: Schema.String,
+  url: Schema.String,
+  elicitationId: Schema.String
+})
+/** @category models @since 0.1.0 */
+export interface ElicitUrlParams extends Schema.Schema.Type<typeof ElicitUrlParams> {}
+
+/**
+ * The user's answer to an elicitation.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ElicitResult {
+  readonly action: "accept" | "decline" | "cancel"
+  readonly content?: { readonly [key: string]: string | number | boolean | ReadonlyArray<string> }
+  readonly _meta?: Meta
+}
+
+/**
+ * A root: a `file://` location the client lets the server work in.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Root {
+  readonly uri: string
+  readonly name?: string
+  readonly _meta?: Meta
+}
+
+/**
+ * `notifications/elicitation/complete` parameters (2025-11-25).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const ElicitationCompleteParams = Schema.Struct({
+  _meta: optional(Meta),
+  elicitationId: Schema.String
+})
+/** @category models @since 0.1.0 */
+export interface ElicitationCompleteParams extends Schema.Schema.Type<typeof ElicitationCompleteParams> {}

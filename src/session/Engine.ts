@@ -16,6 +16,7 @@
  * @since 0.1.0
  */
 import { Cause, Clock, Deferred, Duration, Effect, Exit, FiberMap, FiberSet, PubSub, Stream } from "effect"
+import type { Scope } from "effect"
 import { McpServerError, ProtocolError, RequestTimeout, SessionClosed, TransportError } from "../McpError.ts"
 import type { RequestError } from "../McpError.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
@@ -110,6 +111,8 @@ export interface Engine {
   ) => Effect.Effect<void, TransportError | SessionClosed>
   /** Every notification the server sends from the moment of subscription. */
   readonly notifications: Stream.Stream<ServerNotification>
+  /** A subscription to the server's notifications, open for the current scope. */
+  readonly subscribe: Effect.Effect<PubSub.Subscription<ServerNotification>, never, Scope.Scope>
   /** How many requests are waiting for a response (for diagnostics and tests). */
   readonly pendingCount: Effect.Effect<number>
   /** Ends the session: fails waiting requests with `SessionClosed`. Idempotent. */
@@ -407,6 +410,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
     request,
     notify,
     notifications: Stream.fromPubSub(notifications),
+    subscribe: PubSub.subscribe(notifications),
     pendingCount: Effect.sync(() => pending.size),
     close
   } satisfies Engine as Engine
