@@ -834,7 +834,7 @@ export const make: (
           return Effect.ignore(engine.request("resources/unsubscribe", { uri }, validateEmpty, callOptions))
         })
         if (count === 0) yield* engine.request("resources/subscribe", { uri }, validateEmpty, callOptions)
-        return Stream.fromSubscription(subscription).pipe(
+        return Stream.fromQueue(subscription).pipe(
           Stream.filterMap((notification) => {
             if (notification.method !== "notifications/resources/updated" || notification.params?.uri !== uri) {
               return Result.failVoid

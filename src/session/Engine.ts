@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Clock, Deferred, Duration, Effect, Exit, FiberMap, FiberSet, PubSub, Stream } from "effect"
+import { Cause, Clock, Deferred, Duration, Effect, Exit, FiberMap, FiberSet, Queue, Stream } from "effect"
 import type { Scope } from "effect"
 import { McpServerError, ProtocolError, RequestTimeout, SessionClosed, TransportError } from "../McpError.ts"
 import type { RequestError } from "../McpError.ts"
@@ -111,8 +111,11 @@ export interface Engine {
   ) => Effect.Effect<void, TransportError | SessionClosed>
   /** Every notification the server sends from the moment of subscription. */
   readonly notifications: Stream.Stream<ServerNotification>
-  /** A subscription to the server's notifications, open for the current scope. */
-  readonly subscribe: Effect.Effect<PubSub.Subscription<ServerNotification>, never, Scope.Scope>
+  /**
+   * A queue of the server's notifications, open for the current scope: what
+   * arrives from now on, the oldest dropped beyond the buffer.
+   */
+  readonly subscribe: Effect.Effect<Queue.Dequeue<ServerNotification>, never, Scope.Scope>
   /** How many requests are waiting for a response (for diagnostics and tests). */
   readonly pendingCount: Effect.Effect<number>
   /** Ends the session: fails waiting requests with `SessionClosed`. Idempotent. */
@@ -162,8 +165,16 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
   const runBackground = yield* FiberSet.runtime(background)()
   const handlers = yield* FiberMap.make<JsonRpc.RequestId, unknown, unknown>()
   const runHandler = yield* FiberMap.runtime(handlers)()
-  const notifications = yield* PubSub.sliding<ServerNotification>(
-    options.notificationBuffer ?? defaultNotificationBuffer
+  // One sliding queue per subscriber: a subscriber that falls behind loses its own
+  // oldest notifications, and neither the session nor other subscribers wait for it.
+  const notificationBuffer = options.notificationBuffer ?? defaultNotificationBuffer
+  const subscribers = new Set<Queue.Queue<ServerNotification>>()
+  const subscribe = Effect.acquireRelease(
+    Effect.map(Queue.sliding<ServerNotification>(notificationBuffer), (queue) => {
+      subscribers.add(queue)
+      return queue as Queue.Dequeue<ServerNotification>
+    }),
+    (queue) => Effect.sync(() => subscribers.delete(queue as Queue.Queue<ServerNotification>))
   )
 
   const endWith = (error: TransportError | SessionClosed) => {
@@ -249,7 +260,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
     }
     const notification: ServerNotification = { method, params }
     options.onNotification?.(notification)
-    PubSub.publishUnsafe(notifications, notification)
+    for (const subscriber of subscribers) Queue.offerUnsafe(subscriber, notification)
   }
 
   const receive = (value: unknown): void => {
@@ -409,8 +420,8 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
   return {
     request,
     notify,
-    notifications: Stream.fromPubSub(notifications),
-    subscribe: PubSub.subscribe(notifications),
+    notifications: Stream.unwrap(Effect.map(subscribe, Stream.fromQueue)),
+    subscribe,
     pendingCount: Effect.sync(() => pending.size),
     close
   } satisfies Engine as Engine

@@ -101,7 +101,11 @@ describe("deadlines that respect progress", () => {
         return Effect.forkDetach(Effect.gen(function*() {
           for (let i = 1; i <= steps; i++) {
             yield* Effect.sleep("4 seconds")
-            yield* peer.send({ jsonrpc: "2.0", method: "notifications/progress", params: { progressToken: token, progress: i } })
+            yield* peer.send({
+              jsonrpc: "2.0",
+              method: "notifications/progress",
+              params: { progressToken: token, progress: i }
+            })
           }
         })).pipe(Effect.asVoid)
       }
