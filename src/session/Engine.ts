@@ -151,6 +151,7 @@ const methodNotFound = (method: string): JsonRpc.ErrorObject => ({
  */
 export const make = Effect.fnUntraced(function*(options: EngineOptions) {
   const transport = options.transport
+  const transportExchange = transport.exchange
   const sessionTimeout = options.timeout === undefined ? defaultTimeout : Duration.fromInputUnsafe(options.timeout)
   const pending = new Map<JsonRpc.RequestId, Pending>()
   // Requests that invited progress, by progress token (the request's own id).
@@ -397,10 +398,20 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
         const total = Duration.fromInputUnsafe(requestOptions.maxTotalTimeout)
         awaitResult = Effect.timeoutOrElse(awaitResult, { duration: total, orElse: () => timedOut(total) })
       }
-      const exchange = transport.send(JsonRpc.request(id, method, sentParams)).pipe(
-        Effect.andThen(awaitResult),
-        Effect.flatMap((result) => Effect.fromResult(validate(result, method)))
-      )
+      const message = JsonRpc.request(id, method, sentParams)
+      const exchange = (transportExchange === undefined
+        ? Effect.andThen(transport.send(message), awaitResult)
+        // The request's own channel lives as long as the request: a broken exchange
+        // fails it, and ending the request (by any path) abandons the exchange.
+        : Effect.andThen(
+          Effect.forkChild(
+            transportExchange(message).pipe(
+              Effect.catch((error) => Effect.sync(() => settle(id, Exit.fail(error))))
+            ),
+            { startImmediately: true }
+          ),
+          awaitResult
+        )).pipe(Effect.flatMap((result) => Effect.fromResult(validate(result, method))))
       return (requestOptions?.cancellable === false
         ? exchange
         : exchange.pipe(Effect.onInterrupt(() => Effect.sync(() => cancel(id, "Request cancelled by the client")))))

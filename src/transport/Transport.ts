@@ -35,6 +35,8 @@ import type * as JsonRpc from "../protocol/JsonRpc.ts"
  *   parsed as JSON never reach it; the transport reports them itself.
  * - Closing the scope the transport was built in closes the connection and
  *   releases everything it holds (processes, sockets, fibers).
+ * - `exchange`, when present, carries requests instead of `send`; see its
+ *   own documentation.
  *
  * @category models
  * @since 0.1.0
@@ -42,6 +44,15 @@ import type * as JsonRpc from "../protocol/JsonRpc.ts"
 export interface TransportShape {
   readonly send: (message: JsonRpc.Message) => Effect.Effect<void, TransportError>
   readonly incoming: Stream.Stream<unknown, TransportError>
+  /**
+   * For transports where each request has a channel of its own (an HTTP POST
+   * whose response body carries the reply): sends a request and runs for the
+   * lifetime of its exchange. It completes once the exchange has delivered
+   * the reply to `incoming`, and fails with `TransportError` when the
+   * exchange breaks before that. Interrupting it abandons the exchange
+   * (closing the request's stream). When absent, requests go through `send`.
+   */
+  readonly exchange?: ((request: JsonRpc.Request) => Effect.Effect<void, TransportError>) | undefined
 }
 
 /**
