@@ -14,7 +14,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option, Queue, Result, Schema, Stream } from "effect"
+import { Context, Deferred, Effect, Exit, Layer, Option, Queue, Result, Schedule, Schema, Stream } from "effect"
 import type { Duration, Scope } from "effect"
 import { Elicitation } from "./handlers/Elicitation.ts"
 import { Roots } from "./handlers/Roots.ts"
@@ -22,6 +22,7 @@ import { Sampling } from "./handlers/Sampling.ts"
 import {
   CapabilityNotSupported,
   type ConnectError,
+  InputDeclined,
   InvalidToolArguments,
   McpServerError,
   OutputValidationError,
@@ -31,7 +32,6 @@ import {
   ResourceNotFound,
   ToolExecutionError,
   ToolNotFound,
-  UnsupportedProtocolVersion,
   UrlElicitationRequired
 } from "./McpError.ts"
 import * as JsonRpc from "./protocol/JsonRpc.ts"
@@ -40,6 +40,7 @@ import * as Mcp from "./protocol/Mcp.ts"
 import * as ProtocolVersion from "./protocol/ProtocolVersion.ts"
 import { type Validator, validator } from "./protocol/Validate.ts"
 import * as Engine from "./session/Engine.ts"
+import * as Negotiation from "./session/Negotiation.ts"
 import * as ServerRequests from "./session/ServerRequests.ts"
 import { Transport } from "./transport/Transport.ts"
 
@@ -61,11 +62,23 @@ export interface Options {
   /** A display name (sent from revision 2025-06-18 on). */
   readonly title?: string | undefined
   /**
-   * The revision to offer in `initialize`. Defaults to the newest this client
-   * speaks (2025-11-25). The server may answer with an older one; any
-   * revision from 2024-11-05 on is accepted.
+   * Which protocol eras to speak. `"auto"` (the default) probes with
+   * `server/discover` and speaks 2026-07-28 when the server does, otherwise
+   * opens a stateful session with `initialize`. `"legacy"` skips the probe;
+   * `"modern"` fails with `UnsupportedProtocolVersion` on older servers.
    */
-  readonly protocolVersion?: ProtocolVersion.LegacyVersion | undefined
+  readonly era?: Negotiation.Era | undefined
+  /**
+   * Pins a revision (and so its era). For stateful revisions this is the one
+   * offered in `initialize`; the server may answer with an older one, and
+   * any from 2024-11-05 on is accepted.
+   */
+  readonly protocolVersion?: ProtocolVersion.Version | undefined
+  /**
+   * How long the `server/discover` probe waits before deciding the server
+   * is an older one. Defaults to 5 seconds.
+   */
+  readonly discoverTimeout?: Duration.Input | undefined
   /** Extra client capabilities to declare (`experimental`, …). */
   readonly capabilities?: Mcp.ClientCapabilities | undefined
   /** Default deadline of every request. Defaults to 60 seconds. */
@@ -87,6 +100,12 @@ export interface Options {
    * (`InvalidToolArguments`). Off by default: the server checks them anyway.
    */
   readonly validateToolArguments?: boolean | undefined
+  /**
+   * How many times in a row a 2026-07-28 server may answer one request with
+   * `input_required` before the request fails with `ProtocolError`.
+   * Defaults to 10.
+   */
+  readonly maxInputRounds?: number | undefined
 }
 
 /**
@@ -149,6 +168,7 @@ export type ListKind = "tools" | "resources" | "prompts"
  */
 export type CallToolError =
   | FeatureError
+  | InputDeclined
   | ToolNotFound
   | UrlElicitationRequired
   | OutputValidationError
@@ -184,9 +204,15 @@ export interface McpClientShape {
   readonly instructions: string | undefined
   /** The negotiated protocol revision. */
   readonly protocolVersion: string
+  /**
+   * The protocol era: `"legacy"` (a stateful session opened with
+   * `initialize`, 2025-11-25 and earlier) or `"modern"` (stateless,
+   * 2026-07-28).
+   */
+  readonly era: "legacy" | "modern"
 
-  /** Checks the server is responsive. */
-  readonly ping: (options?: CallOptions) => Effect.Effect<void, RequestError>
+  /** Checks the server is responsive. 2026-07-28 has no `ping`: `CapabilityNotSupported` there. */
+  readonly ping: (options?: CallOptions) => Effect.Effect<void, FeatureError>
 
   /** Lists the server's tools: every page, or one page when given a cursor. */
   readonly listTools: (options?: ListOptions) => Effect.Effect<Mcp.ListToolsResult, FeatureError>
@@ -245,7 +271,7 @@ export interface McpClientShape {
   readonly readResource: (
     uri: string,
     options?: CallOptions
-  ) => Effect.Effect<Mcp.ReadResourceResult, FeatureError | ResourceNotFound>
+  ) => Effect.Effect<Mcp.ReadResourceResult, FeatureError | InputDeclined | ResourceNotFound>
   /** Asks for `notifications/resources/updated` about a resource. */
   readonly subscribeResource: (uri: string, options?: CallOptions) => Effect.Effect<void, FeatureError>
   /** Stops `notifications/resources/updated` about a resource. */
@@ -260,7 +286,7 @@ export interface McpClientShape {
     name: string,
     args?: { readonly [key: string]: string },
     options?: CallOptions
-  ) => Effect.Effect<Mcp.GetPromptResult, FeatureError | PromptNotFound>
+  ) => Effect.Effect<Mcp.GetPromptResult, FeatureError | InputDeclined | PromptNotFound>
 
   /** Asks the server to complete an argument of a prompt or resource template. */
   readonly complete: (
@@ -383,11 +409,12 @@ export const make: (
       roots: yield* Effect.serviceOption(Roots)
     }
 
+    const answerServerRequest = ServerRequests.makeHandler(handlers, JsonSchema.checkForm)
     const engine = yield* Engine.make({
       transport,
       timeout: options.timeout,
       notificationBuffer: options.notificationBuffer,
-      onRequest: ServerRequests.makeHandler(handlers, JsonSchema.checkForm),
+      onRequest: answerServerRequest,
       onNotification: (notification) => {
         if (notification.method === "notifications/tools/list_changed") knownTools = undefined
         else if (notification.method === "notifications/prompts/list_changed") promptNames = undefined
@@ -395,36 +422,28 @@ export const make: (
     })
 
     // -------------------------------------------------------------------------
-    // Handshake (https://modelcontextprotocol.io/specification/2025-11-25/basic/lifecycle)
-    // "The client MUST initiate this phase by sending an initialize request"
+    // Negotiation: the era and revision, then what the server offers
     // -------------------------------------------------------------------------
-    const offered = options.protocolVersion ?? ProtocolVersion.latestLegacy
-    const init = yield* engine.request(
-      "initialize",
-      {
-        protocolVersion: offered,
-        capabilities: { ...ServerRequests.capabilities(handlers, offered), ...options.capabilities },
-        clientInfo: clientInfo(options, offered)
-      },
-      validateInitialize,
-      { cancellable: false, timeout: options.initializeTimeout ?? options.timeout }
-    )
-    // "If the client does not support the version in the server's response,
-    // it SHOULD disconnect."
-    if (!ProtocolVersion.isLegacyVersion(init.protocolVersion)) {
-      return yield* new UnsupportedProtocolVersion({
-        requested: offered,
-        received: init.protocolVersion,
-        supported: ProtocolVersion.legacyVersions
-      })
+    const declared = (version: string): Mcp.ClientCapabilities => ({
+      ...ServerRequests.capabilities(handlers, version),
+      ...options.capabilities
+    })
+    const negotiationSettings: Negotiation.Settings = {
+      era: options.era ?? "auto",
+      protocolVersion: options.protocolVersion,
+      clientInfo: (version) => clientInfo(options, version),
+      capabilities: declared,
+      discoverTimeout: options.discoverTimeout ?? defaultDiscoverTimeout,
+      initializeTimeout: options.initializeTimeout ?? options.timeout,
+      exchanges: transport.exchange !== undefined
     }
-    const version = init.protocolVersion
-    // "After successful initialization, the client MUST send an initialized notification"
-    yield* engine.notify("notifications/initialized")
+    const negotiated = yield* Negotiation.negotiate(engine, negotiationSettings)
+    const version = negotiated.protocolVersion
+    const modern = negotiated.era === "modern"
 
     // "When the list of roots changes, clients that support listChanged MUST send a notification"
     const rootChanges = Option.getOrUndefined(handlers.roots)?.changes
-    if (rootChanges !== undefined) {
+    if (!modern && rootChanges !== undefined) {
       yield* rootChanges.pipe(
         Stream.runForEach(() => engine.notify("notifications/roots/list_changed")),
         Effect.ignore,
@@ -432,7 +451,7 @@ export const make: (
       )
     }
 
-    const capabilities = init.capabilities
+    const capabilities = negotiated.capabilities
 
     // -------------------------------------------------------------------------
     // Capability checks (nothing is sent when the server lacks the feature)
@@ -452,6 +471,73 @@ export const make: (
         kind: "client",
         attributes: { "mcp.method.name": method, "mcp.protocol.version": version, ...attributes }
       })
+
+    // -------------------------------------------------------------------------
+    // 2026-07-28: results that ask for input first (multi round-trip requests)
+    // -------------------------------------------------------------------------
+    const maxInputRounds = options.maxInputRounds ?? defaultMaxInputRounds
+
+    /**
+     * Sends a request that the server may answer with `input_required`:
+     * answers every input with the handler services and retries with a new
+     * id, `inputResponses`, and `requestState` exactly as given.
+     */
+    const withInputs = <A>(
+      method: string,
+      params: JsonRpc.JsonObject,
+      validate: Validator<A>,
+      callOptions: CallOptions | undefined
+    ): Effect.Effect<A, RequestError | InputDeclined> => {
+      if (!modern) return engine.request(method, params, validate, callOptions)
+      const validateRound = (input: unknown, m: string): Result.Result<A | Mcp.InputRequiredResult, ProtocolError> =>
+        (input as { readonly resultType?: unknown }).resultType === "input_required"
+          ? validateInputRequired(input, m)
+          : validate(input, m)
+      const round = (n: number, extra: JsonRpc.JsonObject): Effect.Effect<A, RequestError | InputDeclined> =>
+        engine.request(method, { ...params, ...extra }, validateRound, callOptions).pipe(
+          Effect.flatMap((result): Effect.Effect<A, RequestError | InputDeclined> => {
+            if ((result as { readonly resultType?: unknown }).resultType !== "input_required") {
+              return Effect.succeed(result as A)
+            }
+            const required = result as Mcp.InputRequiredResult
+            if (n + 1 >= maxInputRounds) {
+              return Effect.fail(
+                new ProtocolError({
+                  description: `The server asked for input more than ${maxInputRounds} times`,
+                  method
+                })
+              )
+            }
+            // "the client MUST produce every requested input before retrying"
+            return Effect.forEach(
+              Object.entries(required.inputRequests ?? {}),
+              ([key, input]) =>
+                answerServerRequest(input.method, input.params).pipe(
+                  Effect.map((response) => [key, response] as const),
+                  Effect.mapError((error) =>
+                    new InputDeclined({ method, inputMethod: input.method, key, description: error.message })
+                  )
+                ),
+              { concurrency: "unbounded" }
+            ).pipe(
+              Effect.flatMap((responses) =>
+                round(n + 1, {
+                  ...(responses.length > 0 ? { inputResponses: Object.fromEntries(responses) } : {}),
+                  // "exactly the requestState it was given", or none
+                  ...(required.requestState !== undefined ? { requestState: required.requestState } : {})
+                })
+              )
+            )
+          })
+        )
+      return round(0, {})
+    }
+
+    /** A method 2026-07-28 removed: nothing is sent. */
+    const removedInModern = (method: string) =>
+      modern
+        ? Effect.fail(new CapabilityNotSupported({ method, capability: `${method} (not in ${version})` }))
+        : Effect.void
 
     // -------------------------------------------------------------------------
     // Pagination
@@ -597,7 +683,7 @@ export const make: (
       requireTools("tools/call").pipe(
         Effect.andThen(checkArguments(name, args, callOptions)),
         Effect.andThen(
-          engine.request(
+          withInputs(
             "tools/call",
             args === undefined ? { name } : { name, arguments: args },
             validateCallTool,
@@ -680,7 +766,7 @@ export const make: (
     // -------------------------------------------------------------------------
     const readResource = (uri: string, callOptions?: CallOptions) =>
       requireResources("resources/read").pipe(
-        Effect.andThen(engine.request("resources/read", { uri }, validateReadResource, callOptions)),
+        Effect.andThen(withInputs("resources/read", { uri }, validateReadResource, callOptions)),
         Effect.catchTag("McpServerError", (error): Effect.Effect<never, McpServerError | ResourceNotFound> =>
           error.code === JsonRpc.ErrorCode.ResourceNotFound || error.code === JsonRpc.ErrorCode.InvalidParams
             ? Effect.fail(new ResourceNotFound({ uri, description: error.description }))
@@ -692,6 +778,7 @@ export const make: (
     const subscription =
       (method: "resources/subscribe" | "resources/unsubscribe") => (uri: string, callOptions?: CallOptions) =>
         require(method, "resources.subscribe", capabilities.resources?.subscribe === true).pipe(
+          Effect.andThen(removedInModern(method)),
           Effect.andThen(engine.request(method, { uri }, validateEmpty, callOptions)),
           Effect.asVoid,
           (effect) => traced(effect, method, { "mcp.resource.uri": uri })
@@ -725,7 +812,7 @@ export const make: (
     const getPrompt = (name: string, args?: { readonly [key: string]: string }, callOptions?: CallOptions) =>
       requirePrompts("prompts/get").pipe(
         Effect.andThen(
-          engine.request(
+          withInputs(
             "prompts/get",
             args === undefined ? { name } : { name, arguments: args },
             validateGetPrompt,
@@ -775,7 +862,17 @@ export const make: (
 
     const setLoggingLevel = (level: Mcp.LoggingLevel, callOptions?: CallOptions) =>
       require("logging/setLevel", "logging", capabilities.logging !== undefined).pipe(
-        Effect.andThen(engine.request("logging/setLevel", { level }, validateEmpty, callOptions)),
+        Effect.andThen(
+          modern
+            // 2026-07-28 has no logging/setLevel: each request asks for its own log messages.
+            ? Effect.sync(() =>
+              engine.configure({
+                requestMeta: Negotiation.modernMeta(negotiationSettings, version, level),
+                notifyCancellation: transport.exchange === undefined
+              })
+            )
+            : engine.request("logging/setLevel", { level }, validateEmpty, callOptions)
+        ),
         Effect.asVoid,
         (effect) => traced(effect, "logging/setLevel")
       )
@@ -806,7 +903,64 @@ export const make: (
       return Result.isSuccess(checked) ? checked.success : undefined
     })
 
-    const listChanges = notificationsOf((notification): ListKind | undefined => listKinds[notification.method])
+    /**
+     * The notifications of a `subscriptions/listen` stream (2026-07-28), for as
+     * long as the stream runs. Running it opens the subscription; ending it
+     * closes it. A subscription that drops is opened again, with backoff.
+     */
+    const listen = (filter: Mcp.SubscriptionFilter, callOptions?: CallOptions) =>
+      Stream.unwrap(Effect.gen(function*() {
+        const queue = yield* engine.subscribe
+        let listenId: JsonRpc.RequestId | undefined
+        const done = yield* Deferred.make<void, RequestError>()
+        yield* engine.request("subscriptions/listen", { notifications: filter }, validateAnyResult, {
+          ...callOptions,
+          timeout: "Infinity",
+          onId: (id) => {
+            listenId = id
+          }
+        }).pipe(Effect.exit, Effect.flatMap((exit) => Deferred.done(done, Exit.asVoid(exit))), Effect.forkScoped)
+        return Stream.fromQueue(queue).pipe(
+          Stream.filter((notification) =>
+            notification.method !== "notifications/subscriptions/acknowledged" &&
+            (notification.params?._meta as JsonRpc.JsonObject | undefined)?.[Mcp.MetaKey.subscriptionId] === listenId
+          ),
+          Stream.haltWhen(Deferred.await(done))
+        )
+      })).pipe(
+        // Only a dropped connection is worth reopening; bounded.
+        Stream.retry(($) =>
+          Schedule.max([
+            $(Schedule.exponential("200 millis")).pipe(Schedule.while(({ input }) => input._tag === "TransportError")),
+            Schedule.recurs(5)
+          ])
+        )
+      )
+
+    const listChanges = modern
+      ? Stream.unwrap(Effect.sync(() => {
+        const filter = {
+          ...(capabilities.tools?.listChanged === true ? { toolsListChanged: true } : {}),
+          ...(capabilities.prompts?.listChanged === true ? { promptsListChanged: true } : {}),
+          ...(capabilities.resources?.listChanged === true ? { resourcesListChanged: true } : {})
+        }
+        return Object.keys(filter).length === 0
+          ? Stream.never
+          : listen(filter).pipe(
+            Stream.filterMap((notification) => {
+              const kind = listKinds[notification.method]
+              return kind === undefined ? Result.failVoid : Result.succeed(kind)
+            }),
+            Stream.tap((kind) =>
+              Effect.sync(() => {
+                if (kind === "tools") knownTools = undefined
+                else if (kind === "prompts") promptNames = undefined
+              })
+            ),
+            Stream.orDie
+          )
+      }))
+      : notificationsOf((notification): ListKind | undefined => listKinds[notification.method])
 
     const elicitationCompletions = notificationsOf((notification) => {
       const id = notification.params?.elicitationId
@@ -818,6 +972,22 @@ export const make: (
     // How many open streams watch each resource: one subscription per resource on the server.
     const watchers = new Map<string, number>()
     const resourceUpdates = (uri: string, callOptions?: CallOptions) =>
+      modern
+        ? Stream.unwrap(
+          Effect.as(
+            require("subscriptions/listen", "resources.subscribe", capabilities.resources?.subscribe === true),
+            listen({ resourceSubscriptions: [uri] }, callOptions).pipe(
+              Stream.filterMap((notification) =>
+                notification.method === "notifications/resources/updated" && notification.params?.uri === uri
+                  ? Result.succeed(notification.params as unknown as Mcp.ResourceUpdatedParams)
+                  : Result.failVoid
+              )
+            )
+          )
+        )
+        : legacyResourceUpdates(uri, callOptions)
+
+    const legacyResourceUpdates = (uri: string, callOptions?: CallOptions) =>
       Stream.unwrap(Effect.gen(function*() {
         yield* require("resources/subscribe", "resources.subscribe", capabilities.resources?.subscribe === true)
         // Listen before subscribing, so that no update is missed.
@@ -845,12 +1015,19 @@ export const make: (
       }))
 
     return McpClient.of({
-      serverInfo: init.serverInfo,
+      serverInfo: negotiated.serverInfo,
       serverCapabilities: capabilities,
-      instructions: init.instructions,
+      instructions: negotiated.instructions,
       protocolVersion: version,
+      era: negotiated.era,
       ping: (callOptions) =>
-        traced(Effect.asVoid(engine.request("ping", undefined, validateEmpty, callOptions)), "ping"),
+        traced(
+          Effect.andThen(
+            removedInModern("ping"),
+            Effect.asVoid(engine.request("ping", undefined, validateEmpty, callOptions))
+          ),
+          "ping"
+        ),
       listTools,
       listToolsPages: (callOptions) =>
         Stream.unwrap(Effect.as(requireTools("tools/list"), pages("tools/list", validateListTools, callOptions))),
@@ -936,8 +1113,9 @@ export const layer = (options: Options): Layer.Layer<McpClient, ConnectError, Tr
 // =============================================================================
 
 const defaultMaxPages = 1000
+const defaultDiscoverTimeout = "5 seconds"
+const defaultMaxInputRounds = 10
 
-const validateInitialize = validator(Mcp.InitializeResult)
 const validateEmpty = validator(Mcp.EmptyResult)
 const validateListTools = validator(Mcp.ListToolsResult)
 const validateCallTool = validator(Mcp.CallToolResult)
@@ -948,6 +1126,8 @@ const validateListPrompts = validator(Mcp.ListPromptsResult)
 const validateGetPrompt = validator(Mcp.GetPromptResult)
 const validateComplete = validator(Mcp.CompleteResult)
 const validateLogMessage = validator(Mcp.LoggingMessageParams)
+const validateInputRequired = validator(Mcp.InputRequiredResult)
+const validateAnyResult = validator(Mcp.EmptyResult)
 const validateUrlElicitation = validator(Mcp.ElicitUrlParams)
 
 const toolMap = (tools: ReadonlyArray<Mcp.Tool>): ReadonlyMap<string, Mcp.Tool> =>

@@ -358,6 +358,30 @@ export class InvalidToolArguments
 }
 
 /**
+ * A 2026-07-28 server asked for input to complete the request (elicitation,
+ * sampling or roots) and the client could not give it: no handler was
+ * provided for that kind of input, or the handler refused. The request was
+ * not retried.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class InputDeclined extends Schema.TaggedError<InputDeclined>("effect-mcp-client/InputDeclined")(
+  "InputDeclined",
+  {
+    method: Schema.String,
+    inputMethod: Schema.String,
+    key: Schema.String,
+    description: Schema.String
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return `${this.method} needs ${this.inputMethod} input '${this.key}', which the client did not give: ${this.description}`
+  }
+}
+
+/**
  * Every failure that any request of a session can produce. Each method's
  * own error channel is a narrower union of these.
  *
@@ -379,6 +403,7 @@ export type McpError =
   | UrlElicitationRequired
   | OutputValidationError
   | InvalidToolArguments
+  | InputDeclined
 
 /**
  * The failures every request shares: the wire, the peer's answer, the

@@ -914,3 +914,96 @@ export const ElicitationCompleteParams = Schema.Struct({
 })
 /** @category models @since 0.1.0 */
 export interface ElicitationCompleteParams extends Schema.Schema.Type<typeof ElicitationCompleteParams> {}
+
+// -----------------------------------------------------------------------------
+// 2026-07-28: discovery, multi-round-trip requests, subscriptions
+// -----------------------------------------------------------------------------
+
+/**
+ * The `_meta` keys of 2026-07-28 requests and results.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const MetaKey = {
+  protocolVersion: "io.modelcontextprotocol/protocolVersion",
+  clientInfo: "io.modelcontextprotocol/clientInfo",
+  clientCapabilities: "io.modelcontextprotocol/clientCapabilities",
+  logLevel: "io.modelcontextprotocol/logLevel",
+  serverInfo: "io.modelcontextprotocol/serverInfo",
+  subscriptionId: "io.modelcontextprotocol/subscriptionId"
+} as const
+
+/**
+ * How long a result may be reused, and by whom (2026-07-28).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const CacheHints = Schema.Struct({
+  ttlMs: optional(Schema.Number),
+  cacheScope: optional(Schema.Literals(["public", "private"]))
+})
+/** @category models @since 0.1.0 */
+export interface CacheHints extends Schema.Schema.Type<typeof CacheHints> {}
+
+/**
+ * The result of `server/discover` (2026-07-28).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const DiscoverResult = Schema.Struct({
+  _meta: optional(Meta),
+  supportedVersions: Schema.Array(Schema.String),
+  capabilities: ServerCapabilities,
+  instructions: optional(Schema.String),
+  ttlMs: optional(Schema.Number),
+  cacheScope: optional(Schema.Literals(["public", "private"]))
+})
+/** @category models @since 0.1.0 */
+export interface DiscoverResult extends Schema.Schema.Type<typeof DiscoverResult> {}
+
+/**
+ * One input a server asks for before it can complete a request
+ * (2026-07-28): a request the client answers with its handlers.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const InputRequest = Schema.Struct({
+  method: Schema.String,
+  params: optional(JsonObject)
+})
+/** @category models @since 0.1.0 */
+export interface InputRequest extends Schema.Schema.Type<typeof InputRequest> {}
+
+/**
+ * A result that asks for input before the request can complete
+ * (2026-07-28). The client answers every input request and retries with
+ * `inputResponses` and `requestState` exactly as given.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const InputRequiredResult = Schema.Struct({
+  _meta: optional(Meta),
+  resultType: Schema.Literal("input_required"),
+  inputRequests: optional(Schema.Record(Schema.String, InputRequest)),
+  requestState: optional(Schema.String)
+})
+/** @category models @since 0.1.0 */
+export interface InputRequiredResult extends Schema.Schema.Type<typeof InputRequiredResult> {}
+
+/**
+ * What a `subscriptions/listen` stream asks for (2026-07-28).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SubscriptionFilter {
+  readonly toolsListChanged?: boolean
+  readonly promptsListChanged?: boolean
+  readonly resourcesListChanged?: boolean
+  readonly resourceSubscriptions?: ReadonlyArray<string>
+}

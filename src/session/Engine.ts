@@ -51,6 +51,29 @@ export interface RequestOptions {
    * them, before the result.
    */
   readonly onProgress?: ((progress: ProgressNotificationParams) => void) | undefined
+  /** Receives the request's JSON-RPC id once it is allocated. */
+  readonly onId?: ((id: JsonRpc.RequestId) => void) | undefined
+}
+
+/**
+ * Settings that follow from the negotiated protocol era.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface EraSettings {
+  /**
+   * Members merged into every request's `params._meta` (2026-07-28: the
+   * protocol version, client info and capabilities). Keys the caller set
+   * on a request win.
+   */
+  readonly requestMeta?: JsonRpc.JsonObject | undefined
+  /**
+   * Whether cancelling a request sends `notifications/cancelled`. Off on
+   * 2026-07-28 over a transport with per-request exchanges (HTTP), where
+   * closing the request's stream is the cancellation. Defaults to on.
+   */
+  readonly notifyCancellation?: boolean | undefined
 }
 
 /**
@@ -116,6 +139,8 @@ export interface Engine {
    * arrives from now on, the oldest dropped beyond the buffer.
    */
   readonly subscribe: Effect.Effect<Queue.Dequeue<ServerNotification>, never, Scope.Scope>
+  /** Applies the settings of the negotiated era to the requests that follow. */
+  readonly configure: (settings: EraSettings) => void
   /** How many requests are waiting for a response (for diagnostics and tests). */
   readonly pendingCount: Effect.Effect<number>
   /** Ends the session: fails waiting requests with `SessionClosed`. Idempotent. */
@@ -157,6 +182,8 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
   // Requests that invited progress, by progress token (the request's own id).
   const progress = new Map<JsonRpc.RequestId, Progress>()
   let nextId = 1
+  let requestMeta: JsonRpc.JsonObject | undefined
+  let notifyCancellation = true
   // Why the session ended, once it has: later calls fail with the same error.
   let ended: TransportError | SessionClosed | undefined
 
@@ -197,7 +224,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
 
   /** Forgets a request and, if it was still waiting, tells the server to stop. */
   const cancel = (id: JsonRpc.RequestId, reason: string) => {
-    if (pending.delete(id)) {
+    if (pending.delete(id) && notifyCancellation) {
       sendInBackground(JsonRpc.notification("notifications/cancelled", { requestId: id, reason }))
     }
   }
@@ -256,7 +283,9 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
     } else if (method === "notifications/cancelled") {
       const requestId = params?.requestId
       if (typeof requestId === "string" || typeof requestId === "number") {
-        runBackground(FiberMap.remove(handlers, requestId))
+        // The server closing one of our listen streams ends it gracefully (2026-07-28).
+        if (pending.get(requestId)?.method === "subscriptions/listen") settle(requestId, Exit.succeed({}))
+        else runBackground(FiberMap.remove(handlers, requestId))
       }
     }
     const notification: ServerNotification = { method, params }
@@ -359,14 +388,19 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
       const id = nextId++
       const deferred = Deferred.makeUnsafe<JsonRpc.JsonObject, RequestError>()
       pending.set(id, { method, deferred })
+      requestOptions?.onId?.(id)
       const onProgress = requestOptions?.onProgress
       let tracker: Progress | undefined
       let sentParams = params
-      if (onProgress !== undefined) {
-        tracker = { onProgress, lastAt: clock.currentTimeMillisUnsafe() }
-        progress.set(id, tracker)
-        // The request's id is unique among active requests, so it serves as its progress token.
-        sentParams = { ...params, _meta: { ...(params?._meta as JsonRpc.JsonObject | undefined), progressToken: id } }
+      if (onProgress !== undefined || requestMeta !== undefined) {
+        const meta: Record<string, unknown> = { ...requestMeta, ...(params?._meta as JsonRpc.JsonObject | undefined) }
+        if (onProgress !== undefined) {
+          tracker = { onProgress, lastAt: clock.currentTimeMillisUnsafe() }
+          progress.set(id, tracker)
+          // The request's id is unique among active requests, so it serves as its progress token.
+          meta.progressToken = id
+        }
+        sentParams = { ...params, _meta: meta }
       }
       const timeout = requestOptions?.timeout === undefined
         ? sessionTimeout
@@ -433,6 +467,10 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
     notify,
     notifications: Stream.unwrap(Effect.map(subscribe, Stream.fromQueue)),
     subscribe,
+    configure: (settings) => {
+      requestMeta = settings.requestMeta
+      notifyCancellation = settings.notifyCancellation ?? true
+    },
     pendingCount: Effect.sync(() => pending.size),
     close
   } satisfies Engine as Engine

@@ -134,7 +134,7 @@ describe("typed errors from a scripted server", () => {
         if (message._tag === "None") break
         methods.push(message.value.method)
       }
-      assert.deepStrictEqual(methods, ["initialize", "notifications/initialized", "ping"])
+      assert.deepStrictEqual(methods, ["server/discover", "initialize", "notifications/initialized", "ping"])
     }))
 
   it.effect("on 2024-11-05, completion/complete needs no capability (it had none then)", () =>

@@ -54,7 +54,7 @@ describe("cancellation is interruption", () => {
       const { client: transport, peer } = yield* MemoryTransport.makePair
       const sent = yield* Queue.unbounded<Scripted.Received>()
       yield* Effect.forkScoped(Stream.runForEach(peer.incoming, (m) => Queue.offer(sent, m as Scripted.Received)))
-      const connecting = yield* McpClient.make({ name: "c", version: "1" }).pipe(
+      const connecting = yield* McpClient.make({ name: "c", version: "1", era: "legacy" }).pipe(
         Effect.provideService(Transport.Transport, transport),
         Effect.scoped,
         Effect.forkChild

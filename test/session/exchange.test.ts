@@ -29,7 +29,7 @@ const makeTransport = (
           })
           : onExchange(request, deliver)
     }
-    return yield* McpClient.make({ name: "c", version: "1" }).pipe(
+    return yield* McpClient.make({ name: "c", version: "1", era: "legacy" }).pipe(
       Effect.provideService(Transport.Transport, transport)
     )
   })

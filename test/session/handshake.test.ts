@@ -7,6 +7,9 @@ describe("initialize handshake", () => {
   it.effect("offers the newest revision with clientInfo and capabilities, then sends initialized", () =>
     Effect.gen(function*() {
       const { client, sent } = yield* Scripted.client({}, { title: "Test Client" })
+      const probe = yield* Queue.take(sent)
+      assert.strictEqual(probe.method, "server/discover")
+      assert.strictEqual(probe.params._meta["io.modelcontextprotocol/protocolVersion"], "2026-07-28")
       const init = yield* Queue.take(sent)
       assert.strictEqual(init.method, "initialize")
       assert.deepStrictEqual(init.params, {
@@ -23,6 +26,7 @@ describe("initialize handshake", () => {
   it.effect("leaves out clientInfo.title on revisions before 2025-06-18", () =>
     Effect.gen(function*() {
       const { sent } = yield* Scripted.client({}, { title: "Test Client", protocolVersion: "2025-03-26" })
+      // A pinned stateful revision skips the probe.
       const init = yield* Queue.take(sent)
       assert.deepStrictEqual(init.params.clientInfo, { name: "test-client", version: "1.0.0" })
       assert.strictEqual(init.params.protocolVersion, "2025-03-26")
@@ -53,7 +57,8 @@ describe("initialize handshake", () => {
           assert.strictEqual(error.error.requested, "2025-11-25")
         }
       }
-      // Nothing but initialize was sent: no initialized notification for a failed negotiation.
+      // Nothing but the probe and initialize was sent: no initialized notification for a failed negotiation.
+      assert.strictEqual((yield* Queue.take(server.sent)).method, "server/discover")
       const init = yield* Queue.take(server.sent)
       assert.strictEqual(init.method, "initialize")
       assert.isTrue((yield* Queue.poll(server.sent))._tag === "None")

@@ -16,6 +16,8 @@ export interface Received {
 }
 
 export interface ScriptOptions {
+  /** Answers `server/discover` as a 2026-07-28 server would, instead of as an older one (-32601). */
+  readonly modern?: boolean
   readonly protocolVersion?: string
   readonly capabilities?: Record<string, unknown>
   readonly instructions?: string
@@ -51,6 +53,9 @@ export const start = (options: ScriptOptions = {}): Effect.Effect<
       Stream.runForEach((raw) => {
         const message = raw as Received
         Queue.offerUnsafe(sent, message)
+        if (message.method === "server/discover" && message.id !== undefined && options.modern !== true) {
+          return peer.send({ jsonrpc: "2.0", id: message.id, error: { code: -32601, message: "Method not found" } })
+        }
         if (message.method === "initialize" && message.id !== undefined) {
           return peer.send({
             jsonrpc: "2.0",

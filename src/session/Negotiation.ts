@@ -1,0 +1,226 @@
+/**
+ * Which protocol era and revision a session speaks, decided with the server.
+ *
+ * A client that may speak either era probes with `server/discover` first
+ * (2026-07-28). A discovery result, or one of the errors only a 2026-07-28
+ * server sends (`-32022`, `-32021`, `-32020`), proves the server speaks the
+ * new era; anything else (another error, or no answer in time) means an
+ * older server, which is then opened with `initialize`. The fallback never
+ * depends on one particular error code, since older servers answer unknown
+ * methods in their own ways.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import type { Duration } from "effect"
+import type { ConnectError, McpServerError } from "../McpError.ts"
+import { UnsupportedProtocolVersion } from "../McpError.ts"
+import * as JsonRpc from "../protocol/JsonRpc.ts"
+import * as Mcp from "../protocol/Mcp.ts"
+import * as ProtocolVersion from "../protocol/ProtocolVersion.ts"
+import { validator } from "../protocol/Validate.ts"
+import type { Engine } from "./Engine.ts"
+
+/**
+ * Which eras a session may speak: `"auto"` probes and picks the newest the
+ * server offers.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Era = "auto" | "legacy" | "modern"
+
+/**
+ * The outcome of negotiation.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Negotiated {
+  readonly era: "legacy" | "modern"
+  readonly protocolVersion: ProtocolVersion.Version
+  readonly serverInfo: Mcp.Implementation
+  readonly capabilities: Mcp.ServerCapabilities
+  readonly instructions: string | undefined
+}
+
+/**
+ * What negotiation needs to know about the client.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Settings {
+  readonly era: Era
+  /** A pinned revision; its era wins over `era`. */
+  readonly protocolVersion: ProtocolVersion.Version | undefined
+  readonly clientInfo: (version: string) => Mcp.Implementation
+  readonly capabilities: (version: string) => Mcp.ClientCapabilities
+  readonly discoverTimeout: Duration.Input | undefined
+  readonly initializeTimeout: Duration.Input | undefined
+  /** Whether requests travel on exchanges of their own (HTTP), where closing the stream cancels. */
+  readonly exchanges: boolean
+}
+
+const validateDiscover = validator(Mcp.DiscoverResult)
+const validateInitialize = validator(Mcp.InitializeResult)
+
+/**
+ * The `_meta` every 2026-07-28 request carries.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const modernMeta = (settings: Settings, version: string, logLevel?: Mcp.LoggingLevel): JsonRpc.JsonObject => ({
+  [Mcp.MetaKey.protocolVersion]: version,
+  [Mcp.MetaKey.clientCapabilities]: settings.capabilities(version),
+  [Mcp.MetaKey.clientInfo]: settings.clientInfo(version),
+  ...(logLevel === undefined ? {} : { [Mcp.MetaKey.logLevel]: logLevel })
+})
+
+const isModernError = (error: McpServerError) =>
+  error.code === JsonRpc.ErrorCode.UnsupportedProtocolVersion ||
+  error.code === JsonRpc.ErrorCode.MissingRequiredClientCapability ||
+  error.code === JsonRpc.ErrorCode.HeaderMismatch
+
+const supportedOf = (error: McpServerError): ReadonlyArray<string> => {
+  const data = error.data as { readonly supported?: unknown } | undefined
+  return Array.isArray(data?.supported) ? data.supported.filter((v): v is string => typeof v === "string") : []
+}
+
+/**
+ * Probes with `server/discover` at `version`. Succeeds with the negotiated
+ * session, fails with the proof of a 2026-07-28 server that cannot be
+ * spoken to, or with `undefined` when the server is not a 2026-07-28 one.
+ */
+const discover = (
+  engine: Engine,
+  settings: Settings,
+  version: ProtocolVersion.ModernVersion,
+  retried: boolean
+): Effect.Effect<Negotiated, ConnectError | undefined> => {
+  engine.configure({ requestMeta: modernMeta(settings, version), notifyCancellation: !settings.exchanges })
+  return engine.request("server/discover", {}, validateDiscover, {
+    timeout: settings.discoverTimeout,
+    // An older server may be in no state to hear a cancellation before `initialize`.
+    cancellable: false
+  }).pipe(
+    Effect.matchEffect({
+      onSuccess: (result): Effect.Effect<Negotiated, ConnectError | undefined> => {
+        const common = ProtocolVersion.modernVersions.find((v) => result.supportedVersions.includes(v))
+        if (common === undefined) {
+          // A server that only offers older revisions through discovery is opened with initialize.
+          return Effect.fail(undefined)
+        }
+        if (common !== version) return discover(engine, settings, common, retried)
+        const serverInfo = result._meta?.[Mcp.MetaKey.serverInfo] as Mcp.Implementation | undefined
+        return Effect.succeed({
+          era: "modern",
+          protocolVersion: version,
+          serverInfo: serverInfo ?? { name: "unknown", version: "unknown" },
+          capabilities: result.capabilities,
+          instructions: result.instructions
+        })
+      },
+      onFailure: (error): Effect.Effect<Negotiated, ConnectError | undefined> => {
+        if (error._tag !== "McpServerError" || !isModernError(error)) {
+          // No answer in time, or an answer only an older server gives.
+          return error._tag === "McpServerError" || error._tag === "RequestTimeout" || error._tag === "ProtocolError"
+            ? Effect.fail(undefined)
+            : Effect.fail(error)
+        }
+        if (error.code === JsonRpc.ErrorCode.UnsupportedProtocolVersion) {
+          const offered = supportedOf(error)
+          const common = ProtocolVersion.modernVersions.find((v) => offered.includes(v))
+          if (common !== undefined && !retried && common !== version) return discover(engine, settings, common, true)
+          return Effect.fail(
+            new UnsupportedProtocolVersion({
+              requested: version,
+              received: offered.join(", "),
+              supported: [...ProtocolVersion.modernVersions, ...ProtocolVersion.legacyVersions]
+            })
+          )
+        }
+        return Effect.fail(error)
+      }
+    })
+  )
+}
+
+/**
+ * Opens a stateful session: `initialize`, then `notifications/initialized`.
+ * (https://modelcontextprotocol.io/specification/2025-11-25/basic/lifecycle)
+ */
+const initialize = Effect.fnUntraced(function*(
+  engine: Engine,
+  settings: Settings,
+  offered: ProtocolVersion.LegacyVersion
+) {
+  engine.configure({})
+  // "The client MUST initiate this phase by sending an initialize request"
+  const init = yield* engine.request(
+    "initialize",
+    {
+      protocolVersion: offered,
+      capabilities: settings.capabilities(offered),
+      clientInfo: settings.clientInfo(offered)
+    },
+    validateInitialize,
+    // "The client MUST NOT cancel its initialize request"
+    { cancellable: false, timeout: settings.initializeTimeout }
+  )
+  // "If the client does not support the version in the server's response, it SHOULD disconnect."
+  if (!ProtocolVersion.isLegacyVersion(init.protocolVersion)) {
+    return yield* new UnsupportedProtocolVersion({
+      requested: offered,
+      received: init.protocolVersion,
+      supported: ProtocolVersion.legacyVersions
+    })
+  }
+  // "After successful initialization, the client MUST send an initialized notification"
+  yield* engine.notify("notifications/initialized")
+  return {
+    era: "legacy",
+    protocolVersion: init.protocolVersion,
+    serverInfo: init.serverInfo,
+    capabilities: init.capabilities,
+    instructions: init.instructions
+  } satisfies Negotiated as Negotiated
+})
+
+/**
+ * Decides the era and revision with the server.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const negotiate = (engine: Engine, settings: Settings): Effect.Effect<Negotiated, ConnectError> => {
+  const pinned = settings.protocolVersion
+  const era: Era = pinned === undefined
+    ? settings.era
+    : ProtocolVersion.isModernVersion(pinned)
+    ? "modern"
+    : "legacy"
+  const legacyVersion = pinned !== undefined && ProtocolVersion.isLegacyVersion(pinned)
+    ? pinned
+    : ProtocolVersion.latestLegacy
+  if (era === "legacy") return initialize(engine, settings, legacyVersion)
+  const modernVersion = pinned !== undefined && ProtocolVersion.isModernVersion(pinned)
+    ? pinned
+    : ProtocolVersion.latestModern
+  return discover(engine, settings, modernVersion, false).pipe(
+    Effect.catch((error) => {
+      if (error !== undefined) return Effect.fail(error)
+      if (era === "modern") {
+        return Effect.fail(
+          new UnsupportedProtocolVersion({
+            requested: modernVersion,
+            received: "a revision before 2026-07-28",
+            supported: ProtocolVersion.modernVersions
+          })
+        )
+      }
+      return initialize(engine, settings, legacyVersion)
+    })
+  )
+}
