@@ -472,6 +472,33 @@ export const make: (
         attributes: { "mcp.method.name": method, "mcp.protocol.version": version, ...attributes }
       })
 
+    /**
+     * On 2026-07-28 every result has a `resultType`: a missing one means
+     * `"complete"`, and one this client does not know is invalid.
+     */
+    const guardResultType = <A>(validate: Validator<A>): Validator<A> =>
+      !modern ? validate : (input, method) => {
+        const resultType = (input as { readonly resultType?: unknown }).resultType
+        return resultType === undefined || resultType === "complete"
+          ? validate(input, method)
+          : Result.fail(
+            new ProtocolError({
+              description: `Unknown resultType ${JSON.stringify(resultType)}`,
+              method,
+              path: "resultType"
+            })
+          )
+      }
+    const validateEmpty = guardResultType(wireEmpty)
+    const validateListTools = guardResultType(wireListTools)
+    const validateCallTool = guardResultType(wireCallTool)
+    const validateListResources = guardResultType(wireListResources)
+    const validateListResourceTemplates = guardResultType(wireListResourceTemplates)
+    const validateReadResource = guardResultType(wireReadResource)
+    const validateListPrompts = guardResultType(wireListPrompts)
+    const validateGetPrompt = guardResultType(wireGetPrompt)
+    const validateComplete = guardResultType(wireComplete)
+
     // -------------------------------------------------------------------------
     // 2026-07-28: results that ask for input first (multi round-trip requests)
     // -------------------------------------------------------------------------
@@ -1116,15 +1143,15 @@ const defaultMaxPages = 1000
 const defaultDiscoverTimeout = "5 seconds"
 const defaultMaxInputRounds = 10
 
-const validateEmpty = validator(Mcp.EmptyResult)
-const validateListTools = validator(Mcp.ListToolsResult)
-const validateCallTool = validator(Mcp.CallToolResult)
-const validateListResources = validator(Mcp.ListResourcesResult)
-const validateListResourceTemplates = validator(Mcp.ListResourceTemplatesResult)
-const validateReadResource = validator(Mcp.ReadResourceResult)
-const validateListPrompts = validator(Mcp.ListPromptsResult)
-const validateGetPrompt = validator(Mcp.GetPromptResult)
-const validateComplete = validator(Mcp.CompleteResult)
+const wireEmpty = validator(Mcp.EmptyResult)
+const wireListTools = validator(Mcp.ListToolsResult)
+const wireCallTool = validator(Mcp.CallToolResult)
+const wireListResources = validator(Mcp.ListResourcesResult)
+const wireListResourceTemplates = validator(Mcp.ListResourceTemplatesResult)
+const wireReadResource = validator(Mcp.ReadResourceResult)
+const wireListPrompts = validator(Mcp.ListPromptsResult)
+const wireGetPrompt = validator(Mcp.GetPromptResult)
+const wireComplete = validator(Mcp.CompleteResult)
 const validateLogMessage = validator(Mcp.LoggingMessageParams)
 const validateInputRequired = validator(Mcp.InputRequiredResult)
 const validateAnyResult = validator(Mcp.EmptyResult)

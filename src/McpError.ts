@@ -382,6 +382,51 @@ export class InputDeclined extends Schema.TaggedError<InputDeclined>("effect-mcp
 }
 
 /**
+ * A 2026-07-28 server needs a client capability the request did not declare
+ * (`-32021`); `requiredCapabilities` says which. Provide the matching
+ * handler service (sampling, elicitation, roots) to declare it.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class MissingClientCapability
+  extends Schema.TaggedError<MissingClientCapability>("effect-mcp-client/MissingClientCapability")(
+    "MissingClientCapability",
+    {
+      method: Schema.String,
+      description: Schema.String,
+      requiredCapabilities: Schema.optionalKey(Schema.Unknown)
+    }
+  )
+{
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    const required = this.requiredCapabilities === undefined ? "" : ` (${JSON.stringify(this.requiredCapabilities)})`
+    return `${this.method} needs a client capability that was not declared${required}: ${this.description}`
+  }
+}
+
+/**
+ * A 2026-07-28 server found the request's HTTP headers missing or not
+ * matching its body (`-32020`).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class HeaderMismatch extends Schema.TaggedError<HeaderMismatch>("effect-mcp-client/HeaderMismatch")(
+  "HeaderMismatch",
+  {
+    method: Schema.String,
+    description: Schema.String
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return `${this.method}: the server rejected the request's headers: ${this.description}`
+  }
+}
+
+/**
  * Every failure that any request of a session can produce. Each method's
  * own error channel is a narrower union of these.
  *
@@ -404,6 +449,8 @@ export type McpError =
   | OutputValidationError
   | InvalidToolArguments
   | InputDeclined
+  | MissingClientCapability
+  | HeaderMismatch
 
 /**
  * The failures every request shares: the wire, the peer's answer, the
@@ -412,7 +459,14 @@ export type McpError =
  * @category models
  * @since 0.1.0
  */
-export type RequestError = TransportError | ProtocolError | McpServerError | RequestTimeout | SessionClosed
+export type RequestError =
+  | TransportError
+  | ProtocolError
+  | McpServerError
+  | MissingClientCapability
+  | HeaderMismatch
+  | RequestTimeout
+  | SessionClosed
 
 /**
  * What building a session (connecting and negotiating) can fail with.

@@ -17,7 +17,15 @@
  */
 import { Cause, Clock, Deferred, Duration, Effect, Exit, FiberMap, FiberSet, Queue, Stream } from "effect"
 import type { Scope } from "effect"
-import { McpServerError, ProtocolError, RequestTimeout, SessionClosed, TransportError } from "../McpError.ts"
+import {
+  HeaderMismatch,
+  McpServerError,
+  MissingClientCapability,
+  ProtocolError,
+  RequestTimeout,
+  SessionClosed,
+  TransportError
+} from "../McpError.ts"
 import type { RequestError } from "../McpError.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import type { ProgressNotificationParams, ServerNotification } from "../protocol/Mcp.ts"
@@ -160,6 +168,29 @@ interface Progress {
 
 const defaultTimeout = Duration.seconds(60)
 const defaultNotificationBuffer = 1024
+
+/** The typed failure for a server's JSON-RPC error. */
+const serverError = (method: string, error: JsonRpc.ErrorObject): RequestError => {
+  switch (error.code) {
+    case JsonRpc.ErrorCode.MissingRequiredClientCapability: {
+      const required = (error.data as { readonly requiredCapabilities?: unknown } | undefined)?.requiredCapabilities
+      return new MissingClientCapability({
+        method,
+        description: error.message,
+        ...(required === undefined ? {} : { requiredCapabilities: required })
+      })
+    }
+    case JsonRpc.ErrorCode.HeaderMismatch:
+      return new HeaderMismatch({ method, description: error.message })
+    default:
+      return new McpServerError({
+        method,
+        code: error.code,
+        description: error.message,
+        ...(error.data === undefined ? {} : { data: error.data })
+      })
+  }
+}
 
 const methodNotFound = (method: string): JsonRpc.ErrorObject => ({
   code: JsonRpc.ErrorCode.MethodNotFound,
@@ -310,17 +341,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
         }
         const entry = pending.get(message.id)
         if (entry === undefined) return
-        return settle(
-          message.id,
-          Exit.fail(
-            new McpServerError({
-              method: entry.method,
-              code: message.error.code,
-              description: message.error.message,
-              ...(message.error.data === undefined ? {} : { data: message.error.data })
-            })
-          )
-        )
+        return settle(message.id, Exit.fail(serverError(entry.method, message.error)))
       }
       case "Request":
         return answer(message.id, message.method, message.params)
@@ -406,7 +427,9 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
         ? sessionTimeout
         : Duration.fromInputUnsafe(requestOptions.timeout)
       const timedOut = (after: Duration.Duration) => {
-        cancel(id, "Request timed out")
+        // A request that must not be cancelled (initialize, the era probe) is only forgotten.
+        if (requestOptions?.cancellable === false) pending.delete(id)
+        else cancel(id, "Request timed out")
         return Effect.fail(new RequestTimeout({ method, timeoutMillis: Duration.toMillis(after) }))
       }
       let awaitResult: Effect.Effect<JsonRpc.JsonObject, RequestError> = Deferred.await(deferred)

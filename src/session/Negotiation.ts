@@ -78,11 +78,6 @@ export const modernMeta = (settings: Settings, version: string, logLevel?: Mcp.L
   ...(logLevel === undefined ? {} : { [Mcp.MetaKey.logLevel]: logLevel })
 })
 
-const isModernError = (error: McpServerError) =>
-  error.code === JsonRpc.ErrorCode.UnsupportedProtocolVersion ||
-  error.code === JsonRpc.ErrorCode.MissingRequiredClientCapability ||
-  error.code === JsonRpc.ErrorCode.HeaderMismatch
-
 const supportedOf = (error: McpServerError): ReadonlyArray<string> => {
   const data = error.data as { readonly supported?: unknown } | undefined
   return Array.isArray(data?.supported) ? data.supported.filter((v): v is string => typeof v === "string") : []
@@ -123,25 +118,25 @@ const discover = (
         })
       },
       onFailure: (error): Effect.Effect<Negotiated, ConnectError | undefined> => {
-        if (error._tag !== "McpServerError" || !isModernError(error)) {
+        // Only a 2026-07-28 server sends these: it speaks the era, but not this request.
+        if (error._tag === "MissingClientCapability" || error._tag === "HeaderMismatch") return Effect.fail(error)
+        if (error._tag !== "McpServerError" || error.code !== JsonRpc.ErrorCode.UnsupportedProtocolVersion) {
           // No answer in time, or an answer only an older server gives.
           return error._tag === "McpServerError" || error._tag === "RequestTimeout" || error._tag === "ProtocolError"
             ? Effect.fail(undefined)
             : Effect.fail(error)
         }
-        if (error.code === JsonRpc.ErrorCode.UnsupportedProtocolVersion) {
-          const offered = supportedOf(error)
-          const common = ProtocolVersion.modernVersions.find((v) => offered.includes(v))
-          if (common !== undefined && !retried && common !== version) return discover(engine, settings, common, true)
-          return Effect.fail(
-            new UnsupportedProtocolVersion({
-              requested: version,
-              received: offered.join(", "),
-              supported: [...ProtocolVersion.modernVersions, ...ProtocolVersion.legacyVersions]
-            })
-          )
-        }
-        return Effect.fail(error)
+        // -32022: retry once with a version both sides speak, if there is one.
+        const offered = supportedOf(error)
+        const common = ProtocolVersion.modernVersions.find((v) => offered.includes(v))
+        if (common !== undefined && !retried && common !== version) return discover(engine, settings, common, true)
+        return Effect.fail(
+          new UnsupportedProtocolVersion({
+            requested: version,
+            received: offered.join(", "),
+            supported: [...ProtocolVersion.modernVersions, ...ProtocolVersion.legacyVersions]
+          })
+        )
       }
     })
   )

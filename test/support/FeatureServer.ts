@@ -4,7 +4,7 @@
  * resource updates, structured output, resources and prompts.
  */
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { McpSchema, McpServer } from "effect/ai"
+import { McpProtocol, McpSchema, McpServer } from "effect/ai"
 import { MemoryTransport } from "../../src/index.ts"
 
 const text = (value: string, extra: Partial<ConstructorParameters<typeof McpSchema.CallToolResult>[0]> = {}) =>
@@ -15,6 +15,8 @@ const object = (properties: Record<string, unknown>, required: ReadonlyArray<str
   properties,
   required
 })
+
+const modern = "2026-07-28"
 
 const reverseClient = Effect.gen(function*() {
   const client = yield* Effect.serviceOption(McpSchema.McpServerClient)
@@ -76,16 +78,33 @@ export const Tools = Layer.effectDiscard(Effect.gen(function*() {
       )
   )
 
+  const confirmSchema = object({ ok: { type: "boolean" }, note: { type: "string", default: "none" } }, ["ok"])
   yield* add(
     "confirm",
     object({ question: { type: "string" } }),
     ({ question = "Proceed?" }) =>
       Effect.gen(function*() {
+        const context = yield* McpSchema.McpRequestContext
+        if (context.protocolVersion === modern) {
+          const answer = context.inputResponses?.confirm as { action: string; content?: unknown } | undefined
+          if (answer === undefined) {
+            return new McpSchema.InputRequired({
+              inputRequests: {
+                confirm: {
+                  method: "elicitation/create",
+                  params: { mode: "form", message: question, requestedSchema: confirmSchema }
+                }
+              },
+              requestState: `asked:${question}`
+            }) as unknown as McpSchema.CallToolResult
+          }
+          return text(`${answer.action}: ${JSON.stringify(answer.content ?? null)} (${context.requestState})`)
+        }
         const client = yield* reverseClient
         const request = yield* Schema.decodeUnknownEffect(McpSchema.ElicitRequestFormParams)({
           mode: "form",
           message: question,
-          requestedSchema: object({ ok: { type: "boolean" }, note: { type: "string", default: "none" } }, ["ok"])
+          requestedSchema: confirmSchema
         })
         const result = yield* client.elicit(request)
         return text(`${result.action}: ${JSON.stringify("content" in result ? result.content : null)}`)
@@ -94,16 +113,37 @@ export const Tools = Layer.effectDiscard(Effect.gen(function*() {
 
   yield* add("sample", object({ prompt: { type: "string" } }, ["prompt"]), ({ prompt }) =>
     Effect.gen(function*() {
-      const client = yield* reverseClient
-      const result = yield* client.createMessage({
-        messages: [{ role: "user", content: { type: "text", text: prompt } }],
+      const params = {
+        messages: [{ role: "user" as const, content: { type: "text" as const, text: prompt } }],
         maxTokens: 50
-      })
+      }
+      const context = yield* McpSchema.McpRequestContext
+      if (context.protocolVersion === modern) {
+        const answer = context.inputResponses?.answer
+        if (answer === undefined) {
+          return new McpSchema.InputRequired({
+            inputRequests: { answer: { method: "sampling/createMessage", params } }
+          }) as unknown as McpSchema.CallToolResult
+        }
+        return text(`sampled: ${JSON.stringify(answer)}`)
+      }
+      const client = yield* reverseClient
+      const result = yield* client.createMessage(params)
       return text(`sampled: ${JSON.stringify(result)}`)
     }).pipe(Effect.scoped))
 
   yield* add("roots", object({}), () =>
     Effect.gen(function*() {
+      const context = yield* McpSchema.McpRequestContext
+      if (context.protocolVersion === modern) {
+        const roots = context.inputResponses?.roots
+        if (roots === undefined) {
+          return new McpSchema.InputRequired({
+            inputRequests: { roots: { method: "roots/list" } }
+          }) as unknown as McpSchema.CallToolResult
+        }
+        return text(JSON.stringify(roots))
+      }
       const client = yield* reverseClient
       return text(JSON.stringify(yield* client.listRoots({})))
     }).pipe(Effect.scoped))
@@ -151,9 +191,17 @@ export const Resources = Layer.mergeAll(
   })
 )
 
-/** A transport connected to the feature server. */
+/** A transport connected to the feature server (stateful revisions only). */
 export const makeTransport = MemoryTransport.makeServer({
   name: "features",
   version: "1.0.0",
+  registrations: Layer.mergeAll(Tools, Resources)
+})
+
+/** A transport connected to the feature server speaking 2026-07-28 and 2025-11-25. */
+export const makeDualEraTransport = MemoryTransport.makeServer({
+  name: "features",
+  version: "1.0.0",
+  protocols: [McpProtocol.v2026_07_28, McpProtocol.v2025_11_25],
   registrations: Layer.mergeAll(Tools, Resources)
 })
