@@ -34,6 +34,7 @@ import {
   ToolNotFound,
   UrlElicitationRequired
 } from "./McpError.ts"
+import * as HttpHeaders from "./protocol/HttpHeaders.ts"
 import * as JsonRpc from "./protocol/JsonRpc.ts"
 import * as JsonSchema from "./protocol/JsonSchema.ts"
 import * as Mcp from "./protocol/Mcp.ts"
@@ -440,6 +441,27 @@ export const make: (
     const negotiated = yield* Negotiation.negotiate(engine, negotiationSettings)
     const version = negotiated.protocolVersion
     const modern = negotiated.era === "modern"
+    // 2026-07-28 over HTTP mirrors parts of each request in headers.
+    const httpModern = modern && transport.exchange !== undefined
+    let logLevel: Mcp.LoggingLevel | undefined
+    const applyEraSettings = () => {
+      if (!modern) return
+      engine.configure({
+        requestMeta: Negotiation.modernMeta(negotiationSettings, version, logLevel),
+        notifyCancellation: !httpModern,
+        headers: httpModern
+          ? (method, params) => ({
+            "MCP-Protocol-Version": version,
+            ...HttpHeaders.forRequest(
+              method,
+              params,
+              method === "tools/call" && typeof params?.name === "string" ? knownTools?.get(params.name) : undefined
+            )
+          })
+          : undefined
+      })
+    }
+    applyEraSettings()
 
     // "When the list of roots changes, clients that support listChanged MUST send a notification"
     const rootChanges = Option.getOrUndefined(handlers.roots)?.changes
@@ -574,7 +596,29 @@ export const make: (
       validate: Validator<A>,
       cursor: string | undefined,
       callOptions: CallOptions | undefined
-    ) => engine.request(method, cursor === undefined ? undefined : { cursor }, validate, callOptions)
+    ): Effect.Effect<A, RequestError> => {
+      const request = engine.request(method, cursor === undefined ? undefined : { cursor }, validate, callOptions)
+      return httpModern && method === "tools/list"
+        ? Effect.flatMap(request, (result) => dropInvalidTools(result as A & Mcp.ListToolsResult))
+        : request
+    }
+
+    /**
+     * "A tool whose x-mcp-header annotations break these rules is invalid, and an
+     * HTTP client MUST drop it from its tools/list view", with a warning.
+     */
+    const dropInvalidTools = <A extends Mcp.ListToolsResult>(result: A): Effect.Effect<A> => {
+      const invalid = result.tools.flatMap((tool) => {
+        const reason = HttpHeaders.invalidReason(tool)
+        return reason === undefined ? [] : [{ tool: tool.name, reason }]
+      })
+      if (invalid.length === 0) return Effect.succeed(result)
+      const dropped = new Set(invalid.map(({ tool }) => tool))
+      return Effect.as(
+        Effect.forEach(invalid, ({ reason, tool }) => Effect.logWarning(`Ignoring tool '${tool}': ${reason}`)),
+        { ...result, tools: result.tools.filter((tool) => !dropped.has(tool.name)) }
+      )
+    }
 
     /** Follows `nextCursor` until the end; bounded, and refuses a repeated cursor. */
     const pages = <A extends { readonly nextCursor?: string }>(
@@ -706,17 +750,35 @@ export const make: (
             : Effect.fail(new InvalidToolArguments({ name, description: issue.message, path: issue.path }))
         })
 
+    /**
+     * Sends `tools/call`. Over HTTP on 2026-07-28 the tool's definition must be
+     * known to mirror its annotated arguments in headers; when the server finds
+     * the headers wrong (`-32020`), the tool list is fetched again and the call
+     * retried once.
+     */
+    const sendToolCall = (
+      name: string,
+      args: { readonly [key: string]: unknown } | undefined,
+      callOptions: ToolCallOptions | undefined
+    ) => {
+      const send = withInputs(
+        "tools/call",
+        args === undefined ? { name } : { name, arguments: args },
+        validateCallTool,
+        callOptions
+      )
+      if (!httpModern) return send
+      const withDefinition = Effect.andThen(findTool(name, callOptions), send)
+      return Effect.catchTag(withDefinition, "HeaderMismatch", () => {
+        knownTools = undefined
+        return withDefinition
+      })
+    }
+
     const callTool = (name: string, args?: { readonly [key: string]: unknown }, callOptions?: ToolCallOptions) =>
       requireTools("tools/call").pipe(
         Effect.andThen(checkArguments(name, args, callOptions)),
-        Effect.andThen(
-          withInputs(
-            "tools/call",
-            args === undefined ? { name } : { name, arguments: args },
-            validateCallTool,
-            callOptions
-          )
-        ),
+        Effect.andThen(sendToolCall(name, args, callOptions)),
         Effect.catchTag(
           "McpServerError",
           (error): Effect.Effect<never, McpServerError | ToolNotFound | UrlElicitationRequired> => {
@@ -892,12 +954,10 @@ export const make: (
         Effect.andThen(
           modern
             // 2026-07-28 has no logging/setLevel: each request asks for its own log messages.
-            ? Effect.sync(() =>
-              engine.configure({
-                requestMeta: Negotiation.modernMeta(negotiationSettings, version, level),
-                notifyCancellation: transport.exchange === undefined
-              })
-            )
+            ? Effect.sync(() => {
+              logLevel = level
+              applyEraSettings()
+            })
             : engine.request("logging/setLevel", { level }, validateEmpty, callOptions)
         ),
         Effect.asVoid,

@@ -17,6 +17,8 @@ export * as Mcp from "./protocol/Mcp.ts"
 export * as JsonRpc from "./protocol/JsonRpc.ts"
 /** Protocol revisions. @since 0.1.0 */
 export * as ProtocolVersion from "./protocol/ProtocolVersion.ts"
+/** The headers 2026-07-28 mirrors on HTTP. @since 0.1.0 */
+export * as HttpHeaders from "./protocol/HttpHeaders.ts"
 /** JSON Schema validation of server-sent schemas. @since 0.1.0 */
 export * as JsonSchema from "./protocol/JsonSchema.ts"
 /** Payload validation. @since 0.1.0 */

@@ -30,7 +30,7 @@ import type { RequestError } from "../McpError.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import type { ProgressNotificationParams, ServerNotification } from "../protocol/Mcp.ts"
 import type { Validator } from "../protocol/Validate.ts"
-import type { TransportShape } from "../transport/Transport.ts"
+import type { ExchangeContext, TransportShape } from "../transport/Transport.ts"
 
 /**
  * Per-request settings.
@@ -82,6 +82,13 @@ export interface EraSettings {
    * closing the request's stream is the cancellation. Defaults to on.
    */
   readonly notifyCancellation?: boolean | undefined
+  /**
+   * Headers for a request's exchange (2026-07-28 over HTTP mirrors parts of
+   * the body in headers). Only used with transports that have exchanges.
+   */
+  readonly headers?:
+    | ((method: string, params: JsonRpc.JsonObject | undefined) => ExchangeContext["headers"])
+    | undefined
 }
 
 /**
@@ -215,6 +222,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
   let nextId = 1
   let requestMeta: JsonRpc.JsonObject | undefined
   let notifyCancellation = true
+  let exchangeHeaders: EraSettings["headers"]
   // Why the session ended, once it has: later calls fail with the same error.
   let ended: TransportError | SessionClosed | undefined
 
@@ -462,7 +470,10 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
         // fails it, and ending the request (by any path) abandons the exchange.
         : Effect.andThen(
           Effect.forkChild(
-            transportExchange(message).pipe(
+            transportExchange(
+              message,
+              exchangeHeaders === undefined ? undefined : { headers: exchangeHeaders(method, sentParams) }
+            ).pipe(
               Effect.catch((error) => Effect.sync(() => settle(id, Exit.fail(error))))
             ),
             { startImmediately: true }
@@ -493,6 +504,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
     configure: (settings) => {
       requestMeta = settings.requestMeta
       notifyCancellation = settings.notifyCancellation ?? true
+      exchangeHeaders = settings.headers
     },
     pendingCount: Effect.sync(() => pending.size),
     close

@@ -15,6 +15,7 @@ import { Effect } from "effect"
 import type { Duration } from "effect"
 import type { ConnectError, McpServerError } from "../McpError.ts"
 import { UnsupportedProtocolVersion } from "../McpError.ts"
+import * as HttpHeaders from "../protocol/HttpHeaders.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as Mcp from "../protocol/Mcp.ts"
 import * as ProtocolVersion from "../protocol/ProtocolVersion.ts"
@@ -94,7 +95,13 @@ const discover = (
   version: ProtocolVersion.ModernVersion,
   retried: boolean
 ): Effect.Effect<Negotiated, ConnectError | undefined> => {
-  engine.configure({ requestMeta: modernMeta(settings, version), notifyCancellation: !settings.exchanges })
+  engine.configure({
+    requestMeta: modernMeta(settings, version),
+    notifyCancellation: !settings.exchanges,
+    headers: settings.exchanges
+      ? (method, params) => ({ "MCP-Protocol-Version": version, ...HttpHeaders.forRequest(method, params) })
+      : undefined
+  })
   return engine.request("server/discover", {}, validateDiscover, {
     timeout: settings.discoverTimeout,
     // An older server may be in no state to hear a cancellation before `initialize`.

@@ -52,7 +52,23 @@ export interface TransportShape {
    * exchange breaks before that. Interrupting it abandons the exchange
    * (closing the request's stream). When absent, requests go through `send`.
    */
-  readonly exchange?: ((request: JsonRpc.Request) => Effect.Effect<void, TransportError>) | undefined
+  readonly exchange?:
+    | ((request: JsonRpc.Request, context?: ExchangeContext) => Effect.Effect<void, TransportError>)
+    | undefined
+}
+
+/**
+ * What the session tells a transport about one exchange beyond its message.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ExchangeContext {
+  /**
+   * Headers to send with the request (2026-07-28 over HTTP: `Mcp-Method`,
+   * `Mcp-Name`, `Mcp-Param-*`), already encoded.
+   */
+  readonly headers?: { readonly [name: string]: string } | undefined
 }
 
 /**
