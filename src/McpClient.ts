@@ -14,7 +14,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Deferred, Effect, Exit, Layer, Option, Queue, Result, Schedule, Schema, Stream } from "effect"
+import { Clock, Context, Deferred, Effect, Exit, Layer, Option, Queue, Result, Schedule, Schema, Stream } from "effect"
 import type { Duration, Scope } from "effect"
 import { Elicitation } from "./handlers/Elicitation.ts"
 import { Roots } from "./handlers/Roots.ts"
@@ -42,6 +42,7 @@ import * as ProtocolVersion from "./protocol/ProtocolVersion.ts"
 import { type Validator, validator } from "./protocol/Validate.ts"
 import * as Engine from "./session/Engine.ts"
 import * as Negotiation from "./session/Negotiation.ts"
+import * as ResultCache from "./session/ResultCache.ts"
 import * as ServerRequests from "./session/ServerRequests.ts"
 import { Transport } from "./transport/Transport.ts"
 
@@ -107,6 +108,12 @@ export interface Options {
    * Defaults to 10.
    */
   readonly maxInputRounds?: number | undefined
+  /**
+   * Reuse list and read results for as long as the server says they stay
+   * fresh (2026-07-28 `ttlMs`), until a change notification says otherwise.
+   * Off by default. `true` holds up to 1000 results.
+   */
+  readonly cache?: boolean | { readonly maxEntries?: number | undefined } | undefined
 }
 
 /**
@@ -411,6 +418,22 @@ export const make: (
     }
 
     const answerServerRequest = ServerRequests.makeHandler(handlers, JsonSchema.checkForm)
+    const clock = yield* Clock.Clock
+    const cache = options.cache === undefined || options.cache === false
+      ? undefined
+      : ResultCache.make(options.cache === true ? defaultCacheEntries : options.cache.maxEntries ?? defaultCacheEntries)
+    /** A request whose complete result may be reused while the server says it is fresh. */
+    const cached = <A>(method: string, key: string, request: Effect.Effect<A, RequestError>) => {
+      if (cache === undefined) return request
+      return Effect.suspend(() => {
+        const hit = cache.get(method, key, clock.currentTimeMillisUnsafe())
+        if (hit !== undefined) return Effect.succeed(hit as A)
+        return Effect.tap(
+          request,
+          (result) => Effect.sync(() => cache.set(method, key, result, clock.currentTimeMillisUnsafe()))
+        )
+      })
+    }
     const engine = yield* Engine.make({
       transport,
       timeout: options.timeout,
@@ -419,6 +442,7 @@ export const make: (
       onNotification: (notification) => {
         if (notification.method === "notifications/tools/list_changed") knownTools = undefined
         else if (notification.method === "notifications/prompts/list_changed") promptNames = undefined
+        cache?.invalidate(notification.method, notification.params)
       }
     })
 
@@ -535,50 +559,57 @@ export const make: (
       method: string,
       params: JsonRpc.JsonObject,
       validate: Validator<A>,
-      callOptions: CallOptions | undefined
+      callOptions: CallOptions | undefined,
+      cacheKey?: string
     ): Effect.Effect<A, RequestError | InputDeclined> => {
-      if (!modern) return engine.request(method, params, validate, callOptions)
+      // Only a first answer is reusable: results of retries carrying input are never cached.
+      const first = cacheKey === undefined
+        ? (request: Effect.Effect<A | Mcp.InputRequiredResult, RequestError>) => request
+        : (request: Effect.Effect<A | Mcp.InputRequiredResult, RequestError>) => cached(method, cacheKey, request)
+      if (!modern) return first(engine.request(method, params, validate, callOptions)) as Effect.Effect<A, RequestError>
       const validateRound = (input: unknown, m: string): Result.Result<A | Mcp.InputRequiredResult, ProtocolError> =>
         (input as { readonly resultType?: unknown }).resultType === "input_required"
           ? validateInputRequired(input, m)
           : validate(input, m)
       const round = (n: number, extra: JsonRpc.JsonObject): Effect.Effect<A, RequestError | InputDeclined> =>
-        engine.request(method, { ...params, ...extra }, validateRound, callOptions).pipe(
-          Effect.flatMap((result): Effect.Effect<A, RequestError | InputDeclined> => {
-            if ((result as { readonly resultType?: unknown }).resultType !== "input_required") {
-              return Effect.succeed(result as A)
-            }
-            const required = result as Mcp.InputRequiredResult
-            if (n + 1 >= maxInputRounds) {
-              return Effect.fail(
-                new ProtocolError({
-                  description: `The server asked for input more than ${maxInputRounds} times`,
-                  method
-                })
+        (n === 0
+          ? first(engine.request(method, params, validateRound, callOptions))
+          : engine.request(method, { ...params, ...extra }, validateRound, callOptions)).pipe(
+            Effect.flatMap((result): Effect.Effect<A, RequestError | InputDeclined> => {
+              if ((result as { readonly resultType?: unknown }).resultType !== "input_required") {
+                return Effect.succeed(result as A)
+              }
+              const required = result as Mcp.InputRequiredResult
+              if (n + 1 >= maxInputRounds) {
+                return Effect.fail(
+                  new ProtocolError({
+                    description: `The server asked for input more than ${maxInputRounds} times`,
+                    method
+                  })
+                )
+              }
+              // "the client MUST produce every requested input before retrying"
+              return Effect.forEach(
+                Object.entries(required.inputRequests ?? {}),
+                ([key, input]) =>
+                  answerServerRequest(input.method, input.params).pipe(
+                    Effect.map((response) => [key, response] as const),
+                    Effect.mapError((error) =>
+                      new InputDeclined({ method, inputMethod: input.method, key, description: error.message })
+                    )
+                  ),
+                { concurrency: "unbounded" }
+              ).pipe(
+                Effect.flatMap((responses) =>
+                  round(n + 1, {
+                    ...(responses.length > 0 ? { inputResponses: Object.fromEntries(responses) } : {}),
+                    // "exactly the requestState it was given", or none
+                    ...(required.requestState !== undefined ? { requestState: required.requestState } : {})
+                  })
+                )
               )
-            }
-            // "the client MUST produce every requested input before retrying"
-            return Effect.forEach(
-              Object.entries(required.inputRequests ?? {}),
-              ([key, input]) =>
-                answerServerRequest(input.method, input.params).pipe(
-                  Effect.map((response) => [key, response] as const),
-                  Effect.mapError((error) =>
-                    new InputDeclined({ method, inputMethod: input.method, key, description: error.message })
-                  )
-                ),
-              { concurrency: "unbounded" }
-            ).pipe(
-              Effect.flatMap((responses) =>
-                round(n + 1, {
-                  ...(responses.length > 0 ? { inputResponses: Object.fromEntries(responses) } : {}),
-                  // "exactly the requestState it was given", or none
-                  ...(required.requestState !== undefined ? { requestState: required.requestState } : {})
-                })
-              )
-            )
-          })
-        )
+            })
+          )
       return round(0, {})
     }
 
@@ -597,7 +628,11 @@ export const make: (
       cursor: string | undefined,
       callOptions: CallOptions | undefined
     ): Effect.Effect<A, RequestError> => {
-      const request = engine.request(method, cursor === undefined ? undefined : { cursor }, validate, callOptions)
+      const request = cached(
+        method,
+        cursor ?? "",
+        engine.request(method, cursor === undefined ? undefined : { cursor }, validate, callOptions)
+      )
       return httpModern && method === "tools/list"
         ? Effect.flatMap(request, (result) => dropInvalidTools(result as A & Mcp.ListToolsResult))
         : request
@@ -855,7 +890,7 @@ export const make: (
     // -------------------------------------------------------------------------
     const readResource = (uri: string, callOptions?: CallOptions) =>
       requireResources("resources/read").pipe(
-        Effect.andThen(withInputs("resources/read", { uri }, validateReadResource, callOptions)),
+        Effect.andThen(withInputs("resources/read", { uri }, validateReadResource, callOptions, uri)),
         Effect.catchTag("McpServerError", (error): Effect.Effect<never, McpServerError | ResourceNotFound> =>
           error.code === JsonRpc.ErrorCode.ResourceNotFound || error.code === JsonRpc.ErrorCode.InvalidParams
             ? Effect.fail(new ResourceNotFound({ uri, description: error.description }))
@@ -1202,6 +1237,7 @@ export const layer = (options: Options): Layer.Layer<McpClient, ConnectError, Tr
 const defaultMaxPages = 1000
 const defaultDiscoverTimeout = "5 seconds"
 const defaultMaxInputRounds = 10
+const defaultCacheEntries = 1000
 
 const wireEmpty = validator(Mcp.EmptyResult)
 const wireListTools = validator(Mcp.ListToolsResult)

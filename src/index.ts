@@ -37,3 +37,5 @@ export * as Elicitation from "./handlers/Elicitation.ts"
 export * as Roots from "./handlers/Roots.ts"
 /** The failure of a handler. @since 0.1.0 */
 export * as HandlerError from "./handlers/HandlerError.ts"
+/** A cache of results the server marks reusable. @since 0.1.0 */
+export * as ResultCache from "./session/ResultCache.ts"
