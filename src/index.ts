@@ -23,6 +23,8 @@ export * as HttpHeaders from "./protocol/HttpHeaders.ts"
 export * as JsonSchema from "./protocol/JsonSchema.ts"
 /** Payload validation. @since 0.1.0 */
 export * as Validate from "./protocol/Validate.ts"
+/** Calls with progress as streams. @since 0.1.0 */
+export * as Progress from "./client/Progress.ts"
 /** The session engine. @since 0.1.0 */
 export * as Engine from "./session/Engine.ts"
 /** The transport service. @since 0.1.0 */

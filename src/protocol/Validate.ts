@@ -73,3 +73,27 @@ const explain = (exit: Exit.Exit<unknown, Schema.SchemaError>, method: string): 
   }
   return new ProtocolError({ description: `Invalid ${method} payload`, method })
 }
+
+const decoders = new WeakMap<object, Validator<unknown>>()
+
+/**
+ * A validator that decodes with a caller's schema (which may transform),
+ * compiled once per schema. Unlike `validator`, the result is the decoded
+ * value.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const decoder = <S extends Schema.ConstraintDecoder<unknown>>(schema: S): Validator<S["Type"]> => {
+  let decode = decoders.get(schema) as Validator<S["Type"]> | undefined
+  if (decode === undefined) {
+    const decodeUnknown = Schema.decodeUnknownResult(schema)
+    decode = (input, method) =>
+      Result.mapError(
+        decodeUnknown(input),
+        (error) => new ProtocolError({ description: `Invalid ${method} result: ${error.message}`, method })
+      )
+    decoders.set(schema, decode)
+  }
+  return decode
+}

@@ -1,0 +1,167 @@
+/**
+ * The settings and failure sets of the session's API, shared by the
+ * modules that implement it. `McpClient` re-exports them.
+ *
+ * @since 0.1.0
+ */
+import type { Duration } from "effect"
+import type {
+  CapabilityNotSupported,
+  InputDeclined,
+  InvalidToolArguments,
+  OutputValidationError,
+  RequestError,
+  ToolNotFound,
+  UrlElicitationRequired
+} from "../McpError.ts"
+import type * as Mcp from "../protocol/Mcp.ts"
+import type * as ProtocolVersion from "../protocol/ProtocolVersion.ts"
+import type * as Engine from "../session/Engine.ts"
+import type * as Negotiation from "../session/Negotiation.ts"
+
+/**
+ * How a session identifies itself and behaves.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  /** The client's name, sent as `clientInfo.name`. */
+  readonly name: string
+  /** The client's version, sent as `clientInfo.version`. */
+  readonly version: string
+  /** A display name (sent from revision 2025-06-18 on). */
+  readonly title?: string | undefined
+  /**
+   * Which protocol eras to speak. `"auto"` (the default) probes with
+   * `server/discover` and speaks 2026-07-28 when the server does, otherwise
+   * opens a stateful session with `initialize`. `"legacy"` skips the probe;
+   * `"modern"` fails with `UnsupportedProtocolVersion` on older servers.
+   */
+  readonly era?: Negotiation.Era | undefined
+  /**
+   * Pins a revision (and so its era). For stateful revisions this is the one
+   * offered in `initialize`; the server may answer with an older one, and
+   * any from 2024-11-05 on is accepted.
+   */
+  readonly protocolVersion?: ProtocolVersion.Version | undefined
+  /**
+   * How long the `server/discover` probe waits before deciding the server
+   * is an older one. Defaults to 5 seconds.
+   */
+  readonly discoverTimeout?: Duration.Input | undefined
+  /** Extra client capabilities to declare (`experimental`, …). */
+  readonly capabilities?: Mcp.ClientCapabilities | undefined
+  /** Default deadline of every request. Defaults to 60 seconds. */
+  readonly timeout?: Duration.Input | undefined
+  /** Deadline of the `initialize` handshake. Defaults to `timeout`. */
+  readonly initializeTimeout?: Duration.Input | undefined
+  /**
+   * Upper bound on the pages one list call follows. A server that exceeds it,
+   * or repeats a cursor, fails the call with `ProtocolError`. Defaults to 1000.
+   */
+  readonly maxPages?: number | undefined
+  /**
+   * How many notifications a subscriber to `notifications` may fall behind
+   * before its oldest are dropped. Defaults to 1024.
+   */
+  readonly notificationBuffer?: number | undefined
+  /**
+   * Check tool arguments against the tool's `inputSchema` before sending
+   * (`InvalidToolArguments`). Off by default: the server checks them anyway.
+   */
+  readonly validateToolArguments?: boolean | undefined
+  /**
+   * How many times in a row a 2026-07-28 server may answer one request with
+   * `input_required` before the request fails with `ProtocolError`.
+   * Defaults to 10.
+   */
+  readonly maxInputRounds?: number | undefined
+  /**
+   * Reuse list and read results for as long as the server says they stay
+   * fresh (2026-07-28 `ttlMs`), until a change notification says otherwise.
+   * Off by default. `true` holds up to 1000 results.
+   */
+  readonly cache?: boolean | { readonly maxEntries?: number | undefined } | undefined
+}
+
+/**
+ * Per-call settings: the deadline, and progress.
+ *
+ * - `timeout` overrides the session's default deadline for this call.
+ * - `onProgress` invites `notifications/progress` for this call and receives
+ *   each, in order, before the result.
+ * - `resetTimeoutOnProgress` restarts the `timeout` clock on each progress
+ *   notification; `maxTotalTimeout` bounds the whole call regardless.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CallOptions extends Engine.RequestOptions {}
+
+/**
+ * Settings of a list call. Without a `cursor` the call follows every page and
+ * returns all items; with one, it returns that page, `nextCursor` included.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListOptions extends CallOptions {
+  readonly cursor?: string | undefined
+}
+
+/**
+ * Settings of a tool call.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ToolCallOptions extends CallOptions {
+  /**
+   * Check the arguments against the tool's `inputSchema` before sending,
+   * failing with `InvalidToolArguments`. Defaults to the session's
+   * `validateToolArguments`.
+   */
+  readonly validateArguments?: boolean | undefined
+}
+
+/**
+ * An event of a call made with progress: progress notifications as they
+ * arrive, then the result.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type ProgressEvent<A> =
+  | ({ readonly _tag: "Progress" } & Mcp.ProgressNotificationParams)
+  | { readonly _tag: "Result"; readonly result: A }
+
+/**
+ * The failures of a request that needs a server capability.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type FeatureError = RequestError | CapabilityNotSupported
+
+/**
+ * The failures of a tool call.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type CallToolError =
+  | FeatureError
+  | InputDeclined
+  | ToolNotFound
+  | UrlElicitationRequired
+  | OutputValidationError
+  | InvalidToolArguments
+
+/**
+ * The lists a server may announce changes of.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type ListKind = "tools" | "resources" | "prompts"

@@ -1,0 +1,303 @@
+/**
+ * What the parts of a session's API share once the session is negotiated:
+ * the engine, the era and revision, the server's capabilities, the caches,
+ * and the few policies every request goes through (capability checks, spans,
+ * the 2026-07-28 `resultType` rule, result reuse, `input_required` rounds).
+ *
+ * Internal to the client: `McpClient.make` builds one per session and hands
+ * it to the modules that implement the API.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Result } from "effect"
+import type { Clock } from "effect"
+import { CapabilityNotSupported, InputDeclined, ProtocolError, type RequestError } from "../McpError.ts"
+import * as HttpHeaders from "../protocol/HttpHeaders.ts"
+import type * as JsonRpc from "../protocol/JsonRpc.ts"
+import * as Mcp from "../protocol/Mcp.ts"
+import { type Validator, validator } from "../protocol/Validate.ts"
+import type * as Engine from "../session/Engine.ts"
+import type { ServerRequestHandler } from "../session/Engine.ts"
+import * as Negotiation from "../session/Negotiation.ts"
+import type * as ResultCache from "../session/ResultCache.ts"
+import type { TransportShape } from "../transport/Transport.ts"
+import type { CallOptions, Options } from "./Options.ts"
+
+/**
+ * What the session learns and keeps as it goes. Cleared on list changes.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface State {
+  /** The tools of the last complete listing: for "not found", output checks and headers. */
+  knownTools: ReadonlyMap<string, Mcp.Tool> | undefined
+  /** The prompt names of the last complete listing: for "not found". */
+  promptNames: ReadonlySet<string> | undefined
+  /** URL elicitations this session has seen, whose completion it will report. */
+  readonly pendingElicitations: Set<string>
+  /** The log level each 2026-07-28 request asks for. */
+  logLevel: Mcp.LoggingLevel | undefined
+}
+
+/**
+ * The validators of the results the API reads, with the era's rules applied.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Validators {
+  readonly empty: Validator<Mcp.EmptyResult>
+  readonly listTools: Validator<Mcp.ListToolsResult>
+  readonly callTool: Validator<Mcp.CallToolResult>
+  readonly listResources: Validator<Mcp.ListResourcesResult>
+  readonly listResourceTemplates: Validator<Mcp.ListResourceTemplatesResult>
+  readonly readResource: Validator<Mcp.ReadResourceResult>
+  readonly listPrompts: Validator<Mcp.ListPromptsResult>
+  readonly getPrompt: Validator<Mcp.GetPromptResult>
+  readonly complete: Validator<Mcp.CompleteResult>
+}
+
+/**
+ * A negotiated session, as the API's modules see it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Session {
+  readonly engine: Engine.Engine
+  readonly transport: TransportShape
+  readonly options: Options
+  readonly negotiated: Negotiation.Negotiated
+  readonly version: string
+  /** Whether the session speaks 2026-07-28. */
+  readonly modern: boolean
+  /** Whether it does so over a transport with exchanges (HTTP): headers, cancellation by closing. */
+  readonly httpModern: boolean
+  readonly capabilities: Mcp.ServerCapabilities
+  readonly state: State
+  readonly validators: Validators
+  /** Answers a server request, or a 2026-07-28 input request, with the handler services. */
+  readonly answer: ServerRequestHandler
+  /** Applies the era's settings to the engine (after a change of log level). */
+  readonly applyEraSettings: () => void
+  /** Fails with `CapabilityNotSupported` unless `declared`. */
+  readonly require: (
+    method: string,
+    capability: string,
+    declared: boolean
+  ) => Effect.Effect<void, CapabilityNotSupported>
+  /** Fails with `CapabilityNotSupported` on 2026-07-28, which removed the method. */
+  readonly removedInModern: (method: string) => Effect.Effect<void, CapabilityNotSupported>
+  /** Wraps a request in its span, with the MCP attributes. */
+  readonly traced: <A, E>(
+    effect: Effect.Effect<A, E>,
+    method: string,
+    attributes?: Record<string, unknown>
+  ) => Effect.Effect<A, E>
+  /** Reuses a result while the server says it is fresh (when the cache is on). */
+  readonly cached: <A>(method: string, key: string, request: Effect.Effect<A, RequestError>) => Effect.Effect<
+    A,
+    RequestError
+  >
+  /**
+   * Sends a request that a 2026-07-28 server may answer with `input_required`:
+   * answers every input with the handler services and retries with a new id,
+   * `inputResponses`, and `requestState` exactly as given.
+   */
+  readonly withInputs: <A>(
+    method: string,
+    params: JsonRpc.JsonObject,
+    validate: Validator<A>,
+    callOptions: CallOptions | undefined,
+    cacheKey?: string
+  ) => Effect.Effect<A, RequestError | InputDeclined>
+}
+
+/**
+ * What building a `Session` needs.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SessionInputs {
+  readonly engine: Engine.Engine
+  readonly transport: TransportShape
+  readonly options: Options
+  readonly negotiated: Negotiation.Negotiated
+  readonly negotiationSettings: Negotiation.Settings
+  readonly state: State
+  readonly answer: ServerRequestHandler
+  readonly cache: ResultCache.ResultCache | undefined
+  readonly clock: Clock.Clock
+}
+
+const defaultMaxInputRounds = 10
+
+const wire = {
+  empty: validator(Mcp.EmptyResult),
+  listTools: validator(Mcp.ListToolsResult),
+  callTool: validator(Mcp.CallToolResult),
+  listResources: validator(Mcp.ListResourcesResult),
+  listResourceTemplates: validator(Mcp.ListResourceTemplatesResult),
+  readResource: validator(Mcp.ReadResourceResult),
+  listPrompts: validator(Mcp.ListPromptsResult),
+  getPrompt: validator(Mcp.GetPromptResult),
+  complete: validator(Mcp.CompleteResult)
+} satisfies Validators
+
+const validateInputRequired = validator(Mcp.InputRequiredResult)
+
+const resultTypeOf = (input: unknown): unknown => (input as { readonly resultType?: unknown }).resultType
+
+/**
+ * On 2026-07-28 every result has a `resultType`: a missing one means
+ * `"complete"`, and one this client does not know is invalid.
+ */
+const guardResultType = <A>(validate: Validator<A>): Validator<A> => (input, method) => {
+  const resultType = resultTypeOf(input)
+  return resultType === undefined || resultType === "complete"
+    ? validate(input, method)
+    : Result.fail(
+      new ProtocolError({ description: `Unknown resultType ${JSON.stringify(resultType)}`, method, path: "resultType" })
+    )
+}
+
+const modernValidators: Validators = {
+  empty: guardResultType(wire.empty),
+  listTools: guardResultType(wire.listTools),
+  callTool: guardResultType(wire.callTool),
+  listResources: guardResultType(wire.listResources),
+  listResourceTemplates: guardResultType(wire.listResourceTemplates),
+  readResource: guardResultType(wire.readResource),
+  listPrompts: guardResultType(wire.listPrompts),
+  getPrompt: guardResultType(wire.getPrompt),
+  complete: guardResultType(wire.complete)
+}
+
+/**
+ * Builds the shared context of a negotiated session, and applies the era's
+ * settings to the engine.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (inputs: SessionInputs): Session => {
+  const { cache, clock, engine, negotiated, options, state, transport } = inputs
+  const version = negotiated.protocolVersion
+  const modern = negotiated.era === "modern"
+  const httpModern = modern && transport.exchange !== undefined
+  const maxInputRounds = options.maxInputRounds ?? defaultMaxInputRounds
+
+  const applyEraSettings = () => {
+    if (!modern) return
+    engine.configure({
+      requestMeta: Negotiation.modernMeta(inputs.negotiationSettings, version, state.logLevel),
+      notifyCancellation: !httpModern,
+      headers: httpModern
+        ? (method, params) => ({
+          "MCP-Protocol-Version": version,
+          ...HttpHeaders.forRequest(
+            method,
+            params,
+            method === "tools/call" && typeof params?.name === "string" ? state.knownTools?.get(params.name) : undefined
+          )
+        })
+        : undefined
+    })
+  }
+  applyEraSettings()
+
+  const cached = <A>(method: string, key: string, request: Effect.Effect<A, RequestError>) => {
+    if (cache === undefined) return request
+    return Effect.suspend(() => {
+      const hit = cache.get(method, key, clock.currentTimeMillisUnsafe())
+      if (hit !== undefined) return Effect.succeed(hit as A)
+      return Effect.tap(
+        request,
+        (result) => Effect.sync(() => cache.set(method, key, result, clock.currentTimeMillisUnsafe()))
+      )
+    })
+  }
+
+  const withInputs = <A>(
+    method: string,
+    params: JsonRpc.JsonObject,
+    validate: Validator<A>,
+    callOptions: CallOptions | undefined,
+    cacheKey?: string
+  ): Effect.Effect<A, RequestError | InputDeclined> => {
+    // Only a first answer is reusable: results of retries carrying input are never cached.
+    const first = <B>(request: Effect.Effect<B, RequestError>) =>
+      cacheKey === undefined ? request : cached(method, cacheKey, request)
+    if (!modern) return first(engine.request(method, params, validate, callOptions))
+    const validateRound = (input: unknown, m: string): Result.Result<A | Mcp.InputRequiredResult, ProtocolError> =>
+      resultTypeOf(input) === "input_required" ? validateInputRequired(input, m) : validate(input, m)
+    const round = (n: number, extra: JsonRpc.JsonObject): Effect.Effect<A, RequestError | InputDeclined> =>
+      (n === 0
+        ? first(engine.request(method, params, validateRound, callOptions))
+        : engine.request(method, { ...params, ...extra }, validateRound, callOptions)).pipe(
+          Effect.flatMap((result): Effect.Effect<A, RequestError | InputDeclined> => {
+            if (resultTypeOf(result) !== "input_required") return Effect.succeed(result as A)
+            const required = result as Mcp.InputRequiredResult
+            if (n + 1 >= maxInputRounds) {
+              return Effect.fail(
+                new ProtocolError({
+                  description: `The server asked for input more than ${maxInputRounds} times`,
+                  method
+                })
+              )
+            }
+            // "the client MUST produce every requested input before retrying"
+            return Effect.forEach(
+              Object.entries(required.inputRequests ?? {}),
+              ([key, input]) =>
+                inputs.answer(input.method, input.params).pipe(
+                  Effect.map((response) => [key, response] as const),
+                  Effect.mapError((error) =>
+                    new InputDeclined({ method, inputMethod: input.method, key, description: error.message })
+                  )
+                ),
+              { concurrency: "unbounded" }
+            ).pipe(
+              Effect.flatMap((responses) =>
+                round(n + 1, {
+                  ...(responses.length > 0 ? { inputResponses: Object.fromEntries(responses) } : {}),
+                  // "exactly the requestState it was given", or none
+                  ...(required.requestState !== undefined ? { requestState: required.requestState } : {})
+                })
+              )
+            )
+          })
+        )
+    return round(0, {})
+  }
+
+  return {
+    engine,
+    transport,
+    options,
+    negotiated,
+    version,
+    modern,
+    httpModern,
+    capabilities: negotiated.capabilities,
+    state,
+    validators: modern ? modernValidators : wire,
+    answer: inputs.answer,
+    applyEraSettings,
+    require: (method, capability, declared) =>
+      declared ? Effect.void : Effect.fail(new CapabilityNotSupported({ method, capability })),
+    removedInModern: (method) =>
+      modern
+        ? Effect.fail(new CapabilityNotSupported({ method, capability: `${method} (not in ${version})` }))
+        : Effect.void,
+    traced: (effect, method, attributes) =>
+      Effect.withSpan(effect, `McpClient ${method}`, {
+        kind: "client",
+        attributes: { "mcp.method.name": method, "mcp.protocol.version": version, ...attributes }
+      }),
+    cached,
+    withInputs
+  }
+}

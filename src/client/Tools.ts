@@ -1,0 +1,254 @@
+/**
+ * Tools: listing, calling (plain, with progress, failing on `isError`,
+ * typed), telling "not found" from other errors however the server reports
+ * it, checking output against the tool's `outputSchema` and, on request,
+ * arguments against its `inputSchema`.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Result, Stream } from "effect"
+import type { Schema } from "effect"
+import {
+  InvalidToolArguments,
+  type McpServerError,
+  OutputValidationError,
+  ToolExecutionError,
+  ToolNotFound,
+  UrlElicitationRequired
+} from "../McpError.ts"
+import * as JsonRpc from "../protocol/JsonRpc.ts"
+import * as JsonSchema from "../protocol/JsonSchema.ts"
+import * as Mcp from "../protocol/Mcp.ts"
+import { decoder, validator } from "../protocol/Validate.ts"
+import type { Lists } from "./Lists.ts"
+import type {
+  CallOptions,
+  CallToolError,
+  FeatureError,
+  ListOptions,
+  ProgressEvent,
+  ToolCallOptions
+} from "./Options.ts"
+import * as Progress from "./Progress.ts"
+import type { Session } from "./Session.ts"
+
+type Arguments = { readonly [key: string]: unknown }
+
+/**
+ * The tool operations of a session.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Tools {
+  readonly listTools: (options?: ListOptions) => Effect.Effect<Mcp.ListToolsResult, FeatureError>
+  readonly listToolsPages: (options?: CallOptions) => Stream.Stream<Mcp.ListToolsResult, FeatureError>
+  readonly callTool: (
+    name: string,
+    args?: Arguments,
+    options?: ToolCallOptions
+  ) => Effect.Effect<Mcp.CallToolResult, CallToolError>
+  readonly callToolWithProgress: (
+    name: string,
+    args?: Arguments,
+    options?: ToolCallOptions
+  ) => Stream.Stream<ProgressEvent<Mcp.CallToolResult>, CallToolError>
+  readonly callToolOrFail: (
+    name: string,
+    args?: Arguments,
+    options?: ToolCallOptions
+  ) => Effect.Effect<Mcp.CallToolResult, CallToolError | ToolExecutionError>
+  readonly callToolTyped: <S extends Schema.ConstraintDecoder<unknown>>(
+    name: string,
+    args: Arguments | undefined,
+    schema: S,
+    options?: ToolCallOptions
+  ) => Effect.Effect<S["Type"], CallToolError | ToolExecutionError>
+}
+
+const validateUrlElicitation = validator(Mcp.ElicitUrlParams)
+
+const toolMap = (tools: ReadonlyArray<Mcp.Tool>): ReadonlyMap<string, Mcp.Tool> =>
+  new Map(tools.map((tool) => [tool.name, tool]))
+
+/** The text blocks of a result, joined. */
+const textOf = (content: ReadonlyArray<Mcp.ContentBlock>): string =>
+  content.flatMap((block) => block.type === "text" && "text" in block ? [block.text as string] : []).join("\n")
+
+/**
+ * Builds the tool operations of a session.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (session: Session, lists: Lists): Tools => {
+  const { state, traced, validators } = session
+  const requireTools = (method: string) => session.require(method, "tools", session.capabilities.tools !== undefined)
+
+  const listTools = (listOptions?: ListOptions) =>
+    requireTools("tools/list").pipe(
+      Effect.andThen(lists.list("tools/list", "tools", validators.listTools, listOptions)),
+      Effect.tap((result) =>
+        Effect.sync(() => {
+          if (listOptions?.cursor === undefined) state.knownTools = toolMap(result.tools)
+        })
+      ),
+      (effect) => traced(effect, "tools/list")
+    )
+
+  /**
+   * The server's definition of a tool: from the last listing, or from a fresh
+   * one when the tool is not in it; `undefined` when the server does not list
+   * it, `null` when the list cannot be had.
+   */
+  const findTool = (name: string, callOptions: CallOptions | undefined) => {
+    const known = state.knownTools?.get(name)
+    if (known !== undefined) return Effect.succeed<Mcp.Tool | undefined | null>(known)
+    return lists.list("tools/list", "tools", validators.listTools, callOptions).pipe(
+      Effect.map((result): Mcp.Tool | undefined | null => {
+        state.knownTools = toolMap(result.tools)
+        return state.knownTools.get(name)
+      }),
+      Effect.orElseSucceed(() => null)
+    )
+  }
+
+  /** Checks `structuredContent` against the tool's declared `outputSchema`. */
+  const checkOutput = (
+    name: string,
+    result: Mcp.CallToolResult,
+    callOptions: CallOptions | undefined
+  ): Effect.Effect<Mcp.CallToolResult, OutputValidationError> => {
+    // A tool that failed reports why in its content; its output is not checked.
+    if (result.isError === true) return Effect.succeed(result)
+    // Without structured content, only a tool already known to declare a schema is checked.
+    if (result.structuredContent === undefined && state.knownTools?.get(name)?.outputSchema === undefined) {
+      return Effect.succeed(result)
+    }
+    return Effect.flatMap(findTool(name, callOptions), (tool) => {
+      if (tool === null || tool === undefined || tool.outputSchema === undefined) return Effect.succeed(result)
+      if (result.structuredContent === undefined) {
+        return Effect.fail(
+          new OutputValidationError({
+            name,
+            description: "the tool declares an outputSchema but sent no structuredContent"
+          })
+        )
+      }
+      const issue = JsonSchema.check(tool.outputSchema, result.structuredContent)
+      return issue === undefined
+        ? Effect.succeed(result)
+        : Effect.fail(new OutputValidationError({ name, description: issue.message, path: issue.path }))
+    })
+  }
+
+  /** Checks arguments against the tool's `inputSchema` before anything is sent. */
+  const checkArguments = (
+    name: string,
+    args: Arguments | undefined,
+    callOptions: ToolCallOptions | undefined
+  ): Effect.Effect<void, InvalidToolArguments> =>
+    (callOptions?.validateArguments ?? session.options.validateToolArguments) !== true
+      ? Effect.void
+      : Effect.flatMap(findTool(name, callOptions), (tool) => {
+        if (tool === null || tool === undefined) return Effect.void
+        const issue = JsonSchema.check(tool.inputSchema, args ?? {})
+        return issue === undefined
+          ? Effect.void
+          : Effect.fail(new InvalidToolArguments({ name, description: issue.message, path: issue.path }))
+      })
+
+  /**
+   * Sends `tools/call`. Over HTTP on 2026-07-28 the tool's definition must be
+   * known to mirror its annotated arguments in headers; when the server finds
+   * the headers wrong (`-32020`), the tool list is fetched again and the call
+   * retried once.
+   */
+  const sendToolCall = (name: string, args: Arguments | undefined, callOptions: ToolCallOptions | undefined) => {
+    const send = session.withInputs(
+      "tools/call",
+      args === undefined ? { name } : { name, arguments: args },
+      validators.callTool,
+      callOptions
+    )
+    if (!session.httpModern) return send
+    const withDefinition = Effect.andThen(findTool(name, callOptions), send)
+    return Effect.catchTag(withDefinition, "HeaderMismatch", () => {
+      state.knownTools = undefined
+      return withDefinition
+    })
+  }
+
+  /** `-32042`: the server needs URL elicitations first; their completion will be reported. */
+  const urlElicitationRequired = (error: McpServerError) => {
+    const data = error.data as { readonly elicitations?: ReadonlyArray<unknown> } | undefined
+    const elicitations = (Array.isArray(data?.elicitations) ? data.elicitations : []).flatMap((entry) => {
+      const checked = validateUrlElicitation(entry, "tools/call")
+      return Result.isSuccess(checked) ? [checked.success] : []
+    })
+    for (const elicitation of elicitations) state.pendingElicitations.add(elicitation.elicitationId)
+    return new UrlElicitationRequired({ method: "tools/call", description: error.description, elicitations })
+  }
+
+  const callTool = (name: string, args?: Arguments, callOptions?: ToolCallOptions) =>
+    requireTools("tools/call").pipe(
+      Effect.andThen(checkArguments(name, args, callOptions)),
+      Effect.andThen(sendToolCall(name, args, callOptions)),
+      Effect.catchTag(
+        "McpServerError",
+        (error): Effect.Effect<never, McpServerError | ToolNotFound | UrlElicitationRequired> => {
+          if (error.code === JsonRpc.ErrorCode.UrlElicitationRequired) return Effect.fail(urlElicitationRequired(error))
+          if (error.code !== JsonRpc.ErrorCode.InvalidParams && error.code !== JsonRpc.ErrorCode.MethodNotFound) {
+            return Effect.fail(error)
+          }
+          return Effect.flatMap(
+            findTool(name, callOptions),
+            (tool): Effect.Effect<never, McpServerError | ToolNotFound> =>
+              tool === undefined
+                ? Effect.fail(new ToolNotFound({ name, description: error.description }))
+                : Effect.fail(error)
+          )
+        }
+      ),
+      Effect.flatMap((result): Effect.Effect<Mcp.CallToolResult, ToolNotFound | OutputValidationError> =>
+        result.isError === true
+          ? Effect.flatMap(findTool(name, callOptions), (tool) =>
+            tool === undefined
+              ? Effect.fail(new ToolNotFound({ name, description: textOf(result.content) }))
+              : Effect.succeed(result))
+          : checkOutput(name, result, callOptions)
+      ),
+      (effect) => traced(effect, "tools/call", { "gen_ai.tool.name": name })
+    )
+
+  const callToolOrFail = (name: string, args?: Arguments, callOptions?: ToolCallOptions) =>
+    Effect.flatMap(callTool(name, args, callOptions), (result) =>
+      result.isError === true
+        ? Effect.fail(new ToolExecutionError({ name, text: textOf(result.content), content: result.content }))
+        : Effect.succeed(result))
+
+  return {
+    listTools,
+    listToolsPages: (callOptions) =>
+      Stream.unwrap(
+        Effect.as(requireTools("tools/list"), lists.pages("tools/list", validators.listTools, callOptions))
+      ),
+    callTool,
+    callToolWithProgress: (name, args, callOptions) =>
+      Progress.stream((onProgress) => callTool(name, args, { ...callOptions, onProgress })),
+    callToolOrFail,
+    callToolTyped: (name, args, schema, callOptions) =>
+      Effect.flatMap(callToolOrFail(name, args, callOptions), (result) => {
+        const decoded = decoder(schema)(result.structuredContent, `tools/call ${name}`)
+        return Result.isSuccess(decoded)
+          ? Effect.succeed(decoded.success)
+          : Effect.fail(
+            new OutputValidationError({
+              name,
+              description: decoded.failure.description,
+              ...(decoded.failure.path === undefined ? {} : { path: decoded.failure.path })
+            })
+          )
+      })
+  }
+}
