@@ -41,3 +41,5 @@ export * as Roots from "./handlers/Roots.ts"
 export * as HandlerError from "./handlers/HandlerError.ts"
 /** A cache of results the server marks reusable. @since 0.1.0 */
 export * as ResultCache from "./session/ResultCache.ts"
+/** Generators of MCP values for property tests. @since 0.1.0 */
+export * as Arbitraries from "./testing/Arbitraries.ts"

@@ -48,7 +48,7 @@ export type JsonObject = typeof JsonObject.Type
  * @category models
  * @since 0.1.0
  */
-export const ProgressToken = Schema.Union([Schema.String, Schema.Number])
+export const ProgressToken = Schema.Union([Schema.String, Schema.Finite])
 /** @category models @since 0.1.0 */
 export type ProgressToken = typeof ProgressToken.Type
 
@@ -114,7 +114,7 @@ export interface Implementation extends Schema.Schema.Type<typeof Implementation
  */
 export const Annotations = Schema.Struct({
   audience: optional(Schema.Array(Role)),
-  priority: optional(Schema.Number),
+  priority: optional(Schema.Finite),
   lastModified: optional(Schema.String)
 })
 /** @category models @since 0.1.0 */
@@ -311,7 +311,7 @@ export const ResourceLink = Schema.Struct({
   title: optional(Schema.String),
   description: optional(Schema.String),
   mimeType: optional(Schema.String),
-  size: optional(Schema.Number),
+  size: optional(Schema.Finite),
   icons: optional(Schema.Array(Icon)),
   annotations: optional(Annotations),
   _meta: optional(Meta)
@@ -456,7 +456,7 @@ export const Resource = Schema.Struct({
   title: optional(Schema.String),
   description: optional(Schema.String),
   mimeType: optional(Schema.String),
-  size: optional(Schema.Number),
+  size: optional(Schema.Finite),
   annotations: optional(Annotations),
   icons: optional(Schema.Array(Icon)),
   _meta: optional(Meta)
@@ -626,7 +626,7 @@ export const CompleteResult = Schema.Struct({
   _meta: optional(Meta),
   completion: Schema.Struct({
     values: Schema.Array(Schema.String),
-    total: optional(Schema.Number),
+    total: optional(Schema.Finite),
     hasMore: optional(Schema.Boolean)
   })
 })
@@ -665,8 +665,8 @@ export type LoggingLevel = typeof LoggingLevel.Type
 export const ProgressNotificationParams = Schema.Struct({
   _meta: optional(Meta),
   progressToken: ProgressToken,
-  progress: Schema.Number,
-  total: optional(Schema.Number),
+  progress: Schema.Finite,
+  total: optional(Schema.Finite),
   message: optional(Schema.String)
 })
 /** @category models @since 0.1.0 */
@@ -695,7 +695,7 @@ export interface LoggingMessageParams extends Schema.Schema.Type<typeof LoggingM
  */
 export const CancelledParams = Schema.Struct({
   _meta: optional(Meta),
-  requestId: optional(Schema.Union([Schema.String, Schema.Number])),
+  requestId: optional(Schema.Union([Schema.String, Schema.Finite])),
   reason: optional(Schema.String)
 })
 /** @category models @since 0.1.0 */
@@ -801,9 +801,9 @@ export interface SamplingMessage extends Schema.Schema.Type<typeof SamplingMessa
  */
 export const ModelPreferences = Schema.Struct({
   hints: optional(Schema.Array(Schema.Struct({ name: optional(Schema.String) }))),
-  costPriority: optional(Schema.Number),
-  speedPriority: optional(Schema.Number),
-  intelligencePriority: optional(Schema.Number)
+  costPriority: optional(Schema.Finite),
+  speedPriority: optional(Schema.Finite),
+  intelligencePriority: optional(Schema.Finite)
 })
 /** @category models @since 0.1.0 */
 export interface ModelPreferences extends Schema.Schema.Type<typeof ModelPreferences> {}
@@ -818,11 +818,11 @@ export interface ModelPreferences extends Schema.Schema.Type<typeof ModelPrefere
 export const CreateMessageParams = Schema.Struct({
   _meta: optional(Meta),
   messages: Schema.Array(SamplingMessage),
-  maxTokens: Schema.Number,
+  maxTokens: Schema.Finite,
   modelPreferences: optional(ModelPreferences),
   systemPrompt: optional(Schema.String),
   includeContext: optional(Schema.Literals(["none", "thisServer", "allServers"])),
-  temperature: optional(Schema.Number),
+  temperature: optional(Schema.Finite),
   stopSequences: optional(Schema.Array(Schema.String)),
   metadata: optional(JsonObject),
   tools: optional(Schema.Array(Tool)),
@@ -941,7 +941,7 @@ export const MetaKey = {
  * @since 0.1.0
  */
 export const CacheHints = Schema.Struct({
-  ttlMs: optional(Schema.Number),
+  ttlMs: optional(Schema.Finite),
   cacheScope: optional(Schema.Literals(["public", "private"]))
 })
 /** @category models @since 0.1.0 */
@@ -958,7 +958,7 @@ export const DiscoverResult = Schema.Struct({
   supportedVersions: Schema.Array(Schema.String),
   capabilities: ServerCapabilities,
   instructions: optional(Schema.String),
-  ttlMs: optional(Schema.Number),
+  ttlMs: optional(Schema.Finite),
   cacheScope: optional(Schema.Literals(["public", "private"]))
 })
 /** @category models @since 0.1.0 */
