@@ -226,3 +226,44 @@ describe("server requests over the wire (scripted server)", () => {
       assert.deepStrictEqual((yield* answerTo(1)).result, { roots: [{ uri: "file:///b" }] })
     }))
 })
+
+describe("URL elicitation required (-32042)", () => {
+  it.effect("fails the call with UrlElicitationRequired and reports the elicitation's completion", () =>
+    Effect.gen(function*() {
+      const elicitation = {
+        mode: "url",
+        elicitationId: "auth-1",
+        url: "https://example.com/connect",
+        message: "Connect your account"
+      }
+      const { client, peer } = yield* Scripted.client({
+        onRequest: (message, peer) =>
+          message.method === "tools/call"
+            ? peer.send({
+              jsonrpc: "2.0",
+              id: message.id,
+              error: {
+                code: -32042,
+                message: "This tool needs your authorization",
+                data: { elicitations: [elicitation] }
+              }
+            })
+            : Scripted.reply(peer, message, {})
+      })
+      const error = yield* Effect.flip(client.callTool("private_data"))
+      assert.strictEqual(error._tag, "UrlElicitationRequired")
+      if (error._tag === "UrlElicitationRequired") {
+        assert.deepStrictEqual(error.elicitations, [elicitation])
+        assert.include(error.message, "https://example.com/connect")
+      }
+      const completions = yield* Effect.forkChild(Stream.runHead(client.elicitationCompletions))
+      for (let i = 0; i < 10; i++) yield* Effect.yieldNow
+      yield* peer.send({
+        jsonrpc: "2.0",
+        method: "notifications/elicitation/complete",
+        params: { elicitationId: "auth-1" }
+      })
+      const done = yield* Fiber.join(completions)
+      assert.strictEqual(done._tag === "Some" ? done.value : undefined, "auth-1")
+    }))
+})
