@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Result } from "effect"
+import { Effect, Result, Tracer } from "effect"
 import type { Clock } from "effect"
 import { CapabilityNotSupported, InputDeclined, ProtocolError, type RequestError } from "../McpError.ts"
 import * as HttpHeaders from "../protocol/HttpHeaders.ts"
@@ -293,10 +293,16 @@ export const make = (inputs: SessionInputs): Session => {
         ? Effect.fail(new CapabilityNotSupported({ method, capability: `${method} (not in ${version})` }))
         : Effect.void,
     traced: (effect, method, attributes) =>
-      Effect.withSpan(effect, `McpClient ${method}`, {
-        kind: "client",
-        attributes: { "mcp.method.name": method, "mcp.protocol.version": version, ...attributes }
-      }),
+      Effect.withFiber((fiber) =>
+        // Without a tracer to export them, spans would only cost: they are made when one is installed.
+        fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
+          ? effect
+          : Effect.withSpan(effect, `McpClient ${method}`, {
+            kind: "client",
+            attributes: { "mcp.method.name": method, "mcp.protocol.version": version, ...attributes },
+            captureStackTrace: false
+          })
+      ),
     cached,
     withInputs
   }

@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Clock, Deferred, Duration, Effect, Exit, FiberMap, FiberSet, Queue, Stream } from "effect"
+import { Cause, Clock, Duration, Effect, Exit, FiberMap, FiberSet, Queue, Stream } from "effect"
 import type { Scope } from "effect"
 import {
   HeaderMismatch,
@@ -162,16 +162,25 @@ export interface Engine {
   readonly close: Effect.Effect<void>
 }
 
+/** A request waiting for its response. */
 interface Pending {
   readonly method: string
-  readonly deferred: Deferred.Deferred<JsonRpc.JsonObject, RequestError>
+  readonly cancellable: boolean
+  /** Resumes the waiting caller, once it waits. */
+  resume: ((outcome: Effect.Effect<JsonRpc.JsonObject, RequestError>) => void) | undefined
+  /** An outcome that arrived before the caller started waiting. */
+  early: Exit.Exit<JsonRpc.JsonObject, RequestError> | undefined
+  readonly onProgress: ((progress: ProgressNotificationParams) => void) | undefined
+  /** The idle deadline: `timeoutMillis` after `lastActivity` (the send, or with reset, the latest progress). */
+  readonly timeoutMillis: number
+  readonly resetOnProgress: boolean
+  lastActivity: number
+  /** The hard deadline (`maxTotalTimeout`), and its length. */
+  readonly hardAt: number
+  readonly totalMillis: number
 }
 
-interface Progress {
-  readonly onProgress: (progress: ProgressNotificationParams) => void
-  /** When progress last arrived (or the request was sent): a deadline that resets on progress counts from it. */
-  lastAt: number
-}
+const deadlineOf = (entry: Pending) => Math.min(entry.hardAt, entry.lastActivity + entry.timeoutMillis)
 
 const defaultTimeout = Duration.seconds(60)
 const defaultNotificationBuffer = 1024
@@ -215,10 +224,12 @@ const methodNotFound = (method: string): JsonRpc.ErrorObject => ({
 export const make = Effect.fnUntraced(function*(options: EngineOptions) {
   const transport = options.transport
   const transportExchange = transport.exchange
-  const sessionTimeout = options.timeout === undefined ? defaultTimeout : Duration.fromInputUnsafe(options.timeout)
+  const sessionTimeoutMillis = Duration.toMillis(
+    options.timeout === undefined ? defaultTimeout : Duration.fromInputUnsafe(options.timeout)
+  )
+  // Requests waiting for a response, by id. A request that invites progress uses its id
+  // as its progress token, so this is also where progress is routed.
   const pending = new Map<JsonRpc.RequestId, Pending>()
-  // Requests that invited progress, by progress token (the request's own id).
-  const progress = new Map<JsonRpc.RequestId, Progress>()
   let nextId = 1
   let requestMeta: JsonRpc.JsonObject | undefined
   let notifyCancellation = true
@@ -244,15 +255,18 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
     (queue) => Effect.sync(() => subscribers.delete(queue as Queue.Queue<ServerNotification>))
   )
 
+  /** Hands a request its outcome, whether it is already waiting or not yet. */
+  const complete = (entry: Pending, exit: Exit.Exit<JsonRpc.JsonObject, RequestError>) => {
+    if (entry.resume !== undefined) entry.resume(exit)
+    else entry.early = exit
+  }
+
   const endWith = (error: TransportError | SessionClosed) => {
     if (ended !== undefined) return
     ended = error
     const failure = Exit.fail(error)
     for (const entry of pending.values()) {
-      Deferred.doneUnsafe(
-        entry.deferred,
-        error._tag === "SessionClosed" ? Exit.fail(new SessionClosed({ method: entry.method })) : failure
-      )
+      complete(entry, error._tag === "SessionClosed" ? Exit.fail(new SessionClosed({ method: entry.method })) : failure)
     }
     pending.clear()
   }
@@ -276,8 +290,46 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
     const entry = pending.get(id)
     if (entry === undefined) return // late or unsolicited: dropped
     pending.delete(id)
-    Deferred.doneUnsafe(entry.deferred, exit)
+    complete(entry, exit)
   }
+
+  // ---------------------------------------------------------------------------
+  // Deadlines: one fiber sleeps until the earliest one, instead of a timer per request
+  // ---------------------------------------------------------------------------
+
+  /** Fails a request whose deadline passed, after telling the server to stop. */
+  const expire = (id: JsonRpc.RequestId, entry: Pending, afterMillis: number) => {
+    pending.delete(id)
+    // A request that must not be cancelled (initialize, the era probe) is only forgotten.
+    if (entry.cancellable && notifyCancellation) {
+      sendInBackground(JsonRpc.notification("notifications/cancelled", { requestId: id, reason: "Request timed out" }))
+    }
+    complete(entry, Exit.fail(new RequestTimeout({ method: entry.method, timeoutMillis: afterMillis })))
+  }
+
+  let wakeAt = Number.POSITIVE_INFINITY
+  const wake = yield* Queue.sliding<void>(1)
+  /** Makes sure the watcher wakes by `at`. */
+  const watchDeadline = (at: number) => {
+    if (at < wakeAt) {
+      wakeAt = at
+      Queue.offerUnsafe(wake, undefined)
+    }
+  }
+  yield* Effect.suspend(() => {
+    const now = clock.currentTimeMillisUnsafe()
+    let next = Number.POSITIVE_INFINITY
+    for (const [id, entry] of pending) {
+      const deadline = deadlineOf(entry)
+      if (deadline <= now) {
+        expire(id, entry, now >= entry.hardAt ? entry.totalMillis : entry.timeoutMillis)
+      } else if (deadline < next) {
+        next = deadline
+      }
+    }
+    wakeAt = next
+    return Number.isFinite(next) ? Effect.raceFirst(Effect.sleep(next - now), Queue.take(wake)) : Queue.take(wake)
+  }).pipe(Effect.forever, Effect.forkIn(scope))
 
   const answer = (id: JsonRpc.RequestId, method: string, params: JsonRpc.JsonObject | undefined) => {
     if (method === "ping") {
@@ -314,9 +366,9 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
   const onNotification = (method: string, params: JsonRpc.JsonObject | undefined) => {
     if (method === "notifications/progress") {
       const token = params?.progressToken
-      const entry = typeof token === "string" || typeof token === "number" ? progress.get(token) : undefined
-      if (entry !== undefined && typeof params?.progress === "number") {
-        entry.lastAt = clock.currentTimeMillisUnsafe()
+      const entry = typeof token === "string" || typeof token === "number" ? pending.get(token) : undefined
+      if (entry?.onProgress !== undefined && typeof params?.progress === "number") {
+        if (entry.resetOnProgress) entry.lastActivity = clock.currentTimeMillisUnsafe()
         entry.onProgress(params as unknown as ProgressNotificationParams)
       }
     } else if (method === "notifications/cancelled") {
@@ -415,56 +467,44 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
         return Effect.fail(ended._tag === "SessionClosed" ? new SessionClosed({ method }) : ended)
       }
       const id = nextId++
-      const deferred = Deferred.makeUnsafe<JsonRpc.JsonObject, RequestError>()
-      pending.set(id, { method, deferred })
       requestOptions?.onId?.(id)
       const onProgress = requestOptions?.onProgress
-      let tracker: Progress | undefined
       let sentParams = params
       if (onProgress !== undefined || requestMeta !== undefined) {
         const meta: Record<string, unknown> = { ...requestMeta, ...(params?._meta as JsonRpc.JsonObject | undefined) }
-        if (onProgress !== undefined) {
-          tracker = { onProgress, lastAt: clock.currentTimeMillisUnsafe() }
-          progress.set(id, tracker)
-          // The request's id is unique among active requests, so it serves as its progress token.
-          meta.progressToken = id
-        }
+        // The request's id is unique among active requests, so it serves as its progress token.
+        if (onProgress !== undefined) meta.progressToken = id
         sentParams = { ...params, _meta: meta }
       }
-      const timeout = requestOptions?.timeout === undefined
-        ? sessionTimeout
-        : Duration.fromInputUnsafe(requestOptions.timeout)
-      const timedOut = (after: Duration.Duration) => {
-        // A request that must not be cancelled (initialize, the era probe) is only forgotten.
-        if (requestOptions?.cancellable === false) pending.delete(id)
-        else cancel(id, "Request timed out")
-        return Effect.fail(new RequestTimeout({ method, timeoutMillis: Duration.toMillis(after) }))
+      const timeoutMillis = requestOptions?.timeout === undefined
+        ? sessionTimeoutMillis
+        : Duration.toMillis(Duration.fromInputUnsafe(requestOptions.timeout))
+      const totalMillis = requestOptions?.maxTotalTimeout === undefined
+        ? Number.POSITIVE_INFINITY
+        : Duration.toMillis(Duration.fromInputUnsafe(requestOptions.maxTotalTimeout))
+      const now = Number.isFinite(timeoutMillis) || Number.isFinite(totalMillis) ? clock.currentTimeMillisUnsafe() : 0
+      const entry: Pending = {
+        method,
+        cancellable: requestOptions?.cancellable !== false,
+        resume: undefined,
+        early: undefined,
+        onProgress,
+        timeoutMillis,
+        resetOnProgress: requestOptions?.resetTimeoutOnProgress === true && onProgress !== undefined,
+        lastActivity: now,
+        hardAt: now + totalMillis,
+        totalMillis
       }
-      let awaitResult: Effect.Effect<JsonRpc.JsonObject, RequestError> = Deferred.await(deferred)
-      if (Duration.isFinite(timeout)) {
-        if (requestOptions?.resetTimeoutOnProgress === true && tracker !== undefined) {
-          const watched = tracker
-          const timeoutMillis = Duration.toMillis(timeout)
-          // The deadline is `timeout` after the latest progress: on expiry, wait out what remains of it.
-          const wait = (duration: Duration.Duration): Effect.Effect<JsonRpc.JsonObject, RequestError> =>
-            Effect.timeoutOrElse(Deferred.await(deferred), {
-              duration,
-              orElse: () => {
-                const remaining = watched.lastAt + timeoutMillis - clock.currentTimeMillisUnsafe()
-                return remaining > 0 ? wait(Duration.millis(remaining)) : timedOut(timeout)
-              }
-            })
-          awaitResult = wait(timeout)
-        } else {
-          awaitResult = Effect.timeoutOrElse(awaitResult, { duration: timeout, orElse: () => timedOut(timeout) })
-        }
-      }
-      if (requestOptions?.maxTotalTimeout !== undefined) {
-        const total = Duration.fromInputUnsafe(requestOptions.maxTotalTimeout)
-        awaitResult = Effect.timeoutOrElse(awaitResult, { duration: total, orElse: () => timedOut(total) })
-      }
+      pending.set(id, entry)
+      const deadline = deadlineOf(entry)
+      if (Number.isFinite(deadline)) watchDeadline(deadline)
+
       const message = JsonRpc.request(id, method, sentParams)
-      const exchange = (transportExchange === undefined
+      const awaitResult = Effect.callback<JsonRpc.JsonObject, RequestError>((resume) => {
+        if (entry.early !== undefined) resume(entry.early)
+        else entry.resume = resume
+      })
+      const exchange = transportExchange === undefined
         ? Effect.andThen(transport.send(message), awaitResult)
         // The request's own channel lives as long as the request: a broken exchange
         // fails it, and ending the request (by any path) abandons the exchange.
@@ -473,20 +513,22 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
             transportExchange(
               message,
               exchangeHeaders === undefined ? undefined : { headers: exchangeHeaders(method, sentParams) }
-            ).pipe(
-              Effect.catch((error) => Effect.sync(() => settle(id, Exit.fail(error))))
-            ),
+            ).pipe(Effect.catch((error) => Effect.sync(() => settle(id, Exit.fail(error))))),
             { startImmediately: true }
           ),
           awaitResult
-        )).pipe(Effect.flatMap((result) => Effect.fromResult(validate(result, method))))
-      return (requestOptions?.cancellable === false
-        ? exchange
-        : exchange.pipe(Effect.onInterrupt(() => Effect.sync(() => cancel(id, "Request cancelled by the client")))))
-        .pipe(Effect.ensuring(Effect.sync(() => {
-          pending.delete(id)
-          if (tracker !== undefined) progress.delete(id)
-        })))
+        )
+      return exchange.pipe(
+        Effect.flatMap((result) => Effect.fromResult(validate(result, method))),
+        Effect.onExit((exit) => {
+          // Still pending: the send failed, or the caller was interrupted.
+          if (pending.get(id) === entry) {
+            if (Exit.hasInterrupts(exit) && entry.cancellable) cancel(id, "Request cancelled by the client")
+            else pending.delete(id)
+          }
+          return Effect.void
+        })
+      )
     })
 
   const notify = (method: string, params?: JsonRpc.JsonObject) =>
