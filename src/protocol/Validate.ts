@@ -10,6 +10,7 @@
  * @since 0.1.0
  */
 import { Exit, Result, Schema, SchemaIssue } from "effect"
+import * as SchemaJITCompiler from "effect/schema/SchemaJITCompiler"
 import { ProtocolError } from "../McpError.ts"
 
 /**
@@ -49,6 +50,9 @@ const formatPath = (path: ReadonlyArray<PropertyKey | { readonly key: PropertyKe
 export const validator = <S extends Schema.ConstraintDecoder<unknown>>(
   schema: S
 ): Validator<S["Type"]> => {
+  // Protocol schemas are validated on every message: compile them to plain functions
+  // (this falls back to the interpreter where code generation is not allowed).
+  SchemaJITCompiler.enable(schema.ast)
   const is = Schema.is(schema)
   const decode = Schema.decodeUnknownExit(schema)
   return (input, method) => {
