@@ -427,6 +427,27 @@ export class HeaderMismatch extends Schema.TaggedError<HeaderMismatch>("effect-m
 }
 
 /**
+ * A message from the server passed the size limit. The connection is closed
+ * rather than letting one message take all memory.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class MessageTooLarge extends Schema.TaggedError<MessageTooLarge>("effect-mcp-client/MessageTooLarge")(
+  "MessageTooLarge",
+  {
+    limitBytes: Schema.Number,
+    receivedBytes: Schema.optionalKey(Schema.Number)
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    const received = this.receivedBytes === undefined ? "" : ` (${this.receivedBytes} bytes and counting)`
+    return `A message from the server is larger than the limit of ${this.limitBytes} bytes${received}`
+  }
+}
+
+/**
  * Every failure that any request of a session can produce. Each method's
  * own error channel is a narrower union of these.
  *
@@ -451,6 +472,7 @@ export type McpError =
   | InputDeclined
   | MissingClientCapability
   | HeaderMismatch
+  | MessageTooLarge
 
 /**
  * The failures every request shares: the wire, the peer's answer, the
@@ -461,6 +483,7 @@ export type McpError =
  */
 export type RequestError =
   | TransportError
+  | MessageTooLarge
   | ProtocolError
   | McpServerError
   | MissingClientCapability

@@ -29,6 +29,10 @@ export * as Progress from "./client/Progress.ts"
 export * as Engine from "./session/Engine.ts"
 /** The transport service. @since 0.1.0 */
 export * as Transport from "./transport/Transport.ts"
+/** Child-process transport (stdio). @since 0.1.0 */
+export * as StdioTransport from "./transport/StdioTransport.ts"
+/** Newline-delimited JSON framing. @since 0.1.0 */
+export * as Framing from "./transport/stdio/Framing.ts"
 /** In-process transports. @since 0.1.0 */
 export * as MemoryTransport from "./transport/MemoryTransport.ts"
 /** The sampling handler service. @since 0.1.0 */

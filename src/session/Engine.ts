@@ -20,6 +20,7 @@ import type { Scope } from "effect"
 import {
   HeaderMismatch,
   McpServerError,
+  type MessageTooLarge,
   MissingClientCapability,
   ProtocolError,
   RequestTimeout,
@@ -146,7 +147,7 @@ export interface Engine {
   readonly notify: (
     method: string,
     params?: JsonRpc.JsonObject
-  ) => Effect.Effect<void, TransportError | SessionClosed>
+  ) => Effect.Effect<void, TransportError | MessageTooLarge | SessionClosed>
   /** Every notification the server sends from the moment of subscription. */
   readonly notifications: Stream.Stream<ServerNotification>
   /**
@@ -235,7 +236,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
   let notifyCancellation = true
   let exchangeHeaders: EraSettings["headers"]
   // Why the session ended, once it has: later calls fail with the same error.
-  let ended: TransportError | SessionClosed | undefined
+  let ended: TransportError | MessageTooLarge | SessionClosed | undefined
 
   const scope = yield* Effect.scope
   const clock = yield* Clock.Clock
@@ -261,7 +262,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
     else entry.early = exit
   }
 
-  const endWith = (error: TransportError | SessionClosed) => {
+  const endWith = (error: TransportError | MessageTooLarge | SessionClosed) => {
     if (ended !== undefined) return
     ended = error
     const failure = Exit.fail(error)

@@ -17,7 +17,7 @@
  */
 import { Context } from "effect"
 import type { Effect, Stream } from "effect"
-import type { TransportError } from "../McpError.ts"
+import type { MessageTooLarge, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
 
 /**
@@ -31,7 +31,8 @@ import type * as JsonRpc from "../protocol/JsonRpc.ts"
  * - `incoming` is the stream of messages from the server, each a parsed JSON
  *   value that has not been validated yet. It has a single consumer (the
  *   session engine). It ends when the server closes the connection and fails
- *   with `TransportError` when the connection breaks. Values that cannot be
+ *   with `TransportError` when the connection breaks, or `MessageTooLarge`
+ *   when a message passes the transport's limit. Values that cannot be
  *   parsed as JSON never reach it; the transport reports them itself.
  * - Closing the scope the transport was built in closes the connection and
  *   releases everything it holds (processes, sockets, fibers).
@@ -43,7 +44,7 @@ import type * as JsonRpc from "../protocol/JsonRpc.ts"
  */
 export interface TransportShape {
   readonly send: (message: JsonRpc.Message) => Effect.Effect<void, TransportError>
-  readonly incoming: Stream.Stream<unknown, TransportError>
+  readonly incoming: Stream.Stream<unknown, TransportError | MessageTooLarge>
   /**
    * For transports where each request has a channel of its own (an HTTP POST
    * whose response body carries the reply): sends a request and runs for the

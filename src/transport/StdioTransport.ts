@@ -1,0 +1,346 @@
+/**
+ * The stdio transport: an MCP server run as a child process, spoken to with
+ * newline-delimited JSON on its stdin and stdout.
+ * (https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#stdio)
+ *
+ * - No shell: the command and its arguments are passed as given.
+ * - The child gets a small allow-list of the parent's environment (what a
+ *   program needs to run) plus what the caller passes; secrets in the
+ *   parent's environment reach the server only when asked for. Values may be
+ *   `Redacted`.
+ * - A line on stdout that is not JSON (a server printing a banner) is logged
+ *   and skipped. A message over the size limit fails the connection with
+ *   `MessageTooLarge`.
+ * - stderr goes to a sink of the caller's choice (by default the Effect
+ *   logger at debug level), and its last lines are kept: when the server
+ *   dies, every pending request fails at once with a `TransportError` that
+ *   carries the exit code or signal and that stderr tail.
+ * - Closing the scope shuts the server down as the specification describes:
+ *   close its stdin, wait; SIGTERM, wait; SIGKILL. Signals go to the whole
+ *   process group, so wrappers (`npx`, shell scripts) leave no grandchildren.
+ *
+ * @since 0.1.0
+ */
+import { NodeServices } from "@effect/platform-node"
+import { Cause, Duration, Effect, Exit, Layer, Option, Queue, Stream } from "effect"
+import type { Redacted } from "effect"
+import type { Scope } from "effect"
+import { ChildProcess, ChildProcessSpawner } from "effect/process"
+import { MessageTooLarge, TransportError } from "../McpError.ts"
+import type * as JsonRpc from "../protocol/JsonRpc.ts"
+import * as Framing from "./stdio/Framing.ts"
+import { Transport, type TransportShape } from "./Transport.ts"
+
+/**
+ * Where the server's stderr goes, besides the kept tail.
+ *
+ * - `"log"` (default): the Effect logger, at debug level, annotated with
+ *   the server's name.
+ * - `"ignore"`: nowhere.
+ * - a function: called with each line.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type StderrSink = "log" | "ignore" | ((line: string) => Effect.Effect<void>)
+
+/**
+ * How to start and stop the server.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  /** The program to run (looked up on `PATH`). */
+  readonly command: string
+  /** Its arguments, passed as given (no shell). */
+  readonly args?: ReadonlyArray<string> | undefined
+  /** Variables to set, on top of the allow-list (or of everything, with `inheritEnv`). */
+  readonly env?: { readonly [name: string]: string | Redacted.Redacted<string> } | undefined
+  /**
+   * Pass the whole environment of this process instead of the allow-list.
+   * Off by default: servers should get only what they need.
+   */
+  readonly inheritEnv?: boolean | undefined
+  /** The working directory. */
+  readonly cwd?: string | undefined
+  /** A name for logs and errors. Defaults to the command. */
+  readonly name?: string | undefined
+  /** Where stderr goes. Defaults to `"log"`. */
+  readonly stderr?: StderrSink | undefined
+  /** How many lines of stderr to keep for error reports. Defaults to 20. */
+  readonly stderrTail?: number | undefined
+  /** The largest message accepted from the server. Defaults to 16 MiB. */
+  readonly maxMessageBytes?: number | undefined
+  /** How long to wait for the server to exit after its stdin is closed. Defaults to 2 seconds. */
+  readonly closeTimeout?: Duration.Input | undefined
+  /** How long to wait after SIGTERM before SIGKILL. Defaults to 2 seconds. */
+  readonly killTimeout?: Duration.Input | undefined
+}
+
+/**
+ * The variables a child gets from this process by default: what programs
+ * need to run, and nothing that is usually secret.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const defaultInheritedVariables: ReadonlyArray<string> = process.platform === "win32"
+  ? [
+    "APPDATA",
+    "HOMEDRIVE",
+    "HOMEPATH",
+    "LOCALAPPDATA",
+    "PATH",
+    "PATHEXT",
+    "PROCESSOR_ARCHITECTURE",
+    "SYSTEMDRIVE",
+    "SYSTEMROOT",
+    "TEMP",
+    "TMP",
+    "USERNAME",
+    "USERPROFILE",
+    "PROGRAMFILES",
+    "COMSPEC"
+  ]
+  : ["HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "TZ"]
+
+/**
+ * The environment a child gets: the allow-list (or everything) plus the
+ * caller's variables.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const childEnvironment = (
+  options: Pick<Options, "env" | "inheritEnv">
+): Record<string, string | Redacted.Redacted<string>> => {
+  const inherited: Record<string, string | Redacted.Redacted<string>> = {}
+  const names = options.inheritEnv === true ? Object.keys(process.env) : defaultInheritedVariables
+  for (const name of names) {
+    const value = process.env[name]
+    if (value !== undefined) inherited[name] = value
+  }
+  return { ...inherited, ...options.env }
+}
+
+const defaults = {
+  stderrTail: 20,
+  maxMessageBytes: 16 * 1024 * 1024,
+  closeTimeout: Duration.seconds(2),
+  killTimeout: Duration.seconds(2)
+}
+
+/** The signal named in the spawner's error for a process killed by one. */
+const signalOf = (cause: unknown): string | undefined => {
+  const text = cause instanceof Error
+    ? `${cause.message} ${String((cause as { cause?: unknown }).cause ?? "")}`
+    : String(cause)
+  return /signal: '?([A-Z0-9]+)'?/.exec(text)?.[1]
+}
+
+/**
+ * Starts the server and connects to it, in the current scope. Closing the
+ * scope shuts the server down.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (
+  options: Options
+): Effect.Effect<TransportShape, TransportError, Scope.Scope | ChildProcessSpawner.ChildProcessSpawner> =>
+  Effect.gen(function*() {
+    const name = options.name ?? options.command
+    const maxBytes = options.maxMessageBytes ?? defaults.maxMessageBytes
+    const tailSize = options.stderrTail ?? defaults.stderrTail
+    const closeTimeout = options.closeTimeout === undefined
+      ? defaults.closeTimeout
+      : Duration.fromInputUnsafe(options.closeTimeout)
+    const killTimeout = options.killTimeout === undefined
+      ? defaults.killTimeout
+      : Duration.fromInputUnsafe(options.killTimeout)
+
+    const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
+    const command = ChildProcess.make(options.command, [...(options.args ?? [])], {
+      env: childEnvironment(options),
+      extendEnv: false,
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe"
+    })
+    const handle = yield* spawner.spawn(command).pipe(
+      Effect.mapError((error) =>
+        new TransportError({
+          description: `Could not start the MCP server '${options.command}': ${error.message}`,
+          cause: error
+        })
+      )
+    )
+
+    // -------------------------------------------------------------------------
+    // stderr: to the sink, and the last lines kept for error reports
+    // -------------------------------------------------------------------------
+    const tail: Array<string> = []
+    const sink = options.stderr ?? "log"
+    const toSink = sink === "ignore"
+      ? () => Effect.void
+      : sink === "log"
+      ? (line: string) => Effect.logDebug(line).pipe(Effect.annotateLogs({ mcpServer: name, stream: "stderr" }))
+      : sink
+    yield* handle.stderr.pipe(
+      Stream.decodeText,
+      Stream.splitLines,
+      Stream.runForEach((line) => {
+        tail.push(line)
+        if (tail.length > tailSize) tail.shift()
+        return toSink(line)
+      }),
+      Effect.ignore,
+      Effect.forkScoped
+    )
+
+    // -------------------------------------------------------------------------
+    // Exit: every later call, and the incoming stream, fail with the cause
+    // -------------------------------------------------------------------------
+    let failure: TransportError | MessageTooLarge | undefined
+    /** Why the connection ended: the exit code or signal, and the stderr tail. */
+    const describeExit = Effect.gen(function*() {
+      const exit = yield* handle.exitCode.pipe(
+        Effect.timeoutOption(Duration.seconds(1)),
+        Effect.exit
+      )
+      const stderr = tail.join("\n")
+      if (Exit.isSuccess(exit)) {
+        return Option.isSome(exit.value)
+          ? new TransportError({ description: `The MCP server '${name}' exited`, exitCode: exit.value.value, stderr })
+          : new TransportError({ description: `The MCP server '${name}' closed its output`, stderr })
+      }
+      const error = Cause.squash(exit.cause)
+      const signal = signalOf(error)
+      return new TransportError({
+        description: `The MCP server '${name}' was stopped`,
+        exitCode: null,
+        ...(signal === undefined ? {} : { signal }),
+        stderr
+      })
+    })
+
+    // -------------------------------------------------------------------------
+    // stdin: one writer fiber, so messages never interleave
+    // -------------------------------------------------------------------------
+    const stdin = yield* Queue.unbounded<Uint8Array, Cause.Done>()
+    yield* Stream.fromQueue(stdin).pipe(
+      Stream.run(handle.stdin),
+      Effect.ignore,
+      Effect.forkScoped
+    )
+
+    // -------------------------------------------------------------------------
+    // Shutdown (https://modelcontextprotocol.io/specification/2025-11-25/basic/lifecycle#stdio)
+    // -------------------------------------------------------------------------
+    yield* Effect.addFinalizer(() =>
+      Effect.gen(function*() {
+        // "the client SHOULD initiate shutdown by: First, closing the input stream to the child process"
+        Queue.endUnsafe(stdin)
+        // "Waiting for the server to exit"
+        yield* handle.exitCode.pipe(Effect.timeoutOption(closeTimeout), Effect.ignore)
+        // "Sending SIGTERM if the server does not exit within a reasonable time;
+        // sending SIGKILL if the server does not exit within a reasonable time after SIGTERM".
+        // The group is signalled even when the leader has exited: a wrapper's children may remain.
+        yield* handle.kill({ killSignal: "SIGTERM", forceKillAfter: killTimeout }).pipe(Effect.ignore)
+      })
+    )
+
+    const decoder = Framing.makeDecoder(maxBytes)
+    const incoming: Stream.Stream<unknown, TransportError | MessageTooLarge> = handle.stdout.pipe(
+      Stream.mapError((error) => new TransportError({ description: `Reading from '${name}' failed`, cause: error })),
+      Stream.mapEffect((chunk) =>
+        Effect.suspend(() => {
+          const frames = decoder.push(chunk)
+          if (!Array.isArray(frames)) {
+            const overflow = frames as Framing.Overflow
+            return Effect.fail(
+              new MessageTooLarge({ limitBytes: overflow.limitBytes, receivedBytes: overflow.receivedBytes })
+            )
+          }
+          let values: Array<unknown> | undefined
+          let skipped: Array<Framing.Frame> | undefined
+          for (const frame of frames as ReadonlyArray<Framing.Frame>) {
+            if (frame._tag === "Message") (values ??= []).push(frame.value)
+            else (skipped ??= []).push(frame)
+          }
+          const emitted: ReadonlyArray<unknown> = values ?? []
+          return skipped === undefined ? Effect.succeed(emitted) : Effect.as(
+            Effect.forEach(skipped, (frame) =>
+              Effect.logWarning(`Skipped a line from the MCP server '${name}' that is not JSON`).pipe(
+                Effect.annotateLogs({ line: frame._tag === "Invalid" ? frame.text.slice(0, 200) : "" })
+              )),
+            emitted
+          )
+        })
+      ),
+      Stream.flattenIterable,
+      // End of output: the server is gone.
+      Stream.concat(Stream.fromEffect(Effect.flatMap(describeExit, (error) => Effect.fail(error)))),
+      Stream.tapError((error: TransportError | MessageTooLarge) =>
+        Effect.sync(() => {
+          failure ??= error
+          // A connection that failed is closed: the server's process is stopped by the finalizer.
+          Queue.endUnsafe(stdin)
+        })
+      )
+    )
+
+    return {
+      send: (message: JsonRpc.Message) =>
+        Effect.suspend(() => {
+          if (failure !== undefined) {
+            return Effect.fail(
+              failure._tag === "TransportError" ? failure : new TransportError({ description: failure.message })
+            )
+          }
+          if (!Queue.offerUnsafe(stdin, Framing.encode(message))) {
+            return Effect.fail(new TransportError({ description: `The connection to '${name}' is closed` }))
+          }
+          return Effect.void
+        }),
+      incoming
+    } satisfies TransportShape
+  })
+
+/**
+ * A `Transport` layer that runs an MCP server as a child process. Needs a
+ * `ChildProcessSpawner` (use `layerNode` on Node).
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (
+  options: Options
+): Layer.Layer<Transport, TransportError, ChildProcessSpawner.ChildProcessSpawner> =>
+  Layer.effect(Transport, Effect.map(make(options), Transport.of))
+
+/**
+ * A `Transport` layer that runs an MCP server as a child process, with
+ * Node's process spawner.
+ *
+ * **Example** (A session with a local server)
+ *
+ * ```ts
+ * import { Effect, Layer } from "effect"
+ * import { McpClient, StdioTransport } from "effect-mcp-client"
+ *
+ * const Session = McpClient.layer({ name: "app", version: "1.0.0" }).pipe(
+ *   Layer.provide(StdioTransport.layerNode({ command: "npx", args: ["-y", "@modelcontextprotocol/server-everything"] }))
+ * )
+ * const tools = Effect.flatMap(Effect.service(McpClient.McpClient), (client) => client.listTools()).pipe(
+ *   Effect.provide(Session)
+ * )
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layerNode = (options: Options): Layer.Layer<Transport, TransportError> =>
+  layer(options).pipe(Layer.provide(NodeServices.layer))
