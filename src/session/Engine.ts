@@ -23,11 +23,11 @@ import {
   type MessageTooLarge,
   MissingClientCapability,
   ProtocolError,
+  type RequestError,
   RequestTimeout,
   SessionClosed,
   TransportError
 } from "../McpError.ts"
-import type { RequestError } from "../McpError.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import type { ProgressNotificationParams, ServerNotification } from "../protocol/Mcp.ts"
 import type { Validator } from "../protocol/Validate.ts"

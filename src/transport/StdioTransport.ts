@@ -23,8 +23,7 @@
  */
 import { NodeServices } from "@effect/platform-node"
 import { Cause, Duration, Effect, Exit, Layer, Option, Queue, Stream } from "effect"
-import type { Redacted } from "effect"
-import type { Scope } from "effect"
+import type { Redacted, Scope } from "effect"
 import { ChildProcess, ChildProcessSpawner } from "effect/process"
 import { MessageTooLarge, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
