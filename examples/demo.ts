@@ -3,10 +3,11 @@
  * connect, list and call tools, list and read resources, render a prompt,
  * catch an unknown tool, cancel a slow call, and shut down cleanly.
  *
- * Run it with `npm start`.
+ * Run it with `npm start`. With `npm start -- --stdio <command> [args…]` it
+ * connects to that server instead, over stdio, and shows what it offers.
  */
 import { Console, Deferred, Effect, Fiber, Layer } from "effect"
-import { Mcp, McpClient, MemoryTransport } from "../src/index.ts"
+import { Mcp, McpClient, MemoryTransport, StdioTransport } from "../src/index.ts"
 import * as SeedServer from "./SeedServer.ts"
 
 const textOf = (content: ReadonlyArray<Mcp.ContentBlock>) =>
@@ -76,7 +77,45 @@ const program = Effect.gen(function*() {
   yield* Console.log("Session closed cleanly")
 })
 
-Effect.runPromiseExit(program).then((exit) => {
+/** The walk-through against any stdio server: what it offers, and a ping. */
+const explore = (command: string, args: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const client = yield* McpClient.McpClient
+    yield* Console.log(
+      `Connected to ${client.serverInfo.name} ${client.serverInfo.version} (protocol ${client.protocolVersion})`
+    )
+    if (client.instructions !== undefined) yield* Console.log(`Instructions: ${client.instructions}`)
+    // A server that does not offer a feature says so in its capabilities; nothing is sent then.
+    const optional = <A>(effect: Effect.Effect<A, McpClient.FeatureError>) =>
+      effect.pipe(
+        Effect.map((a): A | undefined => a),
+        Effect.catchTag("CapabilityNotSupported", () => Effect.succeed(undefined))
+      )
+    const tools = yield* optional(client.listTools())
+    yield* Console.log(`Tools: ${tools === undefined ? "(none offered)" : tools.tools.map((t) => t.name).join(", ")}`)
+    const resources = yield* optional(client.listResources())
+    yield* Console.log(
+      `Resources: ${resources === undefined ? "(none offered)" : resources.resources.map((r) => r.uri).join(", ")}`
+    )
+    const prompts = yield* optional(client.listPrompts())
+    yield* Console.log(
+      `Prompts: ${prompts === undefined ? "(none offered)" : prompts.prompts.map((p) => p.name).join(", ")}`
+    )
+  }).pipe(
+    Effect.provide(
+      McpClient.layer({ name: "seed-demo", version: "1.0.0" }).pipe(
+        Layer.provide(StdioTransport.layerNode({ command, args }))
+      )
+    ),
+    Effect.andThen(Console.log("Session closed cleanly"))
+  )
+
+const stdioFlag = process.argv.indexOf("--stdio")
+const main = stdioFlag >= 0 && process.argv[stdioFlag + 1] !== undefined
+  ? explore(process.argv[stdioFlag + 1]!, process.argv.slice(stdioFlag + 2))
+  : program
+
+Effect.runPromiseExit(main).then((exit) => {
   if (exit._tag === "Failure") {
     console.error(exit.cause)
     process.exitCode = 1
