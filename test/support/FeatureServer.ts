@@ -6,6 +6,7 @@
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { McpProtocol, McpSchema, McpServer } from "effect/ai"
 import { MemoryTransport } from "../../src/index.ts"
+import * as Oracle from "./Oracle.ts"
 
 const text = (value: string, extra: Partial<ConstructorParameters<typeof McpSchema.CallToolResult>[0]> = {}) =>
   new McpSchema.CallToolResult({ content: [{ type: "text", text: value }], ...extra })
@@ -192,16 +193,22 @@ export const Resources = Layer.mergeAll(
 )
 
 /** A transport connected to the feature server (stateful revisions only). */
-export const makeTransport = MemoryTransport.makeServer({
-  name: "features",
-  version: "1.0.0",
-  registrations: Layer.mergeAll(Tools, Resources)
-})
+export const makeTransport = Effect.flatMap(
+  MemoryTransport.makeServer({
+    name: "features",
+    version: "1.0.0",
+    registrations: Layer.mergeAll(Tools, Resources)
+  }),
+  Oracle.check
+)
 
 /** A transport connected to the feature server speaking 2026-07-28 and 2025-11-25. */
-export const makeDualEraTransport = MemoryTransport.makeServer({
-  name: "features",
-  version: "1.0.0",
-  protocols: [McpProtocol.v2026_07_28, McpProtocol.v2025_11_25],
-  registrations: Layer.mergeAll(Tools, Resources)
-})
+export const makeDualEraTransport = Effect.flatMap(
+  MemoryTransport.makeServer({
+    name: "features",
+    version: "1.0.0",
+    protocols: [McpProtocol.v2026_07_28, McpProtocol.v2025_11_25],
+    registrations: Layer.mergeAll(Tools, Resources)
+  }),
+  Oracle.check
+)

@@ -6,6 +6,7 @@
 import { Effect, Layer, Queue, Stream } from "effect"
 import type { Scope } from "effect"
 import { McpClient, MemoryTransport, Transport } from "../../src/index.ts"
+import * as Oracle from "./Oracle.ts"
 
 export interface Received {
   readonly id?: string | number
@@ -75,7 +76,7 @@ export const start = (options: ScriptOptions = {}): Effect.Effect<
       }),
       Effect.forkScoped
     )
-    return { transport: client, peer, sent }
+    return { transport: yield* Oracle.check(client), peer, sent }
   })
 
 /** A client over a scripted server, plus the server's handles. */
