@@ -37,6 +37,7 @@ export class TransportError extends Schema.TaggedError<TransportError>("effect-m
   "TransportError",
   {
     description: Schema.String,
+    status: Schema.optionalKey(Schema.Number),
     exitCode: Schema.optionalKey(Schema.NullOr(Schema.Number)),
     signal: Schema.optionalKey(Schema.NullOr(Schema.String)),
     stderr: Schema.optionalKey(Schema.String),
@@ -448,6 +449,26 @@ export class MessageTooLarge extends Schema.TaggedError<MessageTooLarge>("effect
 }
 
 /**
+ * The server no longer knows the HTTP session (`404` for an
+ * `Mcp-Session-Id`). With `recoverSessions` on, the client opens a new
+ * session and repeats the request when it is safe to repeat.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class SessionExpired extends Schema.TaggedError<SessionExpired>("effect-mcp-client/SessionExpired")(
+  "SessionExpired",
+  {
+    sessionId: Schema.String
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return "The server ended the session"
+  }
+}
+
+/**
  * Every failure that any request of a session can produce. Each method's
  * own error channel is a narrower union of these.
  *
@@ -473,6 +494,7 @@ export type McpError =
   | MissingClientCapability
   | HeaderMismatch
   | MessageTooLarge
+  | SessionExpired
 
 /**
  * The failures every request shares: the wire, the peer's answer, the
@@ -484,6 +506,7 @@ export type McpError =
 export type RequestError =
   | TransportError
   | MessageTooLarge
+  | SessionExpired
   | ProtocolError
   | McpServerError
   | MissingClientCapability

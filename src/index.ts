@@ -33,6 +33,10 @@ export * as Transport from "./transport/Transport.ts"
 export * as StdioTransport from "./transport/StdioTransport.ts"
 /** Newline-delimited JSON framing. @since 0.1.0 */
 export * as Framing from "./transport/stdio/Framing.ts"
+/** Streamable HTTP (and the 2024-11-05 HTTP+SSE fallback). @since 0.1.0 */
+export * as HttpTransport from "./transport/HttpTransport.ts"
+/** Server-sent events parsing. @since 0.1.0 */
+export * as SseParser from "./transport/http/SseParser.ts"
 /** In-process transports. @since 0.1.0 */
 export * as MemoryTransport from "./transport/MemoryTransport.ts"
 /** The sampling handler service. @since 0.1.0 */

@@ -26,6 +26,7 @@ import {
   type RequestError,
   RequestTimeout,
   SessionClosed,
+  type SessionExpired,
   TransportError
 } from "../McpError.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
@@ -147,7 +148,7 @@ export interface Engine {
   readonly notify: (
     method: string,
     params?: JsonRpc.JsonObject
-  ) => Effect.Effect<void, TransportError | MessageTooLarge | SessionClosed>
+  ) => Effect.Effect<void, Ending>
   /** Every notification the server sends from the moment of subscription. */
   readonly notifications: Stream.Stream<ServerNotification>
   /**
@@ -182,6 +183,9 @@ interface Pending {
 }
 
 const deadlineOf = (entry: Pending) => Math.min(entry.hardAt, entry.lastActivity + entry.timeoutMillis)
+
+/** Why a session ended: the connection's failure, or its closing. */
+type Ending = TransportError | MessageTooLarge | SessionExpired | SessionClosed
 
 const defaultTimeout = Duration.seconds(60)
 const defaultNotificationBuffer = 1024
@@ -236,7 +240,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
   let notifyCancellation = true
   let exchangeHeaders: EraSettings["headers"]
   // Why the session ended, once it has: later calls fail with the same error.
-  let ended: TransportError | MessageTooLarge | SessionClosed | undefined
+  let ended: Ending | undefined
 
   const scope = yield* Effect.scope
   const clock = yield* Clock.Clock
@@ -262,7 +266,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
     else entry.early = exit
   }
 
-  const endWith = (error: TransportError | MessageTooLarge | SessionClosed) => {
+  const endWith = (error: Ending) => {
     if (ended !== undefined) return
     ended = error
     const failure = Exit.fail(error)

@@ -17,7 +17,7 @@
  */
 import { Context } from "effect"
 import type { Effect, Stream } from "effect"
-import type { MessageTooLarge, TransportError } from "../McpError.ts"
+import type { MessageTooLarge, SessionExpired, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
 
 /**
@@ -43,8 +43,8 @@ import type * as JsonRpc from "../protocol/JsonRpc.ts"
  * @since 0.1.0
  */
 export interface TransportShape {
-  readonly send: (message: JsonRpc.Message) => Effect.Effect<void, TransportError>
-  readonly incoming: Stream.Stream<unknown, TransportError | MessageTooLarge>
+  readonly send: (message: JsonRpc.Message) => Effect.Effect<void, TransportError | MessageTooLarge | SessionExpired>
+  readonly incoming: Stream.Stream<unknown, TransportError | MessageTooLarge | SessionExpired>
   /**
    * For transports where each request has a channel of its own (an HTTP POST
    * whose response body carries the reply): sends a request and runs for the
@@ -54,7 +54,10 @@ export interface TransportShape {
    * (closing the request's stream). When absent, requests go through `send`.
    */
   readonly exchange?:
-    | ((request: JsonRpc.Request, context?: ExchangeContext) => Effect.Effect<void, TransportError>)
+    | ((
+      request: JsonRpc.Request,
+      context?: ExchangeContext
+    ) => Effect.Effect<void, TransportError | MessageTooLarge | SessionExpired>)
     | undefined
 }
 

@@ -1,0 +1,479 @@
+/**
+ * The Streamable HTTP transport, for both protocol eras, with the
+ * 2024-11-05 HTTP+SSE transport as the fallback the specification describes.
+ * (https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#streamable-http)
+ *
+ * - Every message is its own POST to the one endpoint. A request's reply
+ *   comes back on its POST, as one JSON body or as an SSE stream that may
+ *   first carry the request's progress, log messages and server requests.
+ *   Each request is an exchange of its own (`Transport.exchange`):
+ *   interrupting it aborts its POST, which on 2026-07-28 is the cancellation.
+ * - An SSE stream that ends before the reply is resumed with GET and
+ *   `Last-Event-ID`, after the server's `retry` delay, a bounded number of
+ *   times; events seen twice are delivered once.
+ * - Stateful sessions: `Mcp-Session-Id` is taken from the `initialize`
+ *   answer and sent afterwards, with `MCP-Protocol-Version`; the optional GET
+ *   stream carries server messages (405 means the server has none); the
+ *   session is ended with DELETE when the scope closes. A 404 for a session
+ *   fails with `SessionExpired`.
+ * - Headers: static ones and a provider called per request (tokens); values
+ *   may be `Redacted`, and never appear in errors or logs.
+ * - Fallback: when the very first POST is refused with 400, 404 or 405 and
+ *   no JSON-RPC error, the server is taken for a 2024-11-05 one: the
+ *   transport opens the SSE stream, waits for its `endpoint` event and posts
+ *   there from then on.
+ *
+ * @since 0.1.0
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import { Cause, Deferred, Duration, Effect, Layer, Queue, Redacted, Stream } from "effect"
+import type { Scope } from "effect"
+import { HttpClient, HttpClientRequest } from "effect/http"
+import type { HttpClientResponse } from "effect/http"
+import { MessageTooLarge, SessionExpired, TransportError } from "../McpError.ts"
+import type * as JsonRpc from "../protocol/JsonRpc.ts"
+import * as SseParser from "./http/SseParser.ts"
+import { type ExchangeContext, Transport, type TransportShape } from "./Transport.ts"
+
+/**
+ * A header value: plain or secret.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type HeaderValue = string | Redacted.Redacted<string>
+
+/**
+ * How to reach the server.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  /** The MCP endpoint. */
+  readonly url: string | URL
+  /** Headers sent with every request. */
+  readonly headers?: { readonly [name: string]: HeaderValue } | undefined
+  /** Headers computed for every request (for example a fresh token). */
+  readonly headerProvider?: Effect.Effect<{ readonly [name: string]: HeaderValue }, TransportError> | undefined
+  /** The largest message accepted. Defaults to 16 MiB. */
+  readonly maxMessageBytes?: number | undefined
+  /** How many times a dropped response stream is resumed. Defaults to 5. */
+  readonly maxResumptions?: number | undefined
+  /** The wait before resuming when the server names none. Defaults to 1 second. */
+  readonly defaultRetry?: Duration.Input | undefined
+  /** Whether to open the GET stream for server messages (stateful sessions). Defaults to true. */
+  readonly serverStream?: boolean | undefined
+  /** Whether to fall back to the 2024-11-05 HTTP+SSE transport. Defaults to true. */
+  readonly legacySseFallback?: boolean | undefined
+}
+
+const defaults = {
+  maxMessageBytes: 16 * 1024 * 1024,
+  maxResumptions: 5,
+  defaultRetry: Duration.seconds(1)
+}
+
+const isObject = (u: unknown): u is { readonly [key: string]: unknown } =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+/** Whether a message is the reply (result or error) to the request `id`. */
+const isReplyTo = (value: unknown, id: JsonRpc.RequestId): boolean =>
+  isObject(value) && value.id === id && value.method === undefined && ("result" in value || "error" in value)
+
+/**
+ * Connects to a Streamable HTTP endpoint, in the current scope.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (
+  options: Options
+): Effect.Effect<TransportShape, never, Scope.Scope | HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const url = new URL(options.url)
+    const maxBytes = options.maxMessageBytes ?? defaults.maxMessageBytes
+    const maxResumptions = options.maxResumptions ?? defaults.maxResumptions
+    const defaultRetry = Duration.toMillis(
+      options.defaultRetry === undefined ? defaults.defaultRetry : Duration.fromInputUnsafe(options.defaultRetry)
+    )
+    const client = HttpClient.withScope(yield* HttpClient.HttpClient)
+    const incoming = yield* Queue.unbounded<unknown, TransportError | MessageTooLarge | SessionExpired | Cause.Done>()
+    const scope = yield* Effect.scope
+    const context = yield* Effect.context<HttpClient.HttpClient>()
+
+    let sessionId: string | undefined
+    let protocolVersion: string | undefined
+    let initializeId: JsonRpc.RequestId | undefined
+    let serverStreamStarted = false
+    /** The 2024-11-05 fallback: where to post, once the SSE stream named it. */
+    let legacyEndpoint: URL | undefined
+    let firstPost = true
+
+    const deliver = (value: unknown) => {
+      if (initializeId !== undefined && isReplyTo(value, initializeId)) {
+        const result = (value as { readonly result?: { readonly protocolVersion?: unknown } }).result
+        if (typeof result?.protocolVersion === "string") protocolVersion = result.protocolVersion
+      }
+      Queue.offerUnsafe(incoming, value)
+    }
+
+    const headers = Effect.gen(function*() {
+      const provided = options.headerProvider === undefined ? {} : yield* options.headerProvider
+      const all: Record<string, string> = {}
+      for (const [name, value] of Object.entries({ ...options.headers, ...provided })) {
+        all[name] = Redacted.isRedacted(value) ? Redacted.value(value) : value
+      }
+      if (sessionId !== undefined) all["mcp-session-id"] = sessionId
+      if (protocolVersion !== undefined) all["mcp-protocol-version"] = protocolVersion
+      return all
+    })
+
+    const httpFailure = (what: string) => (error: unknown) =>
+      new TransportError({
+        description: `${what} ${url.origin}${url.pathname} failed: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        cause: error
+      })
+
+    /** Reads a body whole, within the size limit. */
+    const readBody = (response: HttpClientResponse.HttpClientResponse) =>
+      response.stream.pipe(
+        Stream.mapError(httpFailure("Reading from")),
+        Stream.runFoldEffect(() => ({ parts: [] as Array<Uint8Array>, size: 0 }), (acc, chunk) => {
+          acc.size += chunk.length
+          if (acc.size > maxBytes) {
+            return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: acc.size }))
+          }
+          acc.parts.push(chunk)
+          return Effect.succeed(acc)
+        }),
+        Effect.map(({ parts }) => Buffer.concat(parts).toString("utf8"))
+      )
+
+    /** Parses a JSON body into messages (one, or a 2025-03-26 batch). */
+    const parseMessages = (text: string): ReadonlyArray<unknown> => {
+      if (text.trim().length === 0) return []
+      const value = JSON.parse(text) as unknown
+      return Array.isArray(value) ? value : [value]
+    }
+
+    /**
+     * Reads an SSE body, delivering each message. Returns the last event id and
+     * retry delay; stops early once `done()` says the awaited reply arrived.
+     */
+    const readEvents = (
+      response: HttpClientResponse.HttpClientResponse,
+      seen: Set<string>,
+      onMessage: (value: unknown, event: SseParser.Event) => void,
+      done: () => boolean
+    ) => {
+      const parser = SseParser.make()
+      let pending = 0
+      return response.stream.pipe(
+        Stream.mapError(httpFailure("Reading from")),
+        Stream.takeUntil(() => done()),
+        Stream.runForEach((chunk) =>
+          Effect.suspend(() => {
+            pending += chunk.length
+            const events = parser.push(chunk)
+            if (events.length > 0) pending = 0
+            if (pending > maxBytes) {
+              return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: pending }))
+            }
+            for (const event of events) {
+              if (event.data === "") continue
+              // Resumed streams may repeat events: each is delivered once.
+              if (event.id !== undefined && event.id !== "") {
+                if (seen.has(event.id)) continue
+                seen.add(event.id)
+              }
+              let value: unknown
+              try {
+                value = JSON.parse(event.data)
+              } catch {
+                continue
+              }
+              for (const message of Array.isArray(value) ? value : [value]) onMessage(message, event)
+            }
+            return Effect.void
+          })
+        ),
+        Effect.as({ lastEventId: parser.lastEventId(), retry: parser.retry() })
+      )
+    }
+
+    const contentType = (response: HttpClientResponse.HttpClientResponse) =>
+      (response.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
+
+    // -------------------------------------------------------------------------
+    // 2024-11-05 HTTP+SSE fallback
+    // -------------------------------------------------------------------------
+    const legacyConnect = Effect.gen(function*() {
+      const ready = yield* Deferred.make<void>()
+      let problem: TransportError | undefined
+      yield* Effect.gen(function*() {
+        const response = yield* client.get(url, { headers: { accept: "text/event-stream", ...(yield* headers) } }).pipe(
+          Effect.mapError(httpFailure("GET"))
+        )
+        if (response.status !== 200 || contentType(response) !== "text/event-stream") {
+          return yield* new TransportError({
+            description:
+              `The server at ${url.origin}${url.pathname} refused both MCP transports (GET ${response.status})`
+          })
+        }
+        const parser = SseParser.make()
+        yield* response.stream.pipe(
+          Stream.mapError(httpFailure("Reading from")),
+          Stream.runForEach((chunk) =>
+            Effect.suspend(() => {
+              for (const event of parser.push(chunk)) {
+                if (event.event === "endpoint") {
+                  const target = new URL(event.data.trim(), url)
+                  if (target.origin !== url.origin) {
+                    problem = new TransportError({
+                      description: `The server named an endpoint on another origin: ${target.origin}`
+                    })
+                    return Deferred.succeed(ready, undefined)
+                  }
+                  legacyEndpoint = target
+                  return Deferred.succeed(ready, undefined)
+                }
+                try {
+                  const value = JSON.parse(event.data) as unknown
+                  for (const message of Array.isArray(value) ? value : [value]) deliver(message)
+                } catch {
+                  // not a message: ignored
+                }
+              }
+              return Effect.void
+            })
+          )
+        )
+        yield* Queue.fail(incoming, new TransportError({ description: "The server closed its SSE stream" }))
+      }).pipe(
+        Effect.scoped,
+        Effect.catchCause((cause) => {
+          const error = Cause.squash(cause)
+          problem ??= error instanceof TransportError
+            ? error
+            : new TransportError({ description: "The SSE stream failed", cause: error })
+          return Effect.andThen(Deferred.succeed(ready, undefined), Queue.fail(incoming, problem))
+        }),
+        Effect.forkIn(scope)
+      )
+      yield* Deferred.await(ready)
+      if (problem !== undefined || legacyEndpoint === undefined) {
+        return yield* (problem ?? new TransportError({ description: "The server sent no endpoint" }))
+      }
+    })
+
+    const legacyPost = (message: JsonRpc.Message) =>
+      Effect.gen(function*() {
+        const target = legacyEndpoint!
+        const response = yield* client.execute(
+          HttpClientRequest.post(target, { headers: yield* headers }).pipe(
+            HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
+          )
+        ).pipe(Effect.mapError(httpFailure("POST")))
+        if (response.status >= 300) {
+          return yield* new TransportError({ description: `POST ${target.pathname} was refused (${response.status})` })
+        }
+      }).pipe(Effect.scoped)
+
+    // -------------------------------------------------------------------------
+    // Streamable HTTP
+    // -------------------------------------------------------------------------
+    /**
+     * POSTs a message and handles the answer. For a request, resolves once its
+     * reply was delivered (resuming a dropped stream as needed).
+     */
+    const post = (
+      message: JsonRpc.Message,
+      context: ExchangeContext | undefined
+    ): Effect.Effect<void, TransportError | MessageTooLarge | SessionExpired> =>
+      Effect.gen(function*() {
+        if (legacyEndpoint !== undefined) return yield* legacyPost(message)
+        const isRequest = "method" in message && "id" in message
+        const requestId = isRequest ? (message as JsonRpc.Request).id : undefined
+        if (isRequest && (message as JsonRpc.Request).method === "initialize") initializeId = requestId
+        const sentSession = sessionId
+        const response = yield* client.execute(
+          HttpClientRequest.post(url, {
+            headers: { ...(yield* headers), ...context?.headers, accept: "application/json, text/event-stream" }
+          }).pipe(HttpClientRequest.bodyText(JSON.stringify(message), "application/json"))
+        ).pipe(Effect.mapError(httpFailure("POST")))
+        const wasFirst = firstPost
+        firstPost = false
+
+        if (requestId !== undefined && requestId === initializeId) {
+          const id = response.headers["mcp-session-id"]
+          if (id !== undefined && id !== "") sessionId = id
+        }
+
+        if (response.status === 404 && sentSession !== undefined) {
+          sessionId = undefined
+          protocolVersion = undefined
+          return yield* new SessionExpired({ sessionId: sentSession })
+        }
+
+        if (response.status >= 400) {
+          const text = yield* readBody(response).pipe(Effect.orElseSucceed(() => ""))
+          let errors: ReadonlyArray<unknown> = []
+          try {
+            errors = parseMessages(text).filter((m) => isObject(m) && isObject(m.error))
+          } catch {
+            errors = []
+          }
+          if (errors.length > 0 && requestId !== undefined) {
+            // The answer to this POST is the answer to this request, even without an id.
+            for (const error of errors) deliver({ ...(error as object), id: requestId })
+            return
+          }
+          const fallback = options.legacySseFallback !== false && wasFirst && sessionId === undefined &&
+            (response.status === 400 || response.status === 404 || response.status === 405)
+          if (fallback) {
+            yield* legacyConnect
+            return yield* legacyPost(message)
+          }
+          return yield* new TransportError({
+            description: `POST ${url.pathname} was refused with HTTP ${response.status}`,
+            status: response.status
+          })
+        }
+
+        // Stateful session: open the server's GET stream once the session is initialized.
+        if (!isRequest && (message as JsonRpc.Notification).method === "notifications/initialized") startServerStream()
+        if (requestId === undefined) {
+          yield* Effect.ignore(response.stream.pipe(Stream.runDrain))
+          return
+        }
+        const type = contentType(response)
+        if (type === "application/json") {
+          const text = yield* readBody(response)
+          try {
+            for (const value of parseMessages(text)) deliver(value)
+          } catch (error) {
+            return yield* new TransportError({ description: `The server sent a body that is not JSON`, cause: error })
+          }
+          return
+        }
+        if (type !== "text/event-stream") {
+          if (response.status === 202) return
+          return yield* new TransportError({
+            description: `Unexpected response type '${type}' (HTTP ${response.status})`
+          })
+        }
+
+        // The reply comes on an SSE stream, maybe after a drop and a resumption.
+        let replied = false
+        const seen = new Set<string>()
+        const onMessage = (value: unknown) => {
+          deliver(value)
+          if (isReplyTo(value, requestId)) replied = true
+        }
+        let state = yield* readEvents(response, seen, onMessage, () => replied)
+        let attempts = 0
+        while (!replied) {
+          if (state.lastEventId === undefined || attempts >= maxResumptions) {
+            return yield* new TransportError({
+              description: `The response stream of request ${requestId} ended before its reply`
+            })
+          }
+          attempts++
+          yield* Effect.sleep(Duration.millis((state.retry ?? defaultRetry) * Math.min(attempts, 4)))
+          const resumed = yield* client.get(url, {
+            headers: { ...(yield* headers), accept: "text/event-stream", "last-event-id": state.lastEventId }
+          }).pipe(Effect.mapError(httpFailure("GET")))
+          if (resumed.status >= 400 || contentType(resumed) !== "text/event-stream") continue
+          const next = yield* readEvents(resumed, seen, onMessage, () => replied)
+          state = { lastEventId: next.lastEventId ?? state.lastEventId, retry: next.retry ?? state.retry }
+        }
+      }).pipe(Effect.scoped)
+
+    /** The optional GET stream of a stateful session, reopened with backoff after a drop. */
+    const startServerStream = () => {
+      if (serverStreamStarted || options.serverStream === false || sessionId === undefined) return
+      serverStreamStarted = true
+      let lastEventId: string | undefined
+      let retry: number | undefined
+      const seen = new Set<string>()
+      const once = Effect.gen(function*() {
+        const response = yield* client.get(url, {
+          headers: {
+            ...(yield* headers),
+            accept: "text/event-stream",
+            ...(lastEventId === undefined ? {} : { "last-event-id": lastEventId })
+          }
+        }).pipe(Effect.mapError(httpFailure("GET")))
+        // 405: the server offers no stream; 404: the session is gone.
+        if (response.status === 405 || response.status === 404) return "stop" as const
+        if (response.status >= 400 || contentType(response) !== "text/event-stream") return "retry" as const
+        const state = yield* readEvents(response, seen, deliver, () => false)
+        lastEventId = state.lastEventId ?? lastEventId
+        retry = state.retry ?? retry
+        return "retry" as const
+      }).pipe(Effect.scoped)
+      const loop = (failures: number): Effect.Effect<void> =>
+        once.pipe(
+          Effect.matchEffect({
+            onSuccess: (next) =>
+              next === "stop" ? Effect.void : Effect.andThen(Effect.sleep(retry ?? defaultRetry), loop(0)),
+            onFailure: () =>
+              failures >= maxResumptions
+                ? Effect.void
+                : Effect.andThen(Effect.sleep(defaultRetry * 2 ** failures), loop(failures + 1))
+          })
+        )
+      Effect.runForkWith(context)(Effect.forkIn(loop(0), scope))
+    }
+
+    // End the session when the scope closes (405: the server keeps no sessions to end).
+    yield* Effect.addFinalizer(() =>
+      sessionId === undefined || legacyEndpoint !== undefined
+        ? Effect.void
+        : Effect.gen(function*() {
+          yield* client.del(url, { headers: yield* headers })
+        }).pipe(Effect.scoped, Effect.timeout("2 seconds"), Effect.ignore)
+    )
+
+    return {
+      send: (message) => post(message, undefined),
+      exchange: (request, exchangeContext) => post(request, exchangeContext),
+      incoming: Stream.fromQueue(incoming)
+    } satisfies TransportShape
+  })
+
+/**
+ * A `Transport` layer over Streamable HTTP (falling back to HTTP+SSE). Needs
+ * an `HttpClient`; `layerNode` provides Node's.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<Transport, never, HttpClient.HttpClient> =>
+  Layer.effect(Transport, Effect.map(make(options), Transport.of))
+
+/**
+ * A `Transport` layer over Streamable HTTP with Node's HTTP client.
+ *
+ * **Example** (A session with a remote server)
+ *
+ * ```ts
+ * import { Layer, Redacted } from "effect"
+ * import { HttpTransport, McpClient } from "effect-mcp-client"
+ *
+ * const Session = McpClient.layer({ name: "app", version: "1.0.0" }).pipe(
+ *   Layer.provide(HttpTransport.layerNode({
+ *     url: "https://example.com/mcp",
+ *     headers: { authorization: Redacted.make("Bearer secret") }
+ *   }))
+ * )
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layerNode = (options: Options): Layer.Layer<Transport> =>
+  layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici))
