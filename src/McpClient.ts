@@ -360,7 +360,7 @@ export const make: (
         traced(
           Effect.andThen(
             session.removedInModern("ping"),
-            Effect.asVoid(engine.request("ping", undefined, session.validators.empty, callOptions))
+            Effect.asVoid(session.request("ping", undefined, session.validators.empty, callOptions))
           ),
           "ping"
         ),
@@ -376,13 +376,13 @@ export const make: (
                 state.logLevel = level
                 session.applyEraSettings()
               })
-              : engine.request("logging/setLevel", { level }, session.validators.empty, callOptions)
+              : session.request("logging/setLevel", { level }, session.validators.empty, callOptions)
           ),
           Effect.asVoid,
           (effect) => traced(effect, "logging/setLevel")
         ),
       request: (method, params, schema, callOptions) =>
-        traced(engine.request(method, params, decoder(schema), callOptions), method),
+        traced(session.request(method, params, decoder(schema), callOptions), method),
       notify: (method, params) => engine.notify(method, params),
       notifications: engine.notifications,
       ...Notifications.make(session),

@@ -78,7 +78,7 @@ export const make = (session: Session): Lists => {
     const request = session.cached(
       method,
       cursor ?? "",
-      session.engine.request(method, cursor === undefined ? undefined : { cursor }, validate, callOptions)
+      session.request(method, cursor === undefined ? undefined : { cursor }, validate, callOptions)
     )
     return session.httpModern && method === "tools/list"
       ? Effect.flatMap(request, (result) => dropInvalidTools(result as typeof result & Mcp.ListToolsResult))

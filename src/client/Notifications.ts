@@ -141,9 +141,9 @@ export const make = (session: Session): Notifications => {
           return Effect.void
         }
         watchers.delete(uri)
-        return Effect.ignore(engine.request("resources/unsubscribe", { uri }, session.validators.empty, callOptions))
+        return Effect.ignore(session.request("resources/unsubscribe", { uri }, session.validators.empty, callOptions))
       })
-      if (count === 0) yield* engine.request("resources/subscribe", { uri }, session.validators.empty, callOptions)
+      if (count === 0) yield* session.request("resources/subscribe", { uri }, session.validators.empty, callOptions)
       return Stream.fromQueue(subscription).pipe(updatesOf(uri))
     }))
 

@@ -83,6 +83,14 @@ export interface Options {
    * Off by default. `true` holds up to 1000 results.
    */
   readonly cache?: boolean | { readonly maxEntries?: number | undefined } | undefined
+  /**
+   * When the server forgets a stateful HTTP session (404, `SessionExpired`),
+   * open a new one and repeat the request if it is safe to repeat: lists,
+   * reads, prompts, completion, ping, and tools annotated read-only or
+   * idempotent. Other requests still fail with `SessionExpired`; the session
+   * is renewed for the next. Off by default.
+   */
+  readonly recoverSessions?: boolean | undefined
 }
 
 /**

@@ -106,7 +106,7 @@ export const make = (session: Session, lists: Lists): Prompts => {
     complete: (ref, argument, completeOptions) =>
       session.require("completion/complete", "completions", completionsDeclared).pipe(
         Effect.andThen(
-          session.engine.request(
+          session.request(
             "completion/complete",
             completeOptions?.context !== undefined && ProtocolVersion.atLeast(version, "2025-06-18")
               ? { ref, argument, context: { arguments: completeOptions.context } }

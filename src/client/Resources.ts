@@ -51,7 +51,7 @@ export const make = (session: Session, lists: Lists): Resources => {
     (method: "resources/subscribe" | "resources/unsubscribe") => (uri: string, callOptions?: CallOptions) =>
       session.require(method, "resources.subscribe", session.capabilities.resources?.subscribe === true).pipe(
         Effect.andThen(session.removedInModern(method)),
-        Effect.andThen(session.engine.request(method, { uri }, validators.empty, callOptions)),
+        Effect.andThen(session.request(method, { uri }, validators.empty, callOptions)),
         Effect.asVoid,
         (effect) => traced(effect, method, { "mcp.resource.uri": uri })
       )

@@ -66,6 +66,12 @@ export interface Validators {
  */
 export interface Session {
   readonly engine: Engine.Engine
+  /**
+   * Sends a request through the engine. With `recoverSessions`, a request
+   * that finds its HTTP session expired opens a new session and is sent again
+   * when it is safe to repeat.
+   */
+  readonly request: Engine.Engine["request"]
   readonly transport: TransportShape
   readonly options: Options
   readonly negotiated: Negotiation.Negotiated
@@ -134,6 +140,19 @@ export interface SessionInputs {
 
 const defaultMaxInputRounds = 10
 
+/** Requests that may be sent twice without effect beyond the first. */
+const safeToRepeat = new Set([
+  "ping",
+  "tools/list",
+  "resources/list",
+  "resources/templates/list",
+  "resources/read",
+  "prompts/list",
+  "prompts/get",
+  "completion/complete",
+  "server/discover"
+])
+
 const wire = {
   empty: validator(Mcp.EmptyResult),
   listTools: validator(Mcp.ListToolsResult),
@@ -189,6 +208,45 @@ export const make = (inputs: SessionInputs): Session => {
   const httpModern = modern && transport.exchange !== undefined
   const maxInputRounds = options.maxInputRounds ?? defaultMaxInputRounds
 
+  // ---------------------------------------------------------------------------
+  // Session recovery (a stateful HTTP session the server forgot: 404)
+  // ---------------------------------------------------------------------------
+  let recovery: Effect.Effect<void, unknown> | undefined
+  /** Opens a new session; concurrent callers share one attempt. */
+  const renew = Effect.suspend(() => {
+    if (recovery === undefined) {
+      const attempt = Negotiation.negotiate(engine, inputs.negotiationSettings).pipe(
+        Effect.asVoid,
+        Effect.ensuring(Effect.sync(() => {
+          recovery = undefined
+        }))
+      )
+      recovery = Effect.runSync(Effect.cached(attempt))
+    }
+    return recovery
+  })
+  const repeatable = (method: string, params: JsonRpc.JsonObject | undefined) => {
+    if (safeToRepeat.has(method)) return true
+    if (method !== "tools/call" || typeof params?.name !== "string") return false
+    const annotations = state.knownTools?.get(params.name)?.annotations
+    return annotations?.readOnlyHint === true || annotations?.idempotentHint === true
+  }
+  const request: Engine.Engine["request"] = options.recoverSessions !== true || modern
+    ? engine.request
+    : (method, params, validate, requestOptions) =>
+      Effect.catchTag(
+        engine.request(method, params, validate, requestOptions),
+        "SessionExpired",
+        (expired) =>
+          repeatable(method, params)
+            ? Effect.andThen(
+              Effect.mapError(renew, () => expired),
+              engine.request(method, params, validate, requestOptions)
+            )
+            // Not safe to repeat: the caller learns the session expired; the next request opens a new one.
+            : Effect.andThen(Effect.ignore(renew), Effect.fail(expired))
+      )
+
   const applyEraSettings = () => {
     if (!modern) return
     engine.configure({
@@ -230,13 +288,13 @@ export const make = (inputs: SessionInputs): Session => {
     // Only a first answer is reusable: results of retries carrying input are never cached.
     const first = <B>(request: Effect.Effect<B, RequestError>) =>
       cacheKey === undefined ? request : cached(method, cacheKey, request)
-    if (!modern) return first(engine.request(method, params, validate, callOptions))
+    if (!modern) return first(request(method, params, validate, callOptions))
     const validateRound = (input: unknown, m: string): Result.Result<A | Mcp.InputRequiredResult, ProtocolError> =>
       resultTypeOf(input) === "input_required" ? validateInputRequired(input, m) : validate(input, m)
     const round = (n: number, extra: JsonRpc.JsonObject): Effect.Effect<A, RequestError | InputDeclined> =>
       (n === 0
-        ? first(engine.request(method, params, validateRound, callOptions))
-        : engine.request(method, { ...params, ...extra }, validateRound, callOptions)).pipe(
+        ? first(request(method, params, validateRound, callOptions))
+        : request(method, { ...params, ...extra }, validateRound, callOptions)).pipe(
           Effect.flatMap((result): Effect.Effect<A, RequestError | InputDeclined> => {
             if (resultTypeOf(result) !== "input_required") return Effect.succeed(result as A)
             const required = result as Mcp.InputRequiredResult
@@ -275,6 +333,7 @@ export const make = (inputs: SessionInputs): Session => {
 
   return {
     engine,
+    request,
     transport,
     options,
     negotiated,

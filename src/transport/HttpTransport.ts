@@ -200,7 +200,7 @@ export const make = (
             return Effect.void
           })
         ),
-        Effect.as({ lastEventId: parser.lastEventId(), retry: parser.retry() })
+        Effect.map(() => ({ lastEventId: parser.lastEventId(), retry: parser.retry() }))
       )
     }
 
@@ -315,6 +315,7 @@ export const make = (
         if (response.status === 404 && sentSession !== undefined) {
           sessionId = undefined
           protocolVersion = undefined
+          serverStreamStarted = false
           return yield* new SessionExpired({ sessionId: sentSession })
         }
 
