@@ -13,8 +13,9 @@ import { Effect, Result, Tracer } from "effect"
 import type { Clock } from "effect"
 import { CapabilityNotSupported, InputDeclined, ProtocolError, type RequestError } from "../McpError.ts"
 import * as HttpHeaders from "../protocol/HttpHeaders.ts"
-import type * as JsonRpc from "../protocol/JsonRpc.ts"
+import * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as Mcp from "../protocol/Mcp.ts"
+import * as ProtocolVersion from "../protocol/ProtocolVersion.ts"
 import { type Validator, validator } from "../protocol/Validate.ts"
 import type * as Engine from "../session/Engine.ts"
 import type { ServerRequestHandler } from "../session/Engine.ts"
@@ -231,7 +232,21 @@ export const make = (inputs: SessionInputs): Session => {
     const annotations = state.knownTools?.get(params.name)?.annotations
     return annotations?.readOnlyHint === true || annotations?.idempotentHint === true
   }
-  const request: Engine.Engine["request"] = options.recoverSessions !== true || modern
+  /**
+   * 2026-07-28: a server may refuse any request's version (-32022, with the
+   * versions it supports). The request is sent once more with a version both
+   * sides speak, if there is one.
+   */
+  const retryVersion: Engine.Engine["request"] = (method, params, validate, requestOptions) =>
+    Effect.catchTag(engine.request(method, params, validate, requestOptions), "McpServerError", (error) => {
+      if (error.code !== JsonRpc.ErrorCode.UnsupportedProtocolVersion) return Effect.fail(error)
+      const supported = (error.data as { readonly supported?: unknown } | undefined)?.supported
+      const common = ProtocolVersion.modernVersions.find((v) => Array.isArray(supported) && supported.includes(v))
+      return common === undefined ? Effect.fail(error) : engine.request(method, params, validate, requestOptions)
+    })
+  const request: Engine.Engine["request"] = modern
+    ? retryVersion
+    : options.recoverSessions !== true
     ? engine.request
     : (method, params, validate, requestOptions) =>
       Effect.catchTag(

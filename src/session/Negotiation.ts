@@ -136,7 +136,8 @@ const discover = (
         // -32022: retry once with a version both sides speak, if there is one.
         const offered = supportedOf(error)
         const common = ProtocolVersion.modernVersions.find((v) => offered.includes(v))
-        if (common !== undefined && !retried && common !== version) return discover(engine, settings, common, true)
+        // "The client SHOULD pick a version from supported that it also speaks and retry the request."
+        if (common !== undefined && !retried) return discover(engine, settings, common, true)
         return Effect.fail(
           new UnsupportedProtocolVersion({
             requested: version,

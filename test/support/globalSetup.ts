@@ -7,6 +7,9 @@ import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 
 export default function setup() {
-  const script = fileURLToPath(new URL("../../../shared/tools/peers/run.sh", import.meta.url))
-  if (existsSync(script)) execFileSync(script, ["install"], { stdio: "inherit", timeout: 300_000 })
+  const peers = fileURLToPath(new URL("../../../shared/tools/peers/run.sh", import.meta.url))
+  if (existsSync(peers)) execFileSync(peers, ["install"], { stdio: "inherit", timeout: 300_000 })
+  // The conformance runner installs its harness on first use; listing its plan does only that.
+  const conformance = fileURLToPath(new URL("../../../shared/tools/conformance/run-client.sh", import.meta.url))
+  if (existsSync(conformance)) execFileSync("bash", [conformance, "--list", "x"], { stdio: "ignore", timeout: 300_000 })
 }

@@ -1,0 +1,81 @@
+/**
+ * The client program the official conformance harness drives: it gets the
+ * scenario in MCP_CONFORMANCE_SCENARIO, the revision in
+ * MCP_CONFORMANCE_PROTOCOL_VERSION and the server URL as its last argument,
+ * and does what the scenario expects, with the public API only.
+ *
+ * Run it through `npm run conformance` (see ../shared/tools/conformance).
+ */
+import { Console, Effect, Layer } from "effect"
+import { Elicitation, HttpTransport, type Mcp, McpClient, ProtocolVersion } from "../../src/index.ts"
+
+const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? ""
+const revision = process.env.MCP_CONFORMANCE_PROTOCOL_VERSION
+const url = process.argv[process.argv.length - 1]!
+/** What some scenarios ask for in particular, such as the tool calls to make. */
+const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}") as {
+  readonly toolCalls?: ReadonlyArray<{ readonly name: string; readonly arguments?: Record<string, unknown> }>
+}
+
+/** Arguments that satisfy a tool's input schema as simply as possible. */
+const argumentsFor = (tool: Mcp.Tool): Record<string, unknown> => {
+  const properties = (tool.inputSchema.properties ?? {}) as Record<string, Record<string, unknown>>
+  const required = (tool.inputSchema.required ?? []) as ReadonlyArray<string>
+  const args: Record<string, unknown> = {}
+  for (const name of required) {
+    const property = properties[name] ?? {}
+    const choices = property.enum as ReadonlyArray<unknown> | undefined
+    args[name] = choices !== undefined
+      ? choices[0]
+      : property.type === "number" || property.type === "integer"
+      ? 1
+      : property.type === "boolean"
+      ? true
+      : property.type === "object"
+      ? {}
+      : property.type === "array"
+      ? []
+      : "test"
+  }
+  return args
+}
+
+const program = Effect.gen(function*() {
+  const client = yield* McpClient.McpClient
+  yield* Console.error(`connected: ${client.serverInfo.name} ${client.protocolVersion} (${client.era})`)
+  if (scenario === "initialize" || client.serverCapabilities.tools === undefined) return
+  const { tools } = yield* client.listTools()
+  if (scenario.startsWith("json-schema-2020-12")) {
+    // Shows that the tool's schema is kept as the server sent it: it is echoed back.
+    const focal = tools.find((tool) => tool.name === "json_schema_2020_12_tool")
+    if (focal !== undefined) yield* client.callTool("json_schema_echo", { schema: focal.inputSchema })
+    return
+  }
+  const calls = context.toolCalls ?? tools.map((tool) => ({ name: tool.name, arguments: argumentsFor(tool) }))
+  for (const call of calls) {
+    const result = yield* client.callTool(call.name, call.arguments ?? {}).pipe(
+      Effect.map((r) => (r.isError === true ? "tool error" : "ok")),
+      Effect.catch((error) => Effect.succeed(`failed: ${error.message}`))
+    )
+    yield* Console.error(`${call.name}: ${result}`)
+  }
+})
+
+const version = revision !== undefined &&
+    (ProtocolVersion.isLegacyVersion(revision) || ProtocolVersion.isModernVersion(revision))
+  ? revision
+  : undefined
+
+const Session = McpClient.layer({ name: "effect-mcp-client-conformance", version: "0.1.0", protocolVersion: version })
+  .pipe(
+    Layer.provide(HttpTransport.layerNode({ url })),
+    // Form elicitations are accepted with what the user would leave blank: the schema's defaults fill it.
+    Layer.provide(Elicitation.layer({ form: () => Effect.succeed({ action: "accept", content: {} }) }))
+  )
+
+Effect.runPromiseExit(program.pipe(Effect.provide(Session))).then((exit) => {
+  if (exit._tag === "Failure") {
+    console.error(String(exit.cause))
+    process.exitCode = 1
+  }
+})
