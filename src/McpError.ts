@@ -469,6 +469,43 @@ export class SessionExpired extends Schema.TaggedError<SessionExpired>("effect-m
 }
 
 /**
+ * Authorization failed or was refused: discovery, a security check
+ * (`resource-mismatch`, `issuer-mismatch`, `iss-missing`, `iss-mismatch`,
+ * `state`, `pkce`), registration, the token endpoint, the user's side, or
+ * too many step-up attempts. Never a silent fallback.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class AuthorizationError extends Schema.TaggedError<AuthorizationError>("effect-mcp-client/AuthorizationError")(
+  "AuthorizationError",
+  {
+    reason: Schema.Literals([
+      "discovery",
+      "resource-mismatch",
+      "issuer-mismatch",
+      "iss-missing",
+      "iss-mismatch",
+      "state",
+      "pkce",
+      "registration",
+      "token",
+      "token-store",
+      "user-agent",
+      "denied",
+      "forbidden",
+      "insufficient-scope"
+    ]),
+    description: Schema.String
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return `Authorization failed (${this.reason}): ${this.description}`
+  }
+}
+
+/**
  * Every failure that any request of a session can produce. Each method's
  * own error channel is a narrower union of these.
  *
@@ -495,6 +532,7 @@ export type McpError =
   | HeaderMismatch
   | MessageTooLarge
   | SessionExpired
+  | AuthorizationError
 
 /**
  * The failures every request shares: the wire, the peer's answer, the
@@ -507,6 +545,7 @@ export type RequestError =
   | TransportError
   | MessageTooLarge
   | SessionExpired
+  | AuthorizationError
   | ProtocolError
   | McpServerError
   | MissingClientCapability

@@ -51,3 +51,9 @@ export * as HandlerError from "./handlers/HandlerError.ts"
 export * as ResultCache from "./session/ResultCache.ts"
 /** Generators of MCP values for property tests. @since 0.1.0 */
 export * as Arbitraries from "./testing/Arbitraries.ts"
+/** OAuth 2.1 authorization for HTTP servers. @since 0.1.0 */
+export * as OAuthClient from "./auth/OAuthClient.ts"
+/** Where an authorization client keeps its tokens. @since 0.1.0 */
+export * as TokenStore from "./auth/TokenStore.ts"
+/** The user's side of authorization: loopback redirect or headless. @since 0.1.0 */
+export * as UserAgents from "./auth/UserAgents.ts"

@@ -20,19 +20,17 @@ import type { Scope } from "effect"
 import {
   HeaderMismatch,
   McpServerError,
-  type MessageTooLarge,
   MissingClientCapability,
   ProtocolError,
   type RequestError,
   RequestTimeout,
   SessionClosed,
-  type SessionExpired,
   TransportError
 } from "../McpError.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import type { ProgressNotificationParams, ServerNotification } from "../protocol/Mcp.ts"
 import type { Validator } from "../protocol/Validate.ts"
-import type { ExchangeContext, TransportShape } from "../transport/Transport.ts"
+import type { ConnectionError, ExchangeContext, TransportShape } from "../transport/Transport.ts"
 
 /**
  * Per-request settings.
@@ -185,7 +183,7 @@ interface Pending {
 const deadlineOf = (entry: Pending) => Math.min(entry.hardAt, entry.lastActivity + entry.timeoutMillis)
 
 /** Why a session ended: the connection's failure, or its closing. */
-type Ending = TransportError | MessageTooLarge | SessionExpired | SessionClosed
+type Ending = ConnectionError | SessionClosed
 
 const defaultTimeout = Duration.seconds(60)
 const defaultNotificationBuffer = 1024

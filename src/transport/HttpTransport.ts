@@ -30,10 +30,11 @@ import { Cause, Deferred, Duration, Effect, Layer, Queue, Redacted, Stream } fro
 import type { Scope } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
 import type { HttpClientResponse } from "effect/http"
-import { MessageTooLarge, SessionExpired, TransportError } from "../McpError.ts"
+import type * as OAuthClient from "../auth/OAuthClient.ts"
+import { AuthorizationError, MessageTooLarge, SessionExpired, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as SseParser from "./http/SseParser.ts"
-import { type ExchangeContext, Transport, type TransportShape } from "./Transport.ts"
+import { type ConnectionError, type ExchangeContext, Transport, type TransportShape } from "./Transport.ts"
 
 /**
  * A header value: plain or secret.
@@ -66,7 +67,14 @@ export interface Options {
   readonly serverStream?: boolean | undefined
   /** Whether to fall back to the 2024-11-05 HTTP+SSE transport. Defaults to true. */
   readonly legacySseFallback?: boolean | undefined
+  /**
+   * OAuth authorization: its token goes on every request, and a 401 (or 403
+   * `insufficient_scope`) runs its flow before the request is sent again.
+   */
+  readonly auth?: OAuthClient.OAuthClient | undefined
 }
+
+const maxAuthorizationAttempts = 3
 
 const defaults = {
   maxMessageBytes: 16 * 1024 * 1024,
@@ -98,7 +106,7 @@ export const make = (
       options.defaultRetry === undefined ? defaults.defaultRetry : Duration.fromInputUnsafe(options.defaultRetry)
     )
     const client = HttpClient.withScope(yield* HttpClient.HttpClient)
-    const incoming = yield* Queue.unbounded<unknown, TransportError | MessageTooLarge | SessionExpired | Cause.Done>()
+    const incoming = yield* Queue.unbounded<unknown, ConnectionError | Cause.Done>()
     const scope = yield* Effect.scope
     const context = yield* Effect.context<HttpClient.HttpClient>()
 
@@ -123,6 +131,9 @@ export const make = (
       const all: Record<string, string> = {}
       for (const [name, value] of Object.entries({ ...options.headers, ...provided })) {
         all[name] = Redacted.isRedacted(value) ? Redacted.value(value) : value
+      }
+      if (options.auth !== undefined) {
+        for (const [name, value] of Object.entries(yield* options.auth.headers(url))) all[name] = Redacted.value(value)
       }
       if (sessionId !== undefined) all["mcp-session-id"] = sessionId
       if (protocolVersion !== undefined) all["mcp-protocol-version"] = protocolVersion
@@ -291,8 +302,9 @@ export const make = (
      */
     const post = (
       message: JsonRpc.Message,
-      context: ExchangeContext | undefined
-    ): Effect.Effect<void, TransportError | MessageTooLarge | SessionExpired> =>
+      context: ExchangeContext | undefined,
+      attempt = 0
+    ): Effect.Effect<void, ConnectionError> =>
       Effect.gen(function*() {
         if (legacyEndpoint !== undefined) return yield* legacyPost(message)
         const isRequest = "method" in message && "id" in message
@@ -306,6 +318,23 @@ export const make = (
         ).pipe(Effect.mapError(httpFailure("POST")))
         const wasFirst = firstPost
         firstPost = false
+
+        // Authorization: run the flow the challenge asks for, then send the message again (bounded).
+        const challenge = response.headers["www-authenticate"]
+        if (
+          options.auth !== undefined &&
+          (response.status === 401 || (response.status === 403 && /insufficient_scope/.test(challenge ?? "")))
+        ) {
+          yield* Effect.ignore(response.stream.pipe(Stream.runDrain))
+          if (attempt >= maxAuthorizationAttempts) {
+            return yield* new AuthorizationError({
+              reason: "insufficient-scope",
+              description: `The server still refused the request after ${attempt} authorizations`
+            })
+          }
+          yield* options.auth.challenge(url, { status: response.status, wwwAuthenticate: challenge })
+          return yield* post(message, context, attempt + 1)
+        }
 
         if (requestId !== undefined && requestId === initializeId) {
           const id = response.headers["mcp-session-id"]

@@ -17,7 +17,7 @@
  */
 import { Context } from "effect"
 import type { Effect, Stream } from "effect"
-import type { MessageTooLarge, SessionExpired, TransportError } from "../McpError.ts"
+import type { AuthorizationError, MessageTooLarge, SessionExpired, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
 
 /**
@@ -43,8 +43,8 @@ import type * as JsonRpc from "../protocol/JsonRpc.ts"
  * @since 0.1.0
  */
 export interface TransportShape {
-  readonly send: (message: JsonRpc.Message) => Effect.Effect<void, TransportError | MessageTooLarge | SessionExpired>
-  readonly incoming: Stream.Stream<unknown, TransportError | MessageTooLarge | SessionExpired>
+  readonly send: (message: JsonRpc.Message) => Effect.Effect<void, ConnectionError>
+  readonly incoming: Stream.Stream<unknown, ConnectionError>
   /**
    * For transports where each request has a channel of its own (an HTTP POST
    * whose response body carries the reply): sends a request and runs for the
@@ -57,9 +57,18 @@ export interface TransportShape {
     | ((
       request: JsonRpc.Request,
       context?: ExchangeContext
-    ) => Effect.Effect<void, TransportError | MessageTooLarge | SessionExpired>)
+    ) => Effect.Effect<void, ConnectionError>)
     | undefined
 }
+
+/**
+ * How a connection can fail: it broke, a message was too large, the server
+ * forgot the session (HTTP), or authorization failed (HTTP).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type ConnectionError = TransportError | MessageTooLarge | SessionExpired | AuthorizationError
 
 /**
  * What the session tells a transport about one exchange beyond its message.

@@ -6,8 +6,17 @@
  *
  * Run it through `npm run conformance` (see ../shared/tools/conformance).
  */
-import { Console, Effect, Layer } from "effect"
-import { Elicitation, HttpTransport, type Mcp, McpClient, ProtocolVersion } from "../../src/index.ts"
+import { NodeHttpClient } from "@effect/platform-node"
+import { Console, Effect, Layer, Redacted } from "effect"
+import {
+  Elicitation,
+  HttpTransport,
+  type Mcp,
+  McpClient,
+  OAuthClient,
+  ProtocolVersion,
+  UserAgents
+} from "../../src/index.ts"
 
 const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? ""
 const revision = process.env.MCP_CONFORMANCE_PROTOCOL_VERSION
@@ -15,6 +24,44 @@ const url = process.argv[process.argv.length - 1]!
 /** What some scenarios ask for in particular, such as the tool calls to make. */
 const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}") as {
   readonly toolCalls?: ReadonlyArray<{ readonly name: string; readonly arguments?: Record<string, unknown> }>
+  readonly client_id?: string
+  readonly client_secret?: string
+  readonly issuer?: string
+  readonly private_key_pem?: string
+  readonly signing_algorithm?: "ES256" | "RS256"
+}
+
+/** How this program authorizes, for the harness's authorization scenarios. */
+const authorization = (): OAuthClient.Options => {
+  const base = {
+    clientName: "effect-mcp-client-conformance",
+    userAgent: UserAgents.headless("http://localhost:3000/callback"),
+    clientMetadataUrl: "https://conformance-test.local/client-metadata.json"
+  }
+  if (scenario.startsWith("auth/client-credentials") && context.client_id !== undefined) {
+    return {
+      ...base,
+      clientCredentials: context.private_key_pem !== undefined
+        ? {
+          _tag: "PrivateKeyJwt",
+          clientId: context.client_id,
+          privateKeyPem: Redacted.make(context.private_key_pem),
+          algorithm: context.signing_algorithm ?? "ES256"
+        }
+        : { _tag: "Secret", clientId: context.client_id, clientSecret: Redacted.make(context.client_secret ?? "") }
+    }
+  }
+  if (context.client_id !== undefined) {
+    return {
+      ...base,
+      preRegistered: {
+        clientId: context.client_id,
+        ...(context.client_secret === undefined ? {} : { clientSecret: Redacted.make(context.client_secret) }),
+        ...(context.issuer === undefined ? {} : { issuer: context.issuer })
+      }
+    }
+  }
+  return base
 }
 
 /** Arguments that satisfy a tool's input schema as simply as possible. */
@@ -66,9 +113,16 @@ const version = revision !== undefined &&
   ? revision
   : undefined
 
+const Transport = Layer.unwrap(
+  Effect.map(
+    OAuthClient.make(authorization()),
+    (auth) => HttpTransport.layerNode({ url, ...(scenario.startsWith("auth/") ? { auth } : {}) })
+  )
+).pipe(Layer.provide(NodeHttpClient.layerUndici))
+
 const Session = McpClient.layer({ name: "effect-mcp-client-conformance", version: "0.1.0", protocolVersion: version })
   .pipe(
-    Layer.provide(HttpTransport.layerNode({ url })),
+    Layer.provide(Transport),
     // Form elicitations are accepted with what the user would leave blank: the schema's defaults fill it.
     Layer.provide(Elicitation.layer({ form: () => Effect.succeed({ action: "accept", content: {} }) }))
   )

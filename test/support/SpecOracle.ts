@@ -30,7 +30,8 @@ const load = (revision: string): Revision => {
   if (cached !== undefined) return cached
   const schema = JSON.parse(readFileSync(`${specDir}${revision}/schema.json`, "utf8"))
   const modern = typeof schema.$schema === "string" && schema.$schema.includes("2020-12")
-  const ajv = modern ? new Ajv2020({ strict: false, allErrors: false }) : new Ajv({ strict: false, allErrors: false })
+  const settings = { strict: false, allErrors: false, validateFormats: false, logger: false } as const
+  const ajv = modern ? new Ajv2020(settings) : new Ajv(settings)
   const id = `mcp-${revision}`
   ajv.addSchema({ ...schema, $id: id })
   const definitions: Record<string, any> = schema.$defs ?? schema.definitions

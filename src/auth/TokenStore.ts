@@ -1,0 +1,124 @@
+/**
+ * Where an authorization client keeps its tokens: in memory (the default),
+ * in a file readable by the owner only, or anywhere a `TokenStore` reaches.
+ * Tokens are `Redacted` in memory and written only to the file store.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Redacted } from "effect"
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs"
+import { AuthorizationError } from "../McpError.ts"
+
+/**
+ * The tokens for one resource and authorization server.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Tokens {
+  readonly accessToken: Redacted.Redacted<string>
+  readonly refreshToken?: Redacted.Redacted<string>
+  /** When the access token expires, in milliseconds since the epoch. */
+  readonly expiresAt?: number
+  readonly scope?: string
+}
+
+/**
+ * A store of tokens by key (the issuer and the resource).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface TokenStore {
+  readonly get: (key: string) => Effect.Effect<Tokens | undefined, AuthorizationError>
+  readonly set: (key: string, tokens: Tokens) => Effect.Effect<void, AuthorizationError>
+  readonly remove: (key: string) => Effect.Effect<void, AuthorizationError>
+}
+
+/**
+ * Tokens kept in memory, for the life of the process.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const memory = (): TokenStore => {
+  const tokens = new Map<string, Tokens>()
+  return {
+    get: (key) => Effect.sync(() => tokens.get(key)),
+    set: (key, value) => Effect.sync(() => void tokens.set(key, value)),
+    remove: (key) => Effect.sync(() => void tokens.delete(key))
+  }
+}
+
+interface Stored {
+  readonly accessToken: string
+  readonly refreshToken?: string
+  readonly expiresAt?: number
+  readonly scope?: string
+}
+
+/**
+ * Tokens kept in a JSON file, created with permissions 0600 (owner only).
+ *
+ * @example
+ * ```ts
+ * import { TokenStore } from "effect-mcp-client"
+ *
+ * const store = TokenStore.file("/home/me/.config/my-app/mcp-tokens.json")
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const file = (path: string): TokenStore => {
+  const failure = (action: string) => (error: unknown) =>
+    new AuthorizationError({
+      reason: "token-store",
+      description: `Could not ${action} the token file ${path}: ${
+        error instanceof Error ? error.message : String(error)
+      }`
+    })
+  const read = Effect.try({
+    try: (): Record<string, Stored> => existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : {},
+    catch: failure("read")
+  })
+  const write = (all: Record<string, Stored>) =>
+    Effect.try({
+      try: () => {
+        const temporary = `${path}.${process.pid}.tmp`
+        writeFileSync(temporary, JSON.stringify(all), { mode: 0o600 })
+        chmodSync(temporary, 0o600)
+        renameSync(temporary, path)
+      },
+      catch: failure("write")
+    })
+  return {
+    get: (key) =>
+      Effect.map(read, (all) => {
+        const stored = all[key]
+        if (stored === undefined) return undefined
+        return {
+          accessToken: Redacted.make(stored.accessToken),
+          ...(stored.refreshToken === undefined ? {} : { refreshToken: Redacted.make(stored.refreshToken) }),
+          ...(stored.expiresAt === undefined ? {} : { expiresAt: stored.expiresAt }),
+          ...(stored.scope === undefined ? {} : { scope: stored.scope })
+        }
+      }),
+    set: (key, tokens) =>
+      Effect.flatMap(read, (all) =>
+        write({
+          ...all,
+          [key]: {
+            accessToken: Redacted.value(tokens.accessToken),
+            ...(tokens.refreshToken === undefined ? {} : { refreshToken: Redacted.value(tokens.refreshToken) }),
+            ...(tokens.expiresAt === undefined ? {} : { expiresAt: tokens.expiresAt }),
+            ...(tokens.scope === undefined ? {} : { scope: tokens.scope })
+          }
+        })),
+    remove: (key) =>
+      Effect.flatMap(read, (all) => {
+        const { [key]: _, ...rest } = all
+        return write(rest)
+      })
+  }
+}
