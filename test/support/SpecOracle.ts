@@ -4,9 +4,11 @@
  * JSON-RPC envelope and against the definition of its method (or, for a
  * response to a server request, of the result it carries).
  *
- * The 2026-07-28 schema's `JSONObject`/`JSONValue` reject floats and `null`
- * where the specification's TypeScript allows them (see the spec digest);
- * the tests keep such values out of what they send rather than patching it.
+ * The schema files are stricter than the specification's TypeScript in two
+ * known places (see the spec digest, §9): `ElicitResult.content` and the
+ * 2026-07-28 `JSONValue` accept integers only (and `JSONValue` no `null`),
+ * where the specification says `number`. The oracle loads a copy patched in
+ * memory to follow the specification; the files themselves are untouched.
  */
 import { Ajv } from "ajv"
 import type { ValidateFunction } from "ajv"
@@ -25,10 +27,28 @@ interface Revision {
 
 const revisions = new Map<string, Revision>()
 
+/** Widens "integer" to "number" (and lets JSONValue be null) where the specification says number. */
+const patch = (schema: any) => {
+  const definitions = schema.$defs ?? schema.definitions
+  const widen = (node: any) => {
+    for (const branch of node?.anyOf ?? []) {
+      if (Array.isArray(branch.type) && branch.type.includes("integer")) {
+        branch.type = branch.type.map((t: string) => (t === "integer" ? "number" : t))
+      }
+    }
+  }
+  widen(definitions?.ElicitResult?.properties?.content?.additionalProperties)
+  if (definitions?.JSONValue !== undefined) {
+    widen(definitions.JSONValue)
+    definitions.JSONValue.anyOf.push({ type: "null" })
+  }
+  return schema
+}
+
 const load = (revision: string): Revision => {
   const cached = revisions.get(revision)
   if (cached !== undefined) return cached
-  const schema = JSON.parse(readFileSync(`${specDir}${revision}/schema.json`, "utf8"))
+  const schema = patch(JSON.parse(readFileSync(`${specDir}${revision}/schema.json`, "utf8")))
   const modern = typeof schema.$schema === "string" && schema.$schema.includes("2020-12")
   const settings = { strict: false, allErrors: false, validateFormats: false, logger: false } as const
   const ajv = modern ? new Ajv2020(settings) : new Ajv(settings)
