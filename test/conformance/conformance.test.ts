@@ -68,4 +68,23 @@ describe.runIf(existsSync(runner))("official conformance scenarios", () => {
       assert.strictEqual(code, 0, output)
       assert.match(output, /^3 passed, 0 failed$/m)
     }), 240_000)
+
+  it.live("authorization: discovery, step-up and the iss check pass", () =>
+    Effect.gen(function*() {
+      const out = mkdtempSync(join(tmpdir(), "conformance-"))
+      const { code, output } = yield* run([
+        "--spec-version",
+        "2026-07-28",
+        "--scenario",
+        "auth/metadata-default",
+        "--scenario",
+        "auth/scope-step-up",
+        "--scenario",
+        "auth/iss-wrong-issuer",
+        "--out",
+        out
+      ])
+      assert.strictEqual(code, 0, output)
+      assert.match(output, /^3 passed, 0 failed$/m)
+    }), 240_000)
 })
