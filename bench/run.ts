@@ -1,0 +1,229 @@
+/**
+ * `npm run bench`: the same workloads with this client, the official SDKs
+ * (v1 and v2), effect/ai's McpClient, and a minimal hand-written client (the
+ * floor), against one fixed server of our own (bench/server.mjs). Each client
+ * runs in a fresh process; clients are interleaved across rounds; results are
+ * medians with their range. `--quick` runs one short round.
+ *
+ * Writes bench/results/<time>/results.json and results.md, and prints the table.
+ */
+import { spawn } from "node:child_process"
+import { mkdirSync, writeFileSync } from "node:fs"
+import * as net from "node:net"
+import { fileURLToPath } from "node:url"
+
+const quick = process.argv.includes("--quick")
+const rounds = quick ? 1 : 5
+const scale = quick ? 0.2 : 1
+const here = fileURLToPath(new URL(".", import.meta.url))
+
+const clients = [
+  { id: "floor", label: "floor (hand-written)", file: "clients/floor.mjs" },
+  { id: "ours", label: "effect-mcp-client", file: "clients/ours.ts" },
+  { id: "sdk-v1", label: "@modelcontextprotocol/sdk (v1)", file: "clients/sdk-v1.mjs" },
+  { id: "sdk-v2", label: "@modelcontextprotocol/client (v2)", file: "clients/sdk-v2.mjs" },
+  { id: "effect-ai", label: "effect/ai McpClient", file: "clients/effect-ai.ts" }
+] as const
+
+interface Workload {
+  readonly id: string
+  readonly title: string
+  readonly unit: string
+  readonly higherIsBetter: boolean
+  readonly config: Record<string, unknown>
+  readonly metric: (r: RunResult) => number
+}
+
+interface RunResult {
+  readonly ops: number
+  readonly ms: number
+  readonly cpuUs: number
+  readonly heapPerSession?: number
+}
+
+const perSecond = (r: RunResult) => (r.ops / r.ms) * 1000
+const workloads: ReadonlyArray<Workload> = [
+  {
+    id: "stdio-seq",
+    title: "stdio, sequential echo",
+    unit: "calls/s",
+    higherIsBetter: true,
+    config: { workload: "echo", transport: "stdio", n: Math.round(20000 * scale), concurrency: 1 },
+    metric: perSecond
+  },
+  {
+    id: "stdio-64",
+    title: "stdio, 64 in flight",
+    unit: "calls/s",
+    higherIsBetter: true,
+    config: { workload: "echo", transport: "stdio", n: Math.round(60000 * scale), concurrency: 64 },
+    metric: perSecond
+  },
+  {
+    id: "stdio-1mib",
+    title: "stdio, 1 MiB text result",
+    unit: "MiB/s",
+    higherIsBetter: true,
+    config: { workload: "big", transport: "stdio", n: Math.round(300 * scale), concurrency: 1 },
+    metric: perSecond
+  },
+  {
+    id: "list-1000",
+    title: "tools/list of 1000 tools",
+    unit: "ms",
+    higherIsBetter: false,
+    config: { workload: "list", transport: "stdio", n: Math.round(200 * scale), concurrency: 1, tools: 1000 },
+    metric: (r) => r.ms / r.ops
+  },
+  {
+    id: "http-seq",
+    title: "HTTP, sequential echo",
+    unit: "calls/s",
+    higherIsBetter: true,
+    config: { workload: "echo", transport: "http", n: Math.round(5000 * scale), concurrency: 1 },
+    metric: perSecond
+  },
+  {
+    id: "http-64",
+    title: "HTTP, 64 in flight",
+    unit: "calls/s",
+    higherIsBetter: true,
+    config: { workload: "echo", transport: "http", n: Math.round(20000 * scale), concurrency: 64 },
+    metric: perSecond
+  },
+  {
+    id: "sessions",
+    title: "heap per open session (100, HTTP)",
+    unit: "KiB",
+    higherIsBetter: false,
+    config: { workload: "sessions", transport: "http", n: 100 },
+    metric: (r) => (r.heapPerSession ?? 0) / 1024
+  },
+  {
+    id: "startup",
+    title: "process start to first tools/list",
+    unit: "ms",
+    higherIsBetter: false,
+    config: { workload: "startup", transport: "stdio", n: 1 },
+    metric: (r) => r.ms
+  }
+]
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = net.createServer()
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address() as net.AddressInfo
+      server.close(() => resolve(address.port))
+    })
+  })
+
+const node = process.execPath
+
+const runOnce = (file: string, config: Record<string, unknown>) =>
+  new Promise<RunResult | undefined>((resolve) => {
+    const child = spawn(node, ["--expose-gc", `${here}${file}`, JSON.stringify(config)], {
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let out = ""
+    let err = ""
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000)
+    child.stdout.on("data", (chunk) => out += chunk)
+    child.stderr.on("data", (chunk) => err += chunk)
+    child.on("close", () => {
+      clearTimeout(timer)
+      const line = out.trim().split("\n").pop()
+      try {
+        resolve(JSON.parse(line ?? ""))
+      } catch {
+        process.stderr.write(`${file} ${config.workload}: no result\n${err.slice(-500)}\n`)
+        resolve(undefined)
+      }
+    })
+  })
+
+const median = (values: ReadonlyArray<number>) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 0 ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[mid]!
+}
+
+const format = (value: number) =>
+  value >= 1000 ? Math.round(value).toLocaleString("en-US") : value >= 10 ? value.toFixed(1) : value.toFixed(2)
+
+const port = await freePort()
+const server = spawn(node, [`${here}server.mjs`, "http", String(port)], { stdio: "ignore", env: { ...process.env } })
+await new Promise((resolve) => setTimeout(resolve, 500))
+const url = `http://127.0.0.1:${port}/mcp`
+
+const samples = new Map<string, Array<{ value: number; cpuPerOp: number }>>()
+for (let round = 0; round < rounds; round++) {
+  for (const workload of workloads) {
+    // Interleaved: the order of clients changes every round.
+    const order = clients.map((client, i) => ({ client, key: (i + round * 2) % clients.length }))
+      .sort((a, b) => a.key - b.key)
+      .map(({ client }) => client)
+    for (const client of order) {
+      const result = await runOnce(client.file, { ...workload.config, url })
+      if (result === undefined) continue
+      const key = `${workload.id} ${client.id}`
+      const list = samples.get(key) ?? []
+      list.push({ value: workload.metric(result), cpuPerOp: result.cpuUs / Math.max(1, result.ops) })
+      samples.set(key, list)
+    }
+    process.stderr.write(`round ${round + 1}/${rounds}: ${workload.id}\n`)
+  }
+}
+server.kill("SIGTERM")
+
+const results = workloads.map((workload) => {
+  const floor = samples.get(`${workload.id} floor`)
+  const floorMedian = floor === undefined ? undefined : median(floor.map((s) => s.value))
+  return {
+    workload: workload.id,
+    title: workload.title,
+    unit: workload.unit,
+    higherIsBetter: workload.higherIsBetter,
+    clients: clients.map((client) => {
+      const list = samples.get(`${workload.id} ${client.id}`) ?? []
+      if (list.length === 0) return { client: client.id, label: client.label, runs: 0 }
+      const values = list.map((s) => s.value)
+      const value = median(values)
+      return {
+        client: client.id,
+        label: client.label,
+        runs: list.length,
+        median: value,
+        min: Math.min(...values),
+        max: Math.max(...values),
+        cpuUsPerOp: median(list.map((s) => s.cpuPerOp)),
+        ratioToFloor: floorMedian === undefined || floorMedian === 0 ? undefined : value / floorMedian
+      }
+    })
+  }
+})
+
+const lines = [
+  `| workload | client | median | range | CPU µs/op | vs floor |`,
+  `| --- | --- | ---: | ---: | ---: | ---: |`
+]
+for (const row of results) {
+  for (const c of row.clients) {
+    if (!("median" in c) || c.median === undefined) continue
+    const cpu = row.workload === "sessions" || row.workload === "startup" ? "" : format(c.cpuUsPerOp!)
+    lines.push(
+      `| ${row.title} (${row.unit}, ${row.higherIsBetter ? "higher" : "lower"} is better) | ${c.label} | ${
+        format(c.median)
+      } | ${format(c.min!)}–${format(c.max!)} | ${cpu} | ${
+        c.ratioToFloor === undefined ? "" : `${(c.ratioToFloor * 100).toFixed(0)}%`
+      } |`
+    )
+  }
+}
+const table = lines.join("\n")
+const stamp = new Date().toISOString().replace(/[:.]/g, "-")
+const dir = `${here}results/${stamp}`
+mkdirSync(dir, { recursive: true })
+writeFileSync(`${dir}/results.json`, JSON.stringify({ quick, rounds, node: process.version, results }, null, 2))
+writeFileSync(`${dir}/results.md`, `${table}\n`)
+process.stdout.write(`${table}\n\nresults: bench/results/${stamp}\n`)
