@@ -7,23 +7,29 @@
  *
  * Writes bench/results/<time>/results.json and results.md, and prints the table.
  */
-import { spawn } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
 import { fileURLToPath } from "node:url"
 
 const quick = process.argv.includes("--quick")
+/** `--only=<id,…>` and `--clients=<id,…>` narrow a run to some workloads or clients. */
+const listArg = (name: string) =>
+  process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3).split(",")
+const onlyWorkloads = listArg("only")
+const onlyClients = listArg("clients")
 const rounds = quick ? 1 : 5
 const scale = quick ? 0.2 : 1
 const here = fileURLToPath(new URL(".", import.meta.url))
 
-const clients = [
+const allClients = [
   { id: "floor", label: "floor (hand-written)", file: "clients/floor.mjs" },
   { id: "ours", label: "effect-mcp-client", file: "clients/ours.ts" },
   { id: "sdk-v1", label: "@modelcontextprotocol/sdk (v1)", file: "clients/sdk-v1.mjs" },
   { id: "sdk-v2", label: "@modelcontextprotocol/client (v2)", file: "clients/sdk-v2.mjs" },
   { id: "effect-ai", label: "effect/ai McpClient", file: "clients/effect-ai.ts" }
 ] as const
+const clients = onlyClients === undefined ? allClients : allClients.filter((c) => onlyClients.includes(c.id))
 
 interface Workload {
   readonly id: string
@@ -42,7 +48,7 @@ interface RunResult {
 }
 
 const perSecond = (r: RunResult) => (r.ops / r.ms) * 1000
-const workloads: ReadonlyArray<Workload> = [
+const allWorkloads: ReadonlyArray<Workload> = [
   {
     id: "stdio-seq",
     title: "stdio, sequential echo",
@@ -108,6 +114,7 @@ const workloads: ReadonlyArray<Workload> = [
     metric: (r) => r.ms
   }
 ]
+const workloads = onlyWorkloads === undefined ? allWorkloads : allWorkloads.filter((w) => onlyWorkloads.includes(w.id))
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -150,6 +157,11 @@ const median = (values: ReadonlyArray<number>) => {
 
 const format = (value: number) =>
   value >= 1000 ? Math.round(value).toLocaleString("en-US") : value >= 10 ? value.toFixed(1) : value.toFixed(2)
+
+// Our client runs from the compiled package, as users get it.
+execFileSync(process.execPath, [`${here}../node_modules/typescript/bin/tsc`, "-p", `${here}../tsconfig.build.json`], {
+  stdio: "inherit"
+})
 
 const port = await freePort()
 const server = spawn(node, [`${here}server.mjs`, "http", String(port)], { stdio: "ignore", env: { ...process.env } })

@@ -18,8 +18,14 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Effect, Layer, Option, Stream } from "effect"
-import type { Schema, Scope } from "effect"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as Lists from "./client/Lists.ts"
 import * as Notifications from "./client/Notifications.ts"
 import type {

@@ -12,7 +12,8 @@
  *
  * @since 0.1.0
  */
-import { Predicate, Schema } from "effect"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 
 const TypeId = "~effect-mcp-client/McpError" as const
 

@@ -1,7 +1,13 @@
 // effect-mcp-client, through its public API, with Effect's own concurrency.
-import { NodeServices } from "@effect/platform-node"
-import { Effect, Exit, Layer, Scope } from "effect"
-import { HttpTransport, McpClient, StdioTransport } from "../../src/index.ts"
+// The package is imported by its name, so Node loads the compiled JavaScript
+// that users get (bench/run.ts builds it first); modules are imported one by
+// one, as an application that cares for its start-up does.
+import * as NodeServices from "@effect/platform-node/NodeServices"
+import { HttpTransport, McpClient, StdioTransport } from "effect-mcp-client"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
 // @ts-expect-error: plain JavaScript module
 import { main, serverScript } from "./harness.mjs"
 

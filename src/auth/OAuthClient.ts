@@ -27,8 +27,11 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Redacted } from "effect"
-import { HttpClient, HttpClientRequest } from "effect/http"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as Redacted from "effect/Redacted"
 import { createHash, createPrivateKey, createSign, randomBytes } from "node:crypto"
 import { AuthorizationError } from "../McpError.ts"
 import * as TokenStore from "./TokenStore.ts"

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import * as http from "node:http"
 import { AuthorizationError } from "../McpError.ts"
 import type { UserAgent } from "./OAuthClient.ts"

@@ -6,7 +6,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, Option, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { ProtocolError, type RequestError } from "../McpError.ts"
 import * as HttpHeaders from "../protocol/HttpHeaders.ts"
 import type * as Mcp from "../protocol/Mcp.ts"

@@ -6,7 +6,12 @@
  *
  * @since 0.1.0
  */
-import { Deferred, Effect, Exit, Result, Schedule, Stream } from "effect"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Result from "effect/Result"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
 import type { RequestError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as Mcp from "../protocol/Mcp.ts"

@@ -4,7 +4,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, Queue, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
+import * as Stream from "effect/Stream"
 import type * as Mcp from "../protocol/Mcp.ts"
 import type { ProgressEvent } from "./Options.ts"
 

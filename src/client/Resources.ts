@@ -5,7 +5,8 @@
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import { type InputDeclined, McpServerError, ResourceNotFound } from "../McpError.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import type * as Mcp from "../protocol/Mcp.ts"

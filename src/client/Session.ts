@@ -9,8 +9,10 @@
  *
  * @since 0.1.0
  */
-import { Effect, Result, Tracer } from "effect"
-import type { Clock } from "effect"
+import type * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import * as Tracer from "effect/Tracer"
 import { CapabilityNotSupported, InputDeclined, ProtocolError, type RequestError } from "../McpError.ts"
 import * as HttpHeaders from "../protocol/HttpHeaders.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"

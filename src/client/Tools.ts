@@ -6,8 +6,10 @@
  *
  * @since 0.1.0
  */
-import { Effect, Result, Stream } from "effect"
-import type { Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import {
   InvalidToolArguments,
   type McpServerError,

@@ -9,8 +9,9 @@
  *
  * @since 0.1.0
  */
-import { Context, Layer } from "effect"
-import type { Effect } from "effect"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type * as Mcp from "../protocol/Mcp.ts"
 import type { HandlerError } from "./HandlerError.ts"
 

@@ -18,7 +18,7 @@
 import { Ajv } from "ajv"
 import type { ErrorObject, ValidateFunction } from "ajv"
 import { Ajv2020 } from "ajv/dist/2020.js"
-import { Result } from "effect"
+import * as Result from "effect/Result"
 
 /**
  * The first reason a value does not match a schema.

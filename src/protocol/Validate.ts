@@ -9,8 +9,11 @@
  *
  * @since 0.1.0
  */
-import { Exit, Result, Schema, SchemaIssue } from "effect"
+import * as Exit from "effect/Exit"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
 import * as SchemaJITCompiler from "effect/schema/SchemaJITCompiler"
+import * as SchemaIssue from "effect/SchemaIssue"
 import { ProtocolError } from "../McpError.ts"
 
 /**

@@ -15,8 +15,16 @@
  *
  * @since 0.1.0
  */
-import { Cause, Clock, Duration, Effect, Exit, FiberMap, FiberSet, Queue, Stream } from "effect"
-import type { Scope } from "effect"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberMap from "effect/FiberMap"
+import * as FiberSet from "effect/FiberSet"
+import * as Queue from "effect/Queue"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import {
   HeaderMismatch,
   McpServerError,

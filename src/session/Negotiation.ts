@@ -11,8 +11,8 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
-import type { Duration } from "effect"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import type { ConnectError, McpServerError } from "../McpError.ts"
 import { UnsupportedProtocolVersion } from "../McpError.ts"
 import * as HttpHeaders from "../protocol/HttpHeaders.ts"

@@ -11,7 +11,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, Option, Result } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import type { ElicitationShape } from "../handlers/Elicitation.ts"
 import type { HandlerError } from "../handlers/HandlerError.ts"
 import type { RootsShape } from "../handlers/Roots.ts"

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Arbitrary } from "effect"
+import * as Arbitrary from "effect/Arbitrary"
 import * as Mcp from "../protocol/Mcp.ts"
 
 /**

@@ -15,9 +15,17 @@
  *
  * @since 0.1.0
  */
-import { Cause, Deferred, Effect, Layer, Queue, Result, Sink, Stdio, Stream } from "effect"
-import type { Scope } from "effect"
-import { McpProtocol, McpServer } from "effect/ai"
+import type * as McpProtocol from "effect/ai/McpProtocol"
+import * as Cause from "effect/Cause"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Queue from "effect/Queue"
+import * as Result from "effect/Result"
+import type * as Scope from "effect/Scope"
+import * as Sink from "effect/Sink"
+import * as Stdio from "effect/Stdio"
+import * as Stream from "effect/Stream"
 import { TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
 import { Transport, type TransportShape } from "./Transport.ts"
@@ -155,6 +163,8 @@ export const makeServer = <E>(
   options: ServerOptions<E>
 ): Effect.Effect<TransportShape, E | Cause.IllegalArgumentError, Scope.Scope> =>
   Effect.gen(function*() {
+    // effect/ai is loaded on first use, so that importing this module costs nothing more.
+    const { McpProtocol, McpServer } = yield* Effect.promise(loadAi)
     const stdin = yield* Queue.unbounded<Uint8Array, Cause.Done>()
     const stdout = yield* Queue.unbounded<string, Cause.Done>()
     const encoder = new TextEncoder()
@@ -171,6 +181,12 @@ export const makeServer = <E>(
         ),
       stderr: () => Sink.drain
     })
+    const defaultProtocols = [
+      McpProtocol.v2025_11_25,
+      McpProtocol.v2025_06_18,
+      McpProtocol.v2025_03_26,
+      McpProtocol.v2024_11_05
+    ] as const
     const protocols = options.protocols === undefined
       ? defaultProtocols
       : Array.isArray(options.protocols)
@@ -244,12 +260,10 @@ export const layerServer = <E>(options: ServerOptions<E>): Layer.Layer<Transport
 // Internal
 // =============================================================================
 
-const defaultProtocols = [
-  McpProtocol.v2025_11_25,
-  McpProtocol.v2025_06_18,
-  McpProtocol.v2025_03_26,
-  McpProtocol.v2024_11_05
-] as const
+const loadAi = async () => {
+  const [McpProtocol, McpServer] = await Promise.all([import("effect/ai/McpProtocol"), import("effect/ai/McpServer")])
+  return { McpProtocol, McpServer }
+}
 
 /** Parses one frame; blank frames are skipped, non-JSON frames are logged and skipped. */
 const parseFrame = (text: string) => {

@@ -21,10 +21,19 @@
  *
  * @since 0.1.0
  */
-import { NodeServices } from "@effect/platform-node"
-import { Cause, Duration, Effect, Exit, Layer, Option, Queue, Stream } from "effect"
-import type { Redacted, Scope } from "effect"
-import { ChildProcess, ChildProcessSpawner } from "effect/process"
+import * as NodeServices from "@effect/platform-node/NodeServices"
+import * as Cause from "effect/Cause"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as ChildProcess from "effect/process/ChildProcess"
+import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
+import * as Queue from "effect/Queue"
+import type * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import { MessageTooLarge, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as Framing from "./stdio/Framing.ts"
@@ -130,6 +139,19 @@ const defaults = {
   killTimeout: Duration.seconds(2)
 }
 
+/** Joins byte chunks into one. */
+const concat = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
+  let size = 0
+  for (const chunk of chunks) size += chunk.length
+  const joined = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    joined.set(chunk, offset)
+    offset += chunk.length
+  }
+  return joined
+}
+
 /** The signal named in the spawner's error for a process killed by one. */
 const signalOf = (cause: unknown): string | undefined => {
   const text = cause instanceof Error
@@ -230,6 +252,8 @@ export const make = (
     // -------------------------------------------------------------------------
     const stdin = yield* Queue.unbounded<Uint8Array, Cause.Done>()
     yield* Stream.fromQueue(stdin).pipe(
+      // Messages queued together are written together: one write for many.
+      Stream.mapArray((chunks) => chunks.length === 1 ? chunks : [concat(chunks)]),
       Stream.run(handle.stdin),
       Effect.ignore,
       Effect.forkScoped
@@ -327,7 +351,8 @@ export const layer = (
  * **Example** (A session with a local server)
  *
  * ```ts
- * import { Effect, Layer } from "effect"
+ * import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
  * import { McpClient, StdioTransport } from "effect-mcp-client"
  *
  * const Session = McpClient.layer({ name: "app", version: "1.0.0" }).pipe(

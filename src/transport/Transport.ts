@@ -15,8 +15,9 @@
  *
  * @since 0.1.0
  */
-import { Context } from "effect"
-import type { Effect, Stream } from "effect"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type * as Stream from "effect/Stream"
 import type { AuthorizationError, MessageTooLarge, SessionExpired, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
 
