@@ -37,6 +37,8 @@ export * as Framing from "./transport/stdio/Framing.ts"
 export * as HttpTransport from "./transport/HttpTransport.ts"
 /** Server-sent events parsing. @since 0.1.0 */
 export * as SseParser from "./transport/http/SseParser.ts"
+/** One undici dispatcher shared by the HTTP sessions of the process. @since 0.1.0 */
+export * as SharedDispatcher from "./transport/http/SharedDispatcher.ts"
 /** In-process transports. @since 0.1.0 */
 export * as MemoryTransport from "./transport/MemoryTransport.ts"
 /** The sampling handler service. @since 0.1.0 */

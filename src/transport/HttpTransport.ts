@@ -25,14 +25,23 @@
  *
  * @since 0.1.0
  */
-import { NodeHttpClient } from "@effect/platform-node"
-import { Cause, Deferred, Duration, Effect, Layer, Queue, Redacted, Stream } from "effect"
-import type { Scope } from "effect"
-import { HttpClient, HttpClientRequest } from "effect/http"
-import type { HttpClientResponse } from "effect/http"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Cause from "effect/Cause"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
+import * as Queue from "effect/Queue"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import type * as OAuthClient from "../auth/OAuthClient.ts"
 import { AuthorizationError, MessageTooLarge, SessionExpired, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
+import * as SharedDispatcher from "./http/SharedDispatcher.ts"
 import * as SseParser from "./http/SseParser.ts"
 import { type ConnectionError, type ExchangeContext, Transport, type TransportShape } from "./Transport.ts"
 
@@ -486,7 +495,10 @@ export const layer = (options: Options): Layer.Layer<Transport, never, HttpClien
   Layer.effect(Transport, Effect.map(make(options), Transport.of))
 
 /**
- * A `Transport` layer over Streamable HTTP with Node's HTTP client.
+ * A `Transport` layer over Streamable HTTP with Node's HTTP client: undici,
+ * chosen by measurement over fetch and `node:http`
+ * (docs/decisions/http-client.md, `npm run bench:http-clients`), on a
+ * dispatcher that all sessions of the process share (`SharedDispatcher`).
  *
  * **Example** (A session with a remote server)
  *
@@ -506,4 +518,4 @@ export const layer = (options: Options): Layer.Layer<Transport, never, HttpClien
  * @since 0.1.0
  */
 export const layerNode = (options: Options): Layer.Layer<Transport> =>
-  layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  layer(options).pipe(Layer.provide(NodeHttpClient.layerUndiciNoDispatcher), Layer.provide(SharedDispatcher.layer))

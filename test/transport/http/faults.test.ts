@@ -243,4 +243,22 @@ describe("HttpTransport against a scripted server", () => {
       const deleted = server.seen.find((e) => e.method === "DELETE")
       assert.strictEqual(deleted?.headers["mcp-session-id"], "to-delete")
     }).pipe(Effect.scoped))
+  it.live("sessions share connections, and closing the last session closes every socket", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.start((exchange) => {
+        if (Faults.lifecycle(exchange, "shared")) return
+        Faults.json(exchange, { jsonrpc: "2.0", id: exchange.body.id, result: { tools: [] } })
+      })
+      const sockets: Array<Promise<void>> = []
+      server.server.on("connection", (socket) => sockets.push(new Promise((resolve) => socket.on("close", resolve))))
+      yield* Effect.gen(function*() {
+        const clients = yield* Effect.all(Array.from({ length: 4 }, () => connect(server.url)))
+        for (const client of clients) yield* client.listTools()
+        // Sessions reuse each other's idle connections instead of each opening its own.
+        assert.isAbove(sockets.length, 0)
+        assert.isBelow(sockets.length, clients.length)
+      }).pipe(Effect.scoped)
+      // Closing the last session destroys the dispatcher: the server sees every connection end.
+      yield* Effect.promise(() => Promise.all(sockets)).pipe(Effect.timeout("5 seconds"))
+    }).pipe(Effect.scoped))
 })
