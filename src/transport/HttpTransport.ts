@@ -30,6 +30,7 @@ import * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { constTrue } from "effect/Function"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
@@ -38,6 +39,7 @@ import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import type * as OAuthClient from "../auth/OAuthClient.ts"
 import { AuthorizationError, MessageTooLarge, SessionExpired, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
@@ -114,7 +116,9 @@ export const make = (
     const defaultRetry = Duration.toMillis(
       options.defaultRetry === undefined ? defaults.defaultRetry : Duration.fromInputUnsafe(options.defaultRetry)
     )
-    const client = HttpClient.withScope(yield* HttpClient.HttpClient)
+    const client = HttpClient.withScope(
+      HttpClient.transformResponse(yield* HttpClient.HttpClient, untracedWithoutTracer)
+    )
     const incoming = yield* Queue.unbounded<unknown, ConnectionError | Cause.Done>()
     const scope = yield* Effect.scope
     const context = yield* Effect.context<HttpClient.HttpClient>()
@@ -483,6 +487,17 @@ export const make = (
       incoming: Stream.fromQueue(incoming)
     } satisfies TransportShape
   })
+
+/**
+ * Without a tracer of the application's to export them, the HTTP client's
+ * spans and trace headers would only cost: they are made when one is installed.
+ */
+const untracedWithoutTracer = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.withFiber((fiber) =>
+    fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
+      ? Effect.provideService(effect, HttpClient.TracerDisabledWhen, constTrue)
+      : effect
+  )
 
 /**
  * A `Transport` layer over Streamable HTTP (falling back to HTTP+SSE). Needs

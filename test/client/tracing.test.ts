@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Tracer } from "effect"
-import { McpClient } from "../../src/index.ts"
+import { Effect, Layer, Tracer } from "effect"
+import { HttpTransport, McpClient } from "../../src/index.ts"
+import * as Faults from "../support/HttpFaultServer.ts"
 import * as Seed from "../support/Seed.ts"
 
 describe("spans", () => {
@@ -29,4 +30,27 @@ describe("spans", () => {
       const read = spans.find((span) => span.name === "McpClient resources/read")
       assert.strictEqual(read?.attributes.get("mcp.resource.uri"), "resource://examples/dataset")
     }))
+
+  it.live("HTTP requests carry the trace context when a tracer is installed, and none otherwise", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.start((exchange) => {
+        if (Faults.lifecycle(exchange, "traced")) return
+        Faults.json(exchange, { jsonrpc: "2.0", id: exchange.body.id, result: { tools: [] } })
+      })
+      const listOnce = Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        yield* client.listTools()
+      }).pipe(
+        Effect.provide(
+          McpClient.layer({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
+            Layer.provide(HttpTransport.layerNode({ url: server.url }))
+          )
+        )
+      )
+      const lists = () => server.seen.filter((exchange) => exchange.body?.method === "tools/list")
+      yield* listOnce
+      assert.isUndefined(lists()[0]!.headers.traceparent)
+      yield* listOnce.pipe(Effect.withTracer(Tracer.make({ span: (options) => Tracer.nativeTracer.span(options) })))
+      assert.match(String(lists()[1]!.headers.traceparent), /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+    }).pipe(Effect.scoped))
 })
