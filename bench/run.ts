@@ -12,13 +12,13 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
 import { fileURLToPath } from "node:url"
 
-const quick = process.argv.includes("--quick")
-/** `--only=<id,…>` and `--clients=<id,…>` narrow a run to some workloads or clients. */
+/** `--only=<id,…>` and `--clients=<id,…>` narrow a run to some workloads or clients; `--rounds=<n>` sets the rounds. */
 const listArg = (name: string) =>
   process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3).split(",")
 const onlyWorkloads = listArg("only")
 const onlyClients = listArg("clients")
-const rounds = quick ? 1 : 5
+const quick = process.argv.includes("--quick")
+const rounds = Number(listArg("rounds")?.[0] ?? (quick ? 1 : 5))
 const scale = quick ? 0.2 : 1
 const here = fileURLToPath(new URL(".", import.meta.url))
 

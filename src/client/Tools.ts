@@ -137,10 +137,13 @@ export const make = (session: Session, lists: Lists): Tools => {
           })
         )
       }
-      const issue = JsonSchema.check(tool.outputSchema, result.structuredContent)
-      return issue === undefined
-        ? Effect.succeed(result)
-        : Effect.fail(new OutputValidationError({ name, description: issue.message, path: issue.path }))
+      return Effect.flatMap(
+        JsonSchema.check(tool.outputSchema, result.structuredContent),
+        (issue) =>
+          issue === undefined
+            ? Effect.succeed(result)
+            : Effect.fail(new OutputValidationError({ name, description: issue.message, path: issue.path }))
+      )
     })
   }
 
@@ -154,10 +157,13 @@ export const make = (session: Session, lists: Lists): Tools => {
       ? Effect.void
       : Effect.flatMap(findTool(name, callOptions), (tool) => {
         if (tool === null || tool === undefined) return Effect.void
-        const issue = JsonSchema.check(tool.inputSchema, args ?? {})
-        return issue === undefined
-          ? Effect.void
-          : Effect.fail(new InvalidToolArguments({ name, description: issue.message, path: issue.path }))
+        return Effect.flatMap(
+          JsonSchema.check(tool.inputSchema, args ?? {}),
+          (issue) =>
+            issue === undefined
+              ? Effect.void
+              : Effect.fail(new InvalidToolArguments({ name, description: issue.message, path: issue.path }))
+        )
       })
 
   /**

@@ -11,13 +11,15 @@
  * as sent: compiling reads them and never changes them.
  *
  * Each schema object is compiled once and the result is cached for as long
- * as the schema object lives.
+ * as the schema object lives. The validator itself is loaded when the first
+ * schema is compiled, so a session that checks no schema never loads it.
  *
  * @since 0.1.0
  */
-import { Ajv } from "ajv"
+import type { Ajv } from "ajv"
 import type { ErrorObject, ValidateFunction } from "ajv"
-import { Ajv2020 } from "ajv/dist/2020.js"
+import type { Ajv2020 } from "ajv/dist/2020.js"
+import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 
 /**
@@ -51,16 +53,27 @@ const options = {
   // No `loadSchema`: nothing is ever loaded from elsewhere.
 } as const
 
-let ajv2020: Ajv2020 | undefined
-let ajv07: Ajv | undefined
-
-const compilers = {
-  "2020-12": () => (ajv2020 ??= new Ajv2020(options)),
-  "draft-07": () => (ajv07 ??= new Ajv(options))
+interface Compilers {
+  readonly "2020-12": Ajv2020
+  readonly "draft-07": Ajv
 }
 
+let compilers: Compilers | undefined
+let loading: Promise<Compilers> | undefined
+
+/** The compilers, loaded on first use. */
+const load: Effect.Effect<Compilers> = Effect.suspend(() =>
+  compilers !== undefined ?
+    Effect.succeed(compilers) :
+    Effect.promise(() =>
+      loading ??= Promise.all([import("ajv"), import("ajv/dist/2020.js")]).then(([draft07, draft2020]) =>
+        compilers = { "2020-12": new draft2020.Ajv2020(options), "draft-07": new draft07.Ajv(options) }
+      )
+    )
+)
+
 /** The dialect a schema declares, or a reason it cannot be used. */
-const dialectOf = (schema: { readonly [key: string]: unknown }): Result.Result<keyof typeof compilers, string> => {
+const dialectOf = (schema: { readonly [key: string]: unknown }): Result.Result<keyof Compilers, string> => {
   const declared = schema.$schema
   if (declared === undefined) return Result.succeed("2020-12")
   if (typeof declared !== "string") return Result.fail("$schema must be a string")
@@ -88,24 +101,32 @@ const cache = new WeakMap<object, Result.Result<Check, string>>()
  *
  * @example
  * ```ts
- * import { Result } from "effect"
+ * import { Effect, Result } from "effect"
  * import { JsonSchema } from "effect-mcp-client"
  *
- * const check = JsonSchema.compile({ type: "object", required: ["a"] })
- * if (Result.isSuccess(check)) check.success({}) // => { path: "/a", message: "must have required property 'a'" }
+ * const program = Effect.gen(function*() {
+ *   const check = yield* JsonSchema.compile({ type: "object", required: ["a"] })
+ *   if (Result.isSuccess(check)) check.success({}) // => { path: "/a", message: "must have required property 'a'" }
+ * })
  * ```
  *
  * @category constructors
  * @since 0.1.0
  */
-export const compile = (schema: { readonly [key: string]: unknown }): Result.Result<Check, string> => {
+export const compile = (schema: { readonly [key: string]: unknown }): Effect.Effect<Result.Result<Check, string>> =>
+  Effect.suspend(() => {
+    const cached = cache.get(schema)
+    return cached !== undefined ? Effect.succeed(cached) : Effect.map(load, (loaded) => compileWith(loaded, schema))
+  })
+
+const compileWith = (loaded: Compilers, schema: { readonly [key: string]: unknown }): Result.Result<Check, string> => {
   const cached = cache.get(schema)
   if (cached !== undefined) return cached
   const compiled = Result.flatMap(dialectOf(schema), (dialect) => {
     let validate: ValidateFunction
     try {
       // A structured clone keeps the compiler from ever touching the server's object.
-      validate = compilers[dialect]().compile(structuredClone(schema))
+      validate = loaded[dialect].compile(structuredClone(schema))
     } catch (error) {
       return Result.fail(`Unusable schema: ${error instanceof Error ? error.message : String(error)}`)
     }
@@ -127,10 +148,11 @@ export const compile = (schema: { readonly [key: string]: unknown }): Result.Res
  * @category utils
  * @since 0.1.0
  */
-export const check = (schema: { readonly [key: string]: unknown }, value: unknown): Issue | undefined => {
-  const compiled = compile(schema)
-  return Result.isSuccess(compiled) ? compiled.success(value) : { path: "", message: compiled.failure }
-}
+export const check = (schema: { readonly [key: string]: unknown }, value: unknown): Effect.Effect<Issue | undefined> =>
+  Effect.map(
+    compile(schema),
+    (compiled) => Result.isSuccess(compiled) ? compiled.success(value) : { path: "", message: compiled.failure }
+  )
 
 /**
  * Checks a form elicitation answer against the requested schema; returns a
@@ -139,7 +161,11 @@ export const check = (schema: { readonly [key: string]: unknown }, value: unknow
  * @category utils
  * @since 0.1.0
  */
-export const checkForm = (schema: { readonly [key: string]: unknown }, content: unknown): string | undefined => {
-  const issue = check(schema, content)
-  return issue === undefined ? undefined : `${issue.path === "" ? "answer" : issue.path} ${issue.message}`
-}
+export const checkForm = (
+  schema: { readonly [key: string]: unknown },
+  content: unknown
+): Effect.Effect<string | undefined> =>
+  Effect.map(
+    check(schema, content),
+    (issue) => issue === undefined ? undefined : `${issue.path === "" ? "answer" : issue.path} ${issue.message}`
+  )

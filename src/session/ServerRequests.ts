@@ -43,7 +43,7 @@ export interface Handlers {
  * @category models
  * @since 0.1.0
  */
-export type FormCheck = (schema: Mcp.JsonObject, content: unknown) => string | undefined
+export type FormCheck = (schema: Mcp.JsonObject, content: unknown) => Effect.Effect<string | undefined>
 
 /**
  * The capabilities the provided handlers stand for, in the form the offered
@@ -167,16 +167,17 @@ export const makeHandler = (handlers: Handlers, checkForm: FormCheck): ServerReq
             Effect.flatMap((result): Effect.Effect<Mcp.ElicitResult, JsonRpc.ErrorObject> => {
               if (result.action !== "accept") return Effect.succeed({ action: result.action })
               const content = applyDefaults(request.requestedSchema, result.content)
-              const problem = checkForm(request.requestedSchema, content)
-              if (problem !== undefined) {
-                return Effect.logWarning("An elicitation answer does not match the requested schema", problem).pipe(
-                  Effect.andThen(Effect.fail({
-                    code: JsonRpc.ErrorCode.InternalError,
-                    message: `The answer does not match the requested schema: ${problem}`
-                  }))
-                )
-              }
-              return Effect.succeed({ ...result, content: content as Mcp.ElicitResult["content"] & {} })
+              return Effect.flatMap(checkForm(request.requestedSchema, content), (problem) => {
+                if (problem !== undefined) {
+                  return Effect.logWarning("An elicitation answer does not match the requested schema", problem).pipe(
+                    Effect.andThen(Effect.fail({
+                      code: JsonRpc.ErrorCode.InternalError,
+                      message: `The answer does not match the requested schema: ${problem}`
+                    }))
+                  )
+                }
+                return Effect.succeed({ ...result, content: content as Mcp.ElicitResult["content"] & {} })
+              })
             })
           )
         ),
