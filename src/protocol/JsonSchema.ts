@@ -16,8 +16,7 @@
  *
  * @since 0.1.0
  */
-import type { Ajv } from "ajv"
-import type { ErrorObject, ValidateFunction } from "ajv"
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv"
 import type { Ajv2020 } from "ajv/dist/2020.js"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
