@@ -5,21 +5,24 @@
  * The dialect is the one the schema declares in `$schema` (JSON Schema
  * 2020-12 when it declares none, as the specification says); draft-07 is
  * understood too, since servers of earlier revisions write it. A schema in
- * any other dialect, or one whose `$ref` cannot be resolved inside the
- * schema, is refused with a clear reason instead of being treated as
- * permissive. No `$ref` is ever fetched from the network. Schemas are kept
- * as sent: compiling reads them and never changes them.
+ * any other dialect, one that does not match its dialect's meta-schema, or one
+ * whose `$ref` cannot be resolved inside the schema, is refused with a clear
+ * reason instead of being treated as permissive. No `$ref` is ever fetched
+ * from the network. `format` is an annotation, as 2020-12 makes it by
+ * default: it is not asserted. Schemas are kept as sent: compiling reads them
+ * and never changes them.
  *
- * Each schema object is compiled once and the result is cached for as long
- * as the schema object lives. The validator itself is loaded when the first
- * schema is compiled, so a session that checks no schema never loads it.
+ * Validators are compiled by TypeBox (`typebox/schema`); the choice and its
+ * measurements are in docs/decisions/json-schema-validator.md. Each schema
+ * object is compiled once and the result is cached for as long as the schema
+ * object lives. The validator itself is loaded when the first schema is
+ * compiled, so a session that checks no schema never loads it.
  *
  * @since 0.1.0
  */
-import type { Ajv, ErrorObject, ValidateFunction } from "ajv"
-import type { Ajv2020 } from "ajv/dist/2020.js"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
+import type * as TypeBox from "typebox/schema"
 
 /**
  * The first reason a value does not match a schema.
@@ -44,35 +47,56 @@ export type Check = (value: unknown) => Issue | undefined
 const draft2020 = "https://json-schema.org/draft/2020-12/schema"
 const draft07 = "http://json-schema.org/draft-07/schema"
 
-const options = {
-  strict: false,
-  allErrors: false,
-  // Servers' schemas are data: they may use any keyword, format or annotation.
-  validateFormats: false
-  // No `loadSchema`: nothing is ever loaded from elsewhere.
+/** The meta-schema of each dialect, by its key in TypeBox's bundled meta-schemas. */
+const metaSchemaOf = {
+  "2020-12": "https://json-schema.org/draft/2020-12/schema",
+  "draft-07": "http://json-schema.org/draft-07/schema#"
 } as const
 
-interface Compilers {
-  readonly "2020-12": Ajv2020
-  readonly "draft-07": Ajv
+type Dialect = keyof typeof metaSchemaOf
+type MetaSchemaUri = keyof typeof TypeBox.Meta
+
+interface Compiler {
+  readonly Compile: typeof TypeBox.Compile
+  readonly Meta: typeof TypeBox.Meta
+  /** The bundled meta-schemas, by their URI without fragment: a `$ref` to one is resolved locally. */
+  readonly bundled: ReadonlyMap<string, MetaSchemaUri>
+  /** A validator of each dialect's meta-schema, compiled on first use. */
+  readonly meta: Map<Dialect, TypeBox.Validator>
 }
 
-let compilers: Compilers | undefined
-let loading: Promise<Compilers> | undefined
+let compiler: Compiler | undefined
+let loading: Promise<Compiler> | undefined
 
-/** The compilers, loaded on first use. */
-const load: Effect.Effect<Compilers> = Effect.suspend(() =>
-  compilers !== undefined ?
-    Effect.succeed(compilers) :
+/** TypeBox, loaded on first use. */
+const load: Effect.Effect<Compiler> = Effect.suspend(() =>
+  compiler !== undefined ?
+    Effect.succeed(compiler) :
     Effect.promise(() =>
-      loading ??= Promise.all([import("ajv"), import("ajv/dist/2020.js")]).then(([draft07, draft2020]) =>
-        compilers = { "2020-12": new draft2020.Ajv2020(options), "draft-07": new draft07.Ajv(options) }
+      loading ??= import("typebox/schema").then((typebox) =>
+        compiler = {
+          Compile: typebox.Compile,
+          Meta: typebox.Meta,
+          bundled: new Map(
+            (Object.keys(typebox.Meta) as Array<MetaSchemaUri>).map((uri) => [withoutFragment(uri), uri])
+          ),
+          meta: new Map()
+        }
       )
     )
 )
 
+const metaValidator = (loaded: Compiler, dialect: Dialect): TypeBox.Validator => {
+  let validator = loaded.meta.get(dialect)
+  if (validator === undefined) {
+    validator = loaded.Compile(loaded.Meta[metaSchemaOf[dialect]] as TypeBox.XSchema)
+    loaded.meta.set(dialect, validator)
+  }
+  return validator
+}
+
 /** The dialect a schema declares, or a reason it cannot be used. */
-const dialectOf = (schema: { readonly [key: string]: unknown }): Result.Result<keyof Compilers, string> => {
+const dialectOf = (schema: { readonly [key: string]: unknown }): Result.Result<Dialect, string> => {
   const declared = schema.$schema
   if (declared === undefined) return Result.succeed("2020-12")
   if (typeof declared !== "string") return Result.fail("$schema must be a string")
@@ -82,14 +106,184 @@ const dialectOf = (schema: { readonly [key: string]: unknown }): Result.Result<k
   return Result.fail(`Unsupported JSON Schema dialect ${declared}`)
 }
 
-const describe = (error: ErrorObject): Issue => {
-  const missing = error.keyword === "required"
-    ? (error.params as { readonly missingProperty?: string }).missingProperty
-    : undefined
-  return {
-    path: missing === undefined ? error.instancePath : `${error.instancePath}/${missing}`,
-    message: error.message ?? `fails ${error.keyword}`
+type JsonObject = { [key: string]: unknown }
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** Keywords whose value is a schema (or, for `items` in draft-07, an array of schemas). */
+const schemaKeywords = new Set([
+  "additionalProperties",
+  "unevaluatedProperties",
+  "items",
+  "additionalItems",
+  "unevaluatedItems",
+  "contains",
+  "propertyNames",
+  "not",
+  "if",
+  "then",
+  "else",
+  "contentSchema"
+])
+/** Keywords whose value is an array of schemas. */
+const schemaArrayKeywords = new Set(["allOf", "anyOf", "oneOf", "prefixItems"])
+/** Keywords whose value maps names to schemas. */
+const schemaMapKeywords = new Set([
+  "$defs",
+  "definitions",
+  "properties",
+  "patternProperties",
+  "dependentSchemas",
+  "dependencies"
+])
+
+// The base of a schema without an `$id`: it resolves fragments only, so that a
+// relative or absolute reference to anything outside the schema is refused.
+const localBase = "urn:effect-mcp-client:schema"
+
+const withoutFragment = (uri: string) => uri.split("#")[0]!
+
+const resolveUri = (reference: string, base: string): string | undefined => {
+  try {
+    return new URL(reference, base).href
+  } catch {
+    return undefined
   }
+}
+
+const unescapeToken = (token: string) => token.replace(/~1/g, "/").replace(/~0/g, "~")
+
+interface Prepared {
+  /** The first `$ref` that cannot be resolved inside the schema. */
+  readonly unresolved: string | undefined
+  /** The bundled meta-schemas the schema refers to. */
+  readonly metaSchemas: ReadonlySet<MetaSchemaUri>
+}
+
+/**
+ * Prepares a copy of a schema for compiling: removes `format` (an annotation
+ * here), and checks that every `$ref` resolves inside the schema (or to a
+ * bundled meta-schema).
+ */
+const prepare = (root: JsonObject, bundled: ReadonlyMap<string, MetaSchemaUri>): Prepared => {
+  const resources = new Map<string, unknown>()
+  const anchors = new Set<string>()
+  const references: Array<readonly [string, string]> = []
+  const metaSchemas = new Set<MetaSchemaUri>()
+
+  const visit = (schema: unknown, base: string): void => {
+    if (Array.isArray(schema)) {
+      for (const item of schema) visit(item, base)
+      return
+    }
+    if (!isObject(schema)) return
+    let current = base
+    const id = schema.$id
+    if (typeof id === "string") {
+      if (id.startsWith("#")) {
+        // draft-07 names a plain-name fragment with `$id`.
+        anchors.add(`${withoutFragment(current)}#${id.slice(1)}`)
+      } else {
+        const resolved = resolveUri(id, current)
+        if (resolved !== undefined) {
+          current = withoutFragment(resolved)
+          resources.set(current, schema)
+        }
+      }
+    }
+    for (const anchor of [schema.$anchor, schema.$dynamicAnchor]) {
+      if (typeof anchor === "string") anchors.add(`${current}#${anchor}`)
+    }
+    for (const keyword of ["$ref", "$dynamicRef"]) {
+      const reference = schema[keyword]
+      if (typeof reference === "string") references.push([reference, current])
+    }
+    if (typeof schema.format === "string") delete schema.format
+    for (const [keyword, value] of Object.entries(schema)) {
+      if (schemaKeywords.has(keyword) || schemaArrayKeywords.has(keyword)) visit(value, current)
+      else if (schemaMapKeywords.has(keyword) && isObject(value)) {
+        for (const member of Object.values(value)) visit(member, current)
+      }
+    }
+  }
+
+  resources.set(localBase, root)
+  visit(root, localBase)
+
+  const resolves = (reference: string, base: string): boolean => {
+    const target = resolveUri(reference, base)
+    if (target === undefined) return false
+    const resource = withoutFragment(target)
+    const hash = target.slice(resource.length + 1)
+    const document = resources.get(resource)
+    if (document === undefined) {
+      const meta = bundled.get(resource)
+      if (meta === undefined || hash !== "") return false
+      metaSchemas.add(meta)
+      return true
+    }
+    if (hash === "") return true
+    let fragment: string
+    try {
+      fragment = decodeURIComponent(hash)
+    } catch {
+      return false
+    }
+    if (!fragment.startsWith("/")) return anchors.has(`${resource}#${fragment}`)
+    let node: unknown = document
+    for (const token of fragment.slice(1).split("/").map(unescapeToken)) {
+      if (Array.isArray(node) && /^(0|[1-9][0-9]*)$/.test(token) && Number(token) < node.length) {
+        node = node[Number(token)]
+      } else if (isObject(node) && Object.hasOwn(node, token)) node = node[token]
+      else return false
+    }
+    return true
+  }
+
+  const unresolved = references.find(([reference, base]) => !resolves(reference, base))?.[0]
+  return { unresolved, metaSchemas }
+}
+
+const escapeToken = (name: string) => name.replace(/~/g, "~0").replace(/\//g, "~1")
+
+interface TypeBoxError {
+  readonly keyword: string
+  readonly instancePath: string
+  readonly params: { readonly [key: string]: unknown }
+  readonly message: string
+}
+
+const firstOf = (value: unknown): string | undefined =>
+  Array.isArray(value) && value.length > 0 ? String(value[0]) : undefined
+
+const describe = (error: TypeBoxError): Issue => {
+  switch (error.keyword) {
+    case "required": {
+      const missing = firstOf(error.params.requiredProperties)
+      if (missing === undefined) break
+      return {
+        path: `${error.instancePath}/${escapeToken(missing)}`,
+        message: `must have required property '${missing}'`
+      }
+    }
+    case "additionalProperties":
+    case "unevaluatedProperties": {
+      const extra = firstOf(error.params[error.keyword])
+      if (extra === undefined) break
+      return { path: `${error.instancePath}/${escapeToken(extra)}`, message: "must NOT have additional properties" }
+    }
+    case "boolean":
+      // A `false` subschema: `additionalProperties: false`, `items: false`, a forbidden property.
+      return { path: error.instancePath, message: "is not allowed" }
+  }
+  return { path: error.instancePath, message: error.message }
+}
+
+/** The first error. Errors are collected only once a value has failed the compiled check. */
+const firstError = (validator: TypeBox.Validator, value: unknown): Issue => {
+  const first = (validator.Errors(value)[1] as unknown as ReadonlyArray<TypeBoxError>)[0]
+  return first === undefined ? { path: "", message: "does not match the schema" } : describe(first)
 }
 
 const cache = new WeakMap<object, Result.Result<Check, string>>()
@@ -118,22 +312,33 @@ export const compile = (schema: { readonly [key: string]: unknown }): Effect.Eff
     return cached !== undefined ? Effect.succeed(cached) : Effect.map(load, (loaded) => compileWith(loaded, schema))
   })
 
-const compileWith = (loaded: Compilers, schema: { readonly [key: string]: unknown }): Result.Result<Check, string> => {
+const compileWith = (loaded: Compiler, schema: { readonly [key: string]: unknown }): Result.Result<Check, string> => {
   const cached = cache.get(schema)
   if (cached !== undefined) return cached
-  const compiled = Result.flatMap(dialectOf(schema), (dialect) => {
-    let validate: ValidateFunction
+  const compiled = Result.flatMap(dialectOf(schema), (dialect): Result.Result<Check, string> => {
+    let validator: TypeBox.Validator
     try {
       // A structured clone keeps the compiler from ever touching the server's object.
-      validate = loaded[dialect].compile(structuredClone(schema))
+      const copy = structuredClone(schema) as JsonObject
+      const meta = metaValidator(loaded, dialect)
+      if (!meta.Check(copy)) {
+        const issue = firstError(meta, copy)
+        return Result.fail(`Unusable schema: ${issue.path === "" ? "the schema" : issue.path} ${issue.message}`)
+      }
+      const { metaSchemas, unresolved } = prepare(copy, loaded.bundled)
+      if (unresolved !== undefined) {
+        return Result.fail(`Unusable schema: $ref ${unresolved} cannot be resolved inside the schema`)
+      }
+      validator = metaSchemas.size === 0
+        ? loaded.Compile(copy as TypeBox.XSchema)
+        : loaded.Compile(
+          Object.fromEntries([...metaSchemas].map((uri) => [uri, loaded.Meta[uri] as TypeBox.XSchema])),
+          copy as TypeBox.XSchema
+        )
     } catch (error) {
       return Result.fail(`Unusable schema: ${error instanceof Error ? error.message : String(error)}`)
     }
-    const check: Check = (value) => {
-      if (validate(value)) return undefined
-      const first = validate.errors?.[0]
-      return first === undefined ? { path: "", message: "does not match the schema" } : describe(first)
-    }
+    const check: Check = (value) => validator.Check(value) ? undefined : firstError(validator, value)
     return Result.succeed(check)
   })
   cache.set(schema, compiled)
