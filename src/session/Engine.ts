@@ -17,13 +17,14 @@
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberMap from "effect/FiberMap"
 import * as FiberSet from "effect/FiberSet"
 import * as Queue from "effect/Queue"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import {
   HeaderMismatch,
@@ -250,10 +251,24 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
 
   const scope = yield* Effect.scope
   const clock = yield* Clock.Clock
-  const background = yield* FiberSet.make<unknown, unknown>()
-  const runBackground = yield* FiberSet.runtime(background)()
-  const handlers = yield* FiberMap.make<JsonRpc.RequestId, unknown, unknown>()
-  const runHandler = yield* FiberMap.runtime(handlers)()
+  // Background sends and server-request handlers run in fibers of the session's scope. Their
+  // sets are made when first needed: most sessions never answer a server request.
+  const scoped = Effect.runSyncWith(Context.add(yield* Effect.context<never>(), Scope.Scope, scope))
+  let background: ((effect: Effect.Effect<unknown, unknown>) => unknown) | undefined
+  const runBackground = (effect: Effect.Effect<unknown, unknown>) => {
+    background ??= scoped(Effect.flatMap(FiberSet.make<unknown, unknown>(), (set) => FiberSet.runtime(set)()))
+    background(effect)
+  }
+  let handlers: FiberMap.FiberMap<JsonRpc.RequestId, unknown, unknown> | undefined
+  let handlerRunner: ((id: JsonRpc.RequestId, effect: Effect.Effect<unknown, unknown>) => unknown) | undefined
+  const runHandler = (id: JsonRpc.RequestId, effect: Effect.Effect<unknown, unknown>) => {
+    if (handlerRunner === undefined) {
+      const map = scoped(FiberMap.make<JsonRpc.RequestId, unknown, unknown>())
+      handlers = map
+      handlerRunner = scoped(FiberMap.runtime(map)())
+    }
+    handlerRunner(id, effect)
+  }
   // One sliding queue per subscriber: a subscriber that falls behind loses its own
   // oldest notifications, and neither the session nor other subscribers wait for it.
   const notificationBuffer = options.notificationBuffer ?? defaultNotificationBuffer
@@ -387,7 +402,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
       if (typeof requestId === "string" || typeof requestId === "number") {
         // The server closing one of our listen streams ends it gracefully (2026-07-28).
         if (pending.get(requestId)?.method === "subscriptions/listen") settle(requestId, Exit.succeed({}))
-        else runBackground(FiberMap.remove(handlers, requestId))
+        else if (handlers !== undefined) runBackground(FiberMap.remove(handlers, requestId))
       }
     }
     const notification: ServerNotification = { method, params }
