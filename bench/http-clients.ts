@@ -35,6 +35,7 @@ import * as http from "node:http"
 import * as net from "node:net"
 import * as os from "node:os"
 import { fileURLToPath } from "node:url"
+import { format, freePort, median, runJson } from "./shared.ts"
 
 // -----------------------------------------------------------------------------
 // Candidates
@@ -481,42 +482,8 @@ const here = fileURLToPath(new URL(".", import.meta.url))
 const self = fileURLToPath(import.meta.url)
 const node = process.execPath
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address() as net.AddressInfo
-      server.close(() => resolve(address.port))
-    })
-  })
-
 const inWorker = <A>(job: Record<string, unknown>, timeoutMs: number) =>
-  new Promise<A | undefined>((resolve) => {
-    const child = spawn(node, [self, "--worker", JSON.stringify(job)], { stdio: ["ignore", "pipe", "pipe"] })
-    let out = ""
-    let err = ""
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs)
-    child.stdout.on("data", (chunk) => out += chunk)
-    child.stderr.on("data", (chunk) => err += chunk)
-    child.on("close", () => {
-      clearTimeout(timer)
-      try {
-        resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as A)
-      } catch {
-        process.stderr.write(`worker ${JSON.stringify(job)}: no result\n${err.slice(-1000)}\n`)
-        resolve(undefined)
-      }
-    })
-  })
-
-const median = (values: ReadonlyArray<number>) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 0 ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[mid]!
-}
-
-const format = (value: number) =>
-  value >= 1000 ? Math.round(value).toLocaleString("en-US") : value >= 10 ? value.toFixed(1) : value.toFixed(2)
+  runJson<A>([self, "--worker", JSON.stringify(job)], `worker ${JSON.stringify(job)}`, timeoutMs)
 
 const parent = async () => {
   const quick = process.argv.includes("--quick")

@@ -9,8 +9,8 @@
  */
 import { execFileSync, spawn } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
-import * as net from "node:net"
 import { fileURLToPath } from "node:url"
+import { format, freePort, median, runJson } from "./shared.ts"
 
 /** `--only=<id,…>` and `--clients=<id,…>` narrow a run to some workloads or clients; `--rounds=<n>` sets the rounds. */
 const listArg = (name: string) =>
@@ -116,47 +116,9 @@ const allWorkloads: ReadonlyArray<Workload> = [
 ]
 const workloads = onlyWorkloads === undefined ? allWorkloads : allWorkloads.filter((w) => onlyWorkloads.includes(w.id))
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address() as net.AddressInfo
-      server.close(() => resolve(address.port))
-    })
-  })
-
 const node = process.execPath
-
 const runOnce = (file: string, config: Record<string, unknown>) =>
-  new Promise<RunResult | undefined>((resolve) => {
-    const child = spawn(node, ["--expose-gc", `${here}${file}`, JSON.stringify(config)], {
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let out = ""
-    let err = ""
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000)
-    child.stdout.on("data", (chunk) => out += chunk)
-    child.stderr.on("data", (chunk) => err += chunk)
-    child.on("close", () => {
-      clearTimeout(timer)
-      const line = out.trim().split("\n").pop()
-      try {
-        resolve(JSON.parse(line ?? ""))
-      } catch {
-        process.stderr.write(`${file} ${config.workload}: no result\n${err.slice(-500)}\n`)
-        resolve(undefined)
-      }
-    })
-  })
-
-const median = (values: ReadonlyArray<number>) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 0 ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[mid]!
-}
-
-const format = (value: number) =>
-  value >= 1000 ? Math.round(value).toLocaleString("en-US") : value >= 10 ? value.toFixed(1) : value.toFixed(2)
+  runJson<RunResult>(["--expose-gc", `${here}${file}`, JSON.stringify(config)], `${file} ${config.workload}`, 120_000)
 
 // Our client runs from the compiled package, as users get it.
 execFileSync(process.execPath, [`${here}../node_modules/typescript/bin/tsc`, "-p", `${here}../tsconfig.build.json`], {
