@@ -22,7 +22,9 @@
  * @since 0.1.0
  */
 import * as NodeServices from "@effect/platform-node/NodeServices"
+import type * as Arr from "effect/Array"
 import * as Cause from "effect/Cause"
+import * as Channel from "effect/Channel"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -32,6 +34,7 @@ import * as ChildProcess from "effect/process/ChildProcess"
 import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as Queue from "effect/Queue"
 import type * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { MessageTooLarge, TransportError } from "../McpError.ts"
@@ -276,34 +279,51 @@ export const make = (
     )
 
     const decoder = Framing.makeDecoder(maxBytes)
-    const incoming: Stream.Stream<unknown, TransportError | MessageTooLarge> = handle.stdout.pipe(
-      Stream.mapError((error) => new TransportError({ description: `Reading from '${name}' failed`, cause: error })),
-      Stream.mapEffect((chunk) =>
-        Effect.suspend(() => {
-          const frames = decoder.push(chunk)
-          if (!Array.isArray(frames)) {
-            const overflow = frames as Framing.Overflow
-            return Effect.fail(
-              new MessageTooLarge({ limitBytes: overflow.limitBytes, receivedBytes: overflow.receivedBytes })
-            )
-          }
-          let values: Array<unknown> | undefined
-          let skipped: Array<Framing.Frame> | undefined
-          for (const frame of frames as ReadonlyArray<Framing.Frame>) {
-            if (frame._tag === "Message") (values ??= []).push(frame.value)
-            else (skipped ??= []).push(frame)
-          }
-          const emitted: ReadonlyArray<unknown> = values ?? []
-          return skipped === undefined ? Effect.succeed(emitted) : Effect.as(
-            Effect.forEach(skipped, (frame) =>
-              Effect.logWarning(`Skipped a line from the MCP server '${name}' that is not JSON`).pipe(
-                Effect.annotateLogs({ line: frame._tag === "Invalid" ? frame.text.slice(0, 200) : "" })
-              )),
-            emitted
+    const logSkipped = (skipped: ReadonlyArray<Framing.Frame>) =>
+      Effect.forEach(
+        skipped,
+        (frame) =>
+          Effect.logWarning(`Skipped a line from the MCP server '${name}' that is not JSON`).pipe(
+            Effect.annotateLogs({ line: frame._tag === "Invalid" ? frame.text.slice(0, 200) : "" })
+          ),
+        { discard: true }
+      )
+    /** Decodes the chunks read together: their messages, if they completed any. */
+    const decodeChunks = (
+      chunks: ReadonlyArray<Uint8Array>
+    ): Effect.Effect<Result.Result<Arr.NonEmptyReadonlyArray<unknown>, void>, MessageTooLarge> => {
+      let values: Array<unknown> | undefined
+      let skipped: Array<Framing.Frame> | undefined
+      for (const chunk of chunks) {
+        const frames = decoder.push(chunk)
+        if (!Array.isArray(frames)) {
+          const overflow = frames as Framing.Overflow
+          return Effect.fail(
+            new MessageTooLarge({ limitBytes: overflow.limitBytes, receivedBytes: overflow.receivedBytes })
           )
-        })
-      ),
-      Stream.flattenIterable,
+        }
+        for (const frame of frames as ReadonlyArray<Framing.Frame>) {
+          if (frame._tag === "Message") (values ??= []).push(frame.value)
+          else (skipped ??= []).push(frame)
+        }
+      }
+      const decoded = values === undefined
+        ? Result.failVoid
+        : Result.succeed(values as unknown as Arr.NonEmptyReadonlyArray<unknown>)
+      return skipped === undefined ? Effect.succeed(decoded) : Effect.as(logSkipped(skipped), decoded)
+    }
+    const incoming: Stream.Stream<unknown, TransportError | MessageTooLarge> = Stream.fromChannel(
+      // One step per read, whatever it holds: no stream per message.
+      Channel.filterMapEffect(
+        Stream.toChannel(
+          Stream.mapError(
+            handle.stdout,
+            (error) => new TransportError({ description: `Reading from '${name}' failed`, cause: error })
+          )
+        ),
+        decodeChunks
+      )
+    ).pipe(
       // End of output: the server is gone.
       Stream.concat(Stream.fromEffect(Effect.flatMap(describeExit, (error) => Effect.fail(error)))),
       Stream.tapError((error: TransportError | MessageTooLarge) =>
