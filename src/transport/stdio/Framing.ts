@@ -74,11 +74,13 @@ export const makeDecoder = (maxBytes: number): Decoder => {
   const line = (bytes: Uint8Array): Frame | undefined => {
     let end = bytes.length
     if (end > 0 && bytes[end - 1] === 0x0d) end-- // \r\n
+    if (end === 0) return undefined
     const text = utf8.decode(end === bytes.length ? bytes : bytes.subarray(0, end))
-    if (text.trim().length === 0) return undefined
     try {
       return { _tag: "Message", value: JSON.parse(text) }
     } catch (error) {
+      // A line of blanks is no message (checked only here, so that no message is copied for it).
+      if (text.trim().length === 0) return undefined
       return { _tag: "Invalid", text, reason: error instanceof Error ? error.message : String(error) }
     }
   }
