@@ -142,6 +142,19 @@ const defaults = {
   killTimeout: Duration.seconds(2)
 }
 
+/** How many queued messages one write carries at most. */
+const messagesPerWrite = 16
+
+/** Joins queued messages into writes of at most `messagesPerWrite`. */
+const batches = (chunks: Arr.NonEmptyReadonlyArray<Uint8Array>): Arr.NonEmptyReadonlyArray<Uint8Array> => {
+  if (chunks.length <= messagesPerWrite) return [concat(chunks)]
+  const writes: Array<Uint8Array> = []
+  for (let start = 0; start < chunks.length; start += messagesPerWrite) {
+    writes.push(concat(chunks.slice(start, start + messagesPerWrite)))
+  }
+  return writes as unknown as Arr.NonEmptyReadonlyArray<Uint8Array>
+}
+
 /** Joins byte chunks into one. */
 const concat = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
   let size = 0
@@ -255,8 +268,9 @@ export const make = (
     // -------------------------------------------------------------------------
     const stdin = yield* Queue.unbounded<Uint8Array, Cause.Done>()
     yield* Stream.fromQueue(stdin).pipe(
-      // Messages queued together are written together: one write for many.
-      Stream.mapArray((chunks) => chunks.length === 1 ? chunks : [concat(chunks)]),
+      // Messages queued together are written together, a few at a time: fewer writes, and
+      // the server starts on the first ones while the rest are still being written.
+      Stream.mapArray((chunks) => chunks.length === 1 ? chunks : batches(chunks)),
       Stream.run(handle.stdin),
       Effect.ignore,
       Effect.forkScoped
