@@ -44,13 +44,13 @@ export interface Issue {
  */
 export type Check = (value: unknown) => Issue | undefined
 
-const draft2020 = "https://json-schema.org/draft/2020-12/schema"
-const draft07 = "http://json-schema.org/draft-07/schema"
+const draft2020 = "https://json-schema.org/draft/2020-12/schema" as const
+const draft07 = "http://json-schema.org/draft-07/schema" as const
 
 /** The meta-schema of each dialect, by its key in TypeBox's bundled meta-schemas. */
 const metaSchemaOf = {
-  "2020-12": "https://json-schema.org/draft/2020-12/schema",
-  "draft-07": "http://json-schema.org/draft-07/schema#"
+  "2020-12": draft2020,
+  "draft-07": `${draft07}#`
 } as const
 
 type Dialect = keyof typeof metaSchemaOf
