@@ -24,10 +24,10 @@ const here = fileURLToPath(new URL(".", import.meta.url))
 
 const allClients = [
   { id: "floor", label: "floor (hand-written)", file: "clients/floor.mjs" },
-  { id: "ours", label: "effect-mcp-client", file: "clients/ours.ts" },
+  { id: "ours", label: "effect-mcp-client", file: "clients/ours.mjs" },
   { id: "sdk-v1", label: "@modelcontextprotocol/sdk (v1)", file: "clients/sdk-v1.mjs" },
   { id: "sdk-v2", label: "@modelcontextprotocol/client (v2)", file: "clients/sdk-v2.mjs" },
-  { id: "effect-ai", label: "effect/ai McpClient", file: "clients/effect-ai.ts" }
+  { id: "effect-ai", label: "effect/ai McpClient", file: "clients/effect-ai.mjs" }
 ] as const
 const clients = onlyClients === undefined ? allClients : allClients.filter((c) => onlyClients.includes(c.id))
 

@@ -35,8 +35,8 @@ const formatPath = (path: ReadonlyArray<PropertyKey | { readonly key: PropertyKe
 }
 
 /**
- * Compiles a validator for a payload schema. The fast path is a type guard;
- * the issue is computed only when the guard fails.
+ * A validator for a payload schema, compiled when first used. The fast path
+ * is a type guard; the issue is computed only when the guard fails.
  *
  * @example
  * ```ts
@@ -53,6 +53,13 @@ const formatPath = (path: ReadonlyArray<PropertyKey | { readonly key: PropertyKe
 export const validator = <S extends Schema.ConstraintDecoder<unknown>>(
   schema: S
 ): Validator<S["Type"]> => {
+  // Compiled on first use: a program that never sees a payload of this kind never pays for it,
+  // and importing the package compiles nothing.
+  let check: Validator<S["Type"]> | undefined
+  return (input, method) => (check ??= compile(schema))(input, method)
+}
+
+const compile = <S extends Schema.ConstraintDecoder<unknown>>(schema: S): Validator<S["Type"]> => {
   // Protocol schemas are validated on every message: compile them to plain functions
   // (this falls back to the interpreter where code generation is not allowed).
   SchemaJITCompiler.enable(schema.ast)

@@ -1,12 +1,16 @@
 // effect/ai's own McpClient.
-import { NodeHttpClient, NodeServices } from "@effect/platform-node"
-import { Effect, Exit, Layer, Scope } from "effect"
-import { McpClient, McpProtocol } from "effect/ai"
-import { ChildProcess } from "effect/process"
-// @ts-expect-error: plain JavaScript module
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as NodeServices from "@effect/platform-node/NodeServices"
+import * as McpClient from "effect/ai/McpClient"
+import * as McpProtocol from "effect/ai/McpProtocol"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as ChildProcess from "effect/process/ChildProcess"
+import * as Scope from "effect/Scope"
 import { main, serverScript } from "./harness.mjs"
 
-const connect = async (config: any) => {
+const connect = async (config) => {
   const scope = Effect.runSync(Scope.make())
   const layer = config.transport === "http"
     ? McpClient.layerHttp({ name: "bench", version: "1", url: config.url, protocol: McpProtocol.v2025_11_25 }).pipe(
@@ -17,22 +21,21 @@ const connect = async (config: any) => {
       version: "1",
       protocol: McpProtocol.v2025_11_25,
       command: ChildProcess.make(process.execPath, [serverScript, "stdio"], {
-        env: { ...process.env, BENCH_TOOLS: String(config.tools ?? 1) } as Record<string, string>
+        env: { ...process.env, BENCH_TOOLS: String(config.tools ?? 1) }
       })
     }).pipe(Layer.provide(NodeServices.layer))
   const context = await Effect.runPromise(Layer.buildWithScope(layer, scope))
-  const client = context.mapUnsafe.get(McpClient.McpClient.key) as McpClient.McpClient
+  const client = context.mapUnsafe.get(McpClient.McpClient.key)
   const tools = await Effect.runPromise(client.listTools())
-  const byName = (name: string) => tools.find((tool) => tool.name === name) ?? { ...tools[0]!, name }
+  const byName = (name) => tools.find((tool) => tool.name === name) ?? { ...tools[0], name }
   return {
-    call: (name: string, args: Record<string, unknown>) =>
-      Effect.runPromise(client.callTool({ tool: byName(name) as any, arguments: args as any })),
+    call: (name, args) => Effect.runPromise(client.callTool({ tool: byName(name), arguments: args })),
     list: () => Effect.runPromise(Effect.map(client.listTools(), (t) => t.length)),
-    run: (n: number, concurrency: number) =>
+    run: (n, concurrency) =>
       Effect.runPromise(
         Effect.forEach(
           Array.from({ length: n }),
-          () => client.callTool({ tool: byName("echo") as any, arguments: { text: "hello" } as any }),
+          () => client.callTool({ tool: byName("echo"), arguments: { text: "hello" } }),
           { concurrency, discard: true }
         )
       ),
