@@ -11,6 +11,7 @@ import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import {
+  CapabilityNotSupported,
   InvalidToolArguments,
   type McpServerError,
   OutputValidationError,
@@ -198,35 +199,62 @@ export const make = (session: Session, lists: Lists): Tools => {
     return new UrlElicitationRequired({ method: "tools/call", description: error.description, elicitations })
   }
 
-  const callTool = (name: string, args?: Arguments, callOptions?: ToolCallOptions) =>
-    requireTools("tools/call").pipe(
-      Effect.andThen(checkArguments(name, args, callOptions)),
-      Effect.andThen(sendToolCall(name, args, callOptions)),
-      Effect.catchTag(
-        "McpServerError",
-        (error): Effect.Effect<never, McpServerError | ToolNotFound | UrlElicitationRequired> => {
-          if (error.code === JsonRpc.ErrorCode.UrlElicitationRequired) return Effect.fail(urlElicitationRequired(error))
-          if (error.code !== JsonRpc.ErrorCode.InvalidParams && error.code !== JsonRpc.ErrorCode.MethodNotFound) {
-            return Effect.fail(error)
-          }
-          return Effect.flatMap(
-            findTool(name, callOptions),
-            (tool): Effect.Effect<never, McpServerError | ToolNotFound> =>
-              tool === undefined
-                ? Effect.fail(new ToolNotFound({ name, description: error.description }))
-                : Effect.fail(error)
-          )
+  /** A server error about a call: a tool the server does not know, or URL elicitations it needs first. */
+  const callFailed = (
+    name: string,
+    error: McpServerError,
+    callOptions: ToolCallOptions | undefined
+  ): Effect.Effect<never, McpServerError | ToolNotFound | UrlElicitationRequired> => {
+    if (error.code === JsonRpc.ErrorCode.UrlElicitationRequired) return Effect.fail(urlElicitationRequired(error))
+    if (error.code !== JsonRpc.ErrorCode.InvalidParams && error.code !== JsonRpc.ErrorCode.MethodNotFound) {
+      return Effect.fail(error)
+    }
+    return Effect.flatMap(
+      findTool(name, callOptions),
+      (tool): Effect.Effect<never, McpServerError | ToolNotFound> =>
+        tool === undefined
+          ? Effect.fail(new ToolNotFound({ name, description: error.description }))
+          : Effect.fail(error)
+    )
+  }
+
+  /** What a result becomes: a tool the server does not know, an output that fails its schema, or itself. */
+  const callSucceeded = (
+    name: string,
+    result: Mcp.CallToolResult,
+    callOptions: ToolCallOptions | undefined
+  ): Effect.Effect<Mcp.CallToolResult, ToolNotFound | OutputValidationError> =>
+    result.isError === true
+      ? Effect.flatMap(findTool(name, callOptions), (tool) =>
+        tool === undefined
+          ? Effect.fail(new ToolNotFound({ name, description: textOf(result.content) }))
+          : Effect.succeed(result))
+      : checkOutput(name, result, callOptions)
+
+  const callTool = (
+    name: string,
+    args?: Arguments,
+    callOptions?: ToolCallOptions
+  ): Effect.Effect<Mcp.CallToolResult, CallToolError> =>
+    traced(
+      Effect.suspend((): Effect.Effect<Mcp.CallToolResult, CallToolError> => {
+        if (session.capabilities.tools === undefined) {
+          return Effect.fail(new CapabilityNotSupported({ method: "tools/call", capability: "tools" }))
         }
-      ),
-      Effect.flatMap((result): Effect.Effect<Mcp.CallToolResult, ToolNotFound | OutputValidationError> =>
-        result.isError === true
-          ? Effect.flatMap(findTool(name, callOptions), (tool) =>
-            tool === undefined
-              ? Effect.fail(new ToolNotFound({ name, description: textOf(result.content) }))
-              : Effect.succeed(result))
-          : checkOutput(name, result, callOptions)
-      ),
-      (effect) => traced(effect, "tools/call", { "gen_ai.tool.name": name })
+        const validateArguments = (callOptions?.validateArguments ?? session.options.validateToolArguments) === true
+        const send = sendToolCall(name, args, callOptions)
+        // One step sorts the outcome, whatever it is.
+        return Effect.matchEffect(
+          validateArguments ? Effect.andThen(checkArguments(name, args, callOptions), send) : send,
+          {
+            onFailure: (error): Effect.Effect<never, CallToolError> =>
+              error._tag === "McpServerError" ? callFailed(name, error, callOptions) : Effect.fail(error),
+            onSuccess: (result) => callSucceeded(name, result, callOptions)
+          }
+        )
+      }),
+      "tools/call",
+      { "gen_ai.tool.name": name }
     )
 
   const callToolOrFail = (name: string, args?: Arguments, callOptions?: ToolCallOptions) =>

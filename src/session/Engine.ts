@@ -176,7 +176,7 @@ interface Pending {
   readonly method: string
   readonly cancellable: boolean
   /** Resumes the waiting caller, once it waits. */
-  resume: ((outcome: Effect.Effect<JsonRpc.JsonObject, RequestError>) => void) | undefined
+  resume: ((outcome: Exit.Exit<JsonRpc.JsonObject, RequestError>) => void) | undefined
   /** An outcome that arrived before the caller started waiting. */
   early: Exit.Exit<JsonRpc.JsonObject, RequestError> | undefined
   readonly onProgress: ((progress: ProgressNotificationParams) => void) | undefined
@@ -236,6 +236,7 @@ const methodNotFound = (method: string): JsonRpc.ErrorObject => ({
 export const make = Effect.fnUntraced(function*(options: EngineOptions) {
   const transport = options.transport
   const transportExchange = transport.exchange
+  const transportOffer = transport.offer
   const sessionTimeoutMillis = Duration.toMillis(
     options.timeout === undefined ? defaultTimeout : Duration.fromInputUnsafe(options.timeout)
   )
@@ -526,12 +527,34 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
       if (Number.isFinite(deadline)) watchDeadline(deadline)
 
       const message = JsonRpc.request(id, method, sentParams)
-      const awaitResult = Effect.callback<JsonRpc.JsonObject, RequestError>((resume) => {
-        if (entry.early !== undefined) resume(entry.early)
-        else entry.resume = resume
-      })
+      /** A result validated; an error as it is. */
+      const validated = (exit: Exit.Exit<JsonRpc.JsonObject, RequestError>): Exit.Exit<A, RequestError> => {
+        if (exit._tag === "Failure") return exit as Exit.Exit<never, RequestError>
+        const checked = validate(exit.value, method)
+        return checked._tag === "Success" ? Exit.succeed(checked.success) : Exit.fail(checked.failure)
+      }
+      /** Forgets the request if it still waits; one the caller interrupted is cancelled on the server. */
+      const abandon = (interrupted: boolean) => {
+        if (pending.get(id) !== entry) return
+        if (interrupted && entry.cancellable) cancel(id, "Request cancelled by the client")
+        else pending.delete(id)
+      }
+      /** Waits for the outcome; with `offer`, sends the request first, in the same step. */
+      const awaitResult = (offer: TransportShape["offer"]) =>
+        Effect.callback<A, RequestError>((resume) => {
+          const error = offer?.(message)
+          if (error !== undefined) {
+            pending.delete(id)
+            return resume(Exit.fail(error))
+          }
+          if (entry.early !== undefined) resume(validated(entry.early))
+          else entry.resume = (exit) => resume(validated(exit))
+          return Effect.sync(() => abandon(true))
+        })
+      // A transport that queues synchronously: the request is sent, awaited and validated in one step.
+      if (transportExchange === undefined && transportOffer !== undefined) return awaitResult(transportOffer)
       const exchange = transportExchange === undefined
-        ? Effect.andThen(transport.send(message), awaitResult)
+        ? Effect.andThen(transport.send(message), awaitResult(undefined))
         // The request's own channel lives as long as the request: a broken exchange
         // fails it, and ending the request (by any path) abandons the exchange.
         : Effect.andThen(
@@ -542,19 +565,10 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
             ).pipe(Effect.catch((error) => Effect.sync(() => settle(id, Exit.fail(error))))),
             { startImmediately: true }
           ),
-          awaitResult
+          awaitResult(undefined)
         )
-      return exchange.pipe(
-        Effect.flatMap((result) => Effect.fromResult(validate(result, method))),
-        Effect.onExit((exit) => {
-          // Still pending: the send failed, or the caller was interrupted.
-          if (pending.get(id) === entry) {
-            if (Exit.hasInterrupts(exit) && entry.cancellable) cancel(id, "Request cancelled by the client")
-            else pending.delete(id)
-          }
-          return Effect.void
-        })
-      )
+      // Still pending after a failed send, or an interruption before the wait began.
+      return Effect.onExit(exchange, (exit) => Effect.sync(() => abandon(Exit.hasInterrupts(exit))))
     })
 
   const notify = (method: string, params?: JsonRpc.JsonObject) =>

@@ -221,14 +221,17 @@ export const makeServer = <E>(
       Effect.forkScoped
     )
     yield* Deferred.await(started)
+    const offer = (message: JsonRpc.Message): TransportError | undefined =>
+      !open || !Queue.offerUnsafe(stdin, encoder.encode(JSON.stringify(message) + "\n"))
+        ? new TransportError({ description: "The in-process server has stopped" })
+        : undefined
     return {
       send: (message: JsonRpc.Message) =>
         Effect.suspend(() => {
-          if (!open || !Queue.offerUnsafe(stdin, encoder.encode(JSON.stringify(message) + "\n"))) {
-            return Effect.fail(new TransportError({ description: "The in-process server has stopped" }))
-          }
-          return Effect.void
+          const error = offer(message)
+          return error === undefined ? Effect.void : Effect.fail(error)
         }),
+      offer,
       incoming: Stream.fromQueue(stdout).pipe(Stream.splitLines, Stream.filterMap(parseFrame))
     } satisfies TransportShape
   })

@@ -21,7 +21,9 @@
  *
  * @since 0.1.0
  */
-import * as NodeServices from "@effect/platform-node/NodeServices"
+import * as NodeChildProcessSpawner from "@effect/platform-node/NodeChildProcessSpawner"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
 import type * as Arr from "effect/Array"
 import * as Cause from "effect/Cause"
 import * as Channel from "effect/Channel"
@@ -32,7 +34,6 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ChildProcess from "effect/process/ChildProcess"
 import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
-import * as Queue from "effect/Queue"
 import type * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
@@ -40,6 +41,7 @@ import * as Stream from "effect/Stream"
 import { MessageTooLarge, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as Framing from "./stdio/Framing.ts"
+import * as Outbox from "./stdio/Outbox.ts"
 import { Transport, type TransportShape } from "./Transport.ts"
 
 /**
@@ -145,29 +147,6 @@ const defaults = {
 /** How many queued messages one write carries at most. */
 const messagesPerWrite = 16
 
-/** Joins queued messages into writes of at most `messagesPerWrite`. */
-const batches = (chunks: Arr.NonEmptyReadonlyArray<Uint8Array>): Arr.NonEmptyReadonlyArray<Uint8Array> => {
-  if (chunks.length <= messagesPerWrite) return [concat(chunks)]
-  const writes: Array<Uint8Array> = []
-  for (let start = 0; start < chunks.length; start += messagesPerWrite) {
-    writes.push(concat(chunks.slice(start, start + messagesPerWrite)))
-  }
-  return writes as unknown as Arr.NonEmptyReadonlyArray<Uint8Array>
-}
-
-/** Joins byte chunks into one. */
-const concat = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
-  let size = 0
-  for (const chunk of chunks) size += chunk.length
-  const joined = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    joined.set(chunk, offset)
-    offset += chunk.length
-  }
-  return joined
-}
-
 /** The signal named in the spawner's error for a process killed by one. */
 const signalOf = (cause: unknown): string | undefined => {
   const text = cause instanceof Error
@@ -266,15 +245,10 @@ export const make = (
     // -------------------------------------------------------------------------
     // stdin: one writer fiber, so messages never interleave
     // -------------------------------------------------------------------------
-    const stdin = yield* Queue.unbounded<Uint8Array, Cause.Done>()
-    yield* Stream.fromQueue(stdin).pipe(
-      // Messages queued together are written together, a few at a time: fewer writes, and
-      // the server starts on the first ones while the rest are still being written.
-      Stream.mapArray((chunks) => chunks.length === 1 ? chunks : batches(chunks)),
-      Stream.run(handle.stdin),
-      Effect.ignore,
-      Effect.forkScoped
-    )
+    // Messages sent together are written together, a few at a time: fewer writes, and
+    // the server starts on the first ones while the rest are still being written.
+    const stdin = Outbox.make(messagesPerWrite)
+    yield* stdin.writes.pipe(Stream.run(handle.stdin), Effect.ignore, Effect.forkScoped)
 
     // -------------------------------------------------------------------------
     // Shutdown (https://modelcontextprotocol.io/specification/2025-11-25/basic/lifecycle#stdio)
@@ -282,7 +256,7 @@ export const make = (
     yield* Effect.addFinalizer(() =>
       Effect.gen(function*() {
         // "the client SHOULD initiate shutdown by: First, closing the input stream to the child process"
-        Queue.endUnsafe(stdin)
+        stdin.end()
         // "Waiting for the server to exit"
         yield* handle.exitCode.pipe(Effect.timeoutOption(closeTimeout), Effect.ignore)
         // "Sending SIGTERM if the server does not exit within a reasonable time;
@@ -344,24 +318,27 @@ export const make = (
         Effect.sync(() => {
           failure ??= error
           // A connection that failed is closed: the server's process is stopped by the finalizer.
-          Queue.endUnsafe(stdin)
+          stdin.end()
         })
       )
     )
 
+    const offer = (message: JsonRpc.Message): TransportError | undefined => {
+      if (failure !== undefined) {
+        return failure._tag === "TransportError" ? failure : new TransportError({ description: failure.message })
+      }
+      if (!stdin.offer(JSON.stringify(message))) {
+        return new TransportError({ description: `The connection to '${name}' is closed` })
+      }
+      return undefined
+    }
     return {
       send: (message: JsonRpc.Message) =>
         Effect.suspend(() => {
-          if (failure !== undefined) {
-            return Effect.fail(
-              failure._tag === "TransportError" ? failure : new TransportError({ description: failure.message })
-            )
-          }
-          if (!Queue.offerUnsafe(stdin, Framing.encode(message))) {
-            return Effect.fail(new TransportError({ description: `The connection to '${name}' is closed` }))
-          }
-          return Effect.void
+          const error = offer(message)
+          return error === undefined ? Effect.void : Effect.fail(error)
         }),
+      offer,
       incoming
     } satisfies TransportShape
   })
@@ -386,8 +363,9 @@ export const layer = (
  *
  * ```ts
  * import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
- * import { McpClient, StdioTransport } from "effect-mcp-client"
+ * import * as Layer from "effect/Layer"
+ * import * as McpClient from "effect-mcp-client/McpClient"
+ * import * as StdioTransport from "effect-mcp-client/StdioTransport"
  *
  * const Session = McpClient.layer({ name: "app", version: "1.0.0" }).pipe(
  *   Layer.provide(StdioTransport.layerNode({ command: "npx", args: ["-y", "@modelcontextprotocol/server-everything"] }))
@@ -401,4 +379,9 @@ import * as Layer from "effect/Layer"
  * @since 0.1.0
  */
 export const layerNode = (options: Options): Layer.Layer<Transport, TransportError> =>
-  layer(options).pipe(Layer.provide(NodeServices.layer))
+  layer(options).pipe(Layer.provide(nodeSpawner))
+
+/** Node's process spawner, with only the services it needs (not the terminal or stdio ones). */
+const nodeSpawner = NodeChildProcessSpawner.layer.pipe(
+  Layer.provide(Layer.merge(NodeFileSystem.layer, NodePath.layer))
+)

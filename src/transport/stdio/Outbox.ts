@@ -1,0 +1,109 @@
+/**
+ * The stdin side of the stdio transport: lines waiting to be written, and
+ * the stream a writer drains them from.
+ *
+ * Lines offered during one turn of the event loop (a batch of responses
+ * resumes many callers, and each sends its next request) are written
+ * together, a few per write, as soon as that turn's synchronous work is done
+ * (a microtask): no write per message, and no wait for the next turn of the
+ * event loop, which a fiber woken through Effect's scheduler would have.
+ *
+ * @since 0.1.0
+ */
+import type * as Arr from "effect/Array"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import type * as Pull from "effect/Pull"
+import * as Stream from "effect/Stream"
+
+/**
+ * A queue of outgoing lines and the stream that drains it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Outbox {
+  /** Queues one line (a message without its newline). False once the outbox has ended. */
+  readonly offer: (line: string) => boolean
+  /** Ends the outbox: lines already queued are still written, then `writes` ends. */
+  readonly end: () => void
+  /** The bytes to write, each element one write of up to `linesPerWrite` lines. */
+  readonly writes: Stream.Stream<Uint8Array>
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * Makes an outbox whose writes carry at most `linesPerWrite` lines each.
+ *
+ * @example
+ * ```ts
+ * const outbox = make(16)
+ * outbox.offer("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+ * outbox.end()
+ * // Stream.runCollect(outbox.writes) gives one write, of that line and its newline
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (linesPerWrite: number): Outbox => {
+  let lines: Array<string> = []
+  let ended = false
+  let scheduled = false
+  // The writer, when it waits for lines.
+  let waiting: ((pulled: Effect.Effect<Arr.NonEmptyReadonlyArray<Uint8Array>, Cause.Done>) => void) | undefined
+
+  const take = (): Arr.NonEmptyReadonlyArray<Uint8Array> => {
+    const taken = lines
+    lines = []
+    if (taken.length <= linesPerWrite) return [encoder.encode(taken.join("\n") + "\n")]
+    const writes: Array<Uint8Array> = []
+    for (let start = 0; start < taken.length; start += linesPerWrite) {
+      writes.push(encoder.encode(taken.slice(start, start + linesPerWrite).join("\n") + "\n"))
+    }
+    return writes as unknown as Arr.NonEmptyReadonlyArray<Uint8Array>
+  }
+
+  const wake = () => {
+    scheduled = false
+    const resume = waiting
+    if (resume === undefined) return
+    if (lines.length > 0) {
+      waiting = undefined
+      resume(Effect.succeed(take()))
+    } else if (ended) {
+      waiting = undefined
+      resume(Cause.done())
+    }
+  }
+  const schedule = () => {
+    if (scheduled || waiting === undefined) return
+    scheduled = true
+    queueMicrotask(wake)
+  }
+
+  const pull: Pull.Pull<Arr.NonEmptyReadonlyArray<Uint8Array>> = Effect.callback((resume) => {
+    if (lines.length > 0) return resume(Effect.succeed(take()))
+    if (ended) return resume(Cause.done())
+    waiting = resume
+    return Effect.sync(() => {
+      waiting = undefined
+    })
+  })
+
+  return {
+    offer: (line) => {
+      if (ended) return false
+      lines.push(line)
+      schedule()
+      return true
+    },
+    end: () => {
+      if (ended) return
+      ended = true
+      schedule()
+    },
+    writes: Stream.fromPull(Effect.succeed(pull))
+  }
+}

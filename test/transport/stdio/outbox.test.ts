@@ -1,0 +1,64 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Fiber, Schema, Stream } from "effect"
+import * as Outbox from "../../../src/transport/stdio/Outbox.ts"
+
+const decoder = new TextDecoder()
+const linesOf = (writes: ReadonlyArray<Uint8Array>) =>
+  writes.map((bytes) => decoder.decode(bytes).split("\n").slice(0, -1))
+
+describe("stdio outbox", () => {
+  it.effect.prop(
+    "lines offered in any grouping are written in order, whole, at most N per write",
+    [
+      Schema.Array(Schema.Array(Schema.String.check(Schema.isPattern(/^[^\n]*$/)))),
+      Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 5 }))
+    ],
+    ([groups, perWrite]) =>
+      Effect.gen(function*() {
+        const outbox = Outbox.make(perWrite)
+        const writer = yield* Stream.runCollect(outbox.writes).pipe(Effect.forkChild({ startImmediately: true }))
+        // Each group is offered in one synchronous run; groups are separated by a turn.
+        for (const group of groups) {
+          for (const line of group) assert.isTrue(outbox.offer(line))
+          yield* Effect.yieldNow
+        }
+        outbox.end()
+        const writes = linesOf(yield* Fiber.join(writer))
+        assert.deepStrictEqual(writes.flat(), groups.flat())
+        for (const write of writes) {
+          assert.isAtLeast(write.length, 1)
+          assert.isAtMost(write.length, perWrite)
+        }
+      })
+  )
+
+  it.effect("lines offered in one run are joined into as few writes as the limit allows", () =>
+    Effect.gen(function*() {
+      const outbox = Outbox.make(16)
+      const writer = yield* Stream.runCollect(outbox.writes).pipe(Effect.forkChild({ startImmediately: true }))
+      for (let i = 0; i < 40; i++) outbox.offer(JSON.stringify({ id: i }))
+      outbox.end()
+      const writes = linesOf(yield* Fiber.join(writer))
+      assert.deepStrictEqual(writes.map((write) => write.length), [16, 16, 8])
+    }))
+
+  it.effect("after end, lines already queued are written and new ones are refused", () =>
+    Effect.gen(function*() {
+      const outbox = Outbox.make(16)
+      outbox.offer("a")
+      outbox.end()
+      assert.isFalse(outbox.offer("b"))
+      const writes = linesOf(yield* Stream.runCollect(outbox.writes))
+      assert.deepStrictEqual(writes, [["a"]])
+    }))
+
+  it.effect("a writer interrupted while it waits leaves the outbox usable", () =>
+    Effect.gen(function*() {
+      const outbox = Outbox.make(16)
+      const first = yield* Stream.runCollect(outbox.writes).pipe(Effect.forkChild({ startImmediately: true }))
+      yield* Fiber.interrupt(first)
+      outbox.offer("after")
+      outbox.end()
+      assert.deepStrictEqual(linesOf(yield* Stream.runCollect(outbox.writes)), [["after"]])
+    }))
+})
