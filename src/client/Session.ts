@@ -18,7 +18,7 @@ import * as HttpHeaders from "../protocol/HttpHeaders.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as Mcp from "../protocol/Mcp.ts"
 import * as ProtocolVersion from "../protocol/ProtocolVersion.ts"
-import { type Validator, validator } from "../protocol/Validate.ts"
+import { type Validator, validator, validatorWithFastPath } from "../protocol/Validate.ts"
 import type * as Engine from "../session/Engine.ts"
 import type { ServerRequestHandler } from "../session/Engine.ts"
 import * as Negotiation from "../session/Negotiation.ts"
@@ -159,7 +159,7 @@ const safeToRepeat = new Set([
 const wire = {
   empty: validator(Mcp.EmptyResult),
   listTools: validator(Mcp.ListToolsResult),
-  callTool: validator(Mcp.CallToolResult),
+  callTool: validatorWithFastPath(Mcp.isTextCallToolResult, Mcp.CallToolResult),
   listResources: validator(Mcp.ListResourcesResult),
   listResourceTemplates: validator(Mcp.ListResourceTemplatesResult),
   readResource: validator(Mcp.ReadResourceResult),

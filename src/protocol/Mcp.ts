@@ -440,6 +440,30 @@ export const CallToolResult = Schema.Struct({
 /** @category models @since 0.1.0 */
 export interface CallToolResult extends Schema.Schema.Type<typeof CallToolResult> {}
 
+/**
+ * Whether a value is a `tools/call` result in its most common shape: text
+ * blocks without annotations or `_meta`, and perhaps `isError` and
+ * `structuredContent`. Every such value is a valid `CallToolResult`; this
+ * recognizes it without running the schema (see
+ * `Validate.validatorWithFastPath`).
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isTextCallToolResult = (input: unknown): boolean => {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return false
+  const result = input as { readonly [key: string]: unknown }
+  if ("_meta" in result || ("isError" in result && typeof result.isError !== "boolean")) return false
+  const content = result.content
+  if (!Array.isArray(content)) return false
+  for (const block of content) {
+    if (typeof block !== "object" || block === null || Array.isArray(block)) return false
+    const text = block as { readonly [key: string]: unknown }
+    if (text.type !== "text" || typeof text.text !== "string" || "annotations" in text || "_meta" in text) return false
+  }
+  return true
+}
+
 // -----------------------------------------------------------------------------
 // Resources
 // -----------------------------------------------------------------------------

@@ -59,6 +59,29 @@ export const validator = <S extends Schema.ConstraintDecoder<unknown>>(
   return (input, method) => (check ??= compile(schema))(input, method)
 }
 
+/**
+ * A validator with a fast path: what `recognize` accepts is taken without
+ * running the schema. `recognize` must accept only values the schema accepts
+ * (a narrower, common shape); everything else goes to the schema.
+ *
+ * @example
+ * ```ts
+ * import { Mcp, Validate } from "effect-mcp-client"
+ *
+ * const check = Validate.validatorWithFastPath(Mcp.isTextCallToolResult, Mcp.CallToolResult)
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const validatorWithFastPath = <S extends Schema.ConstraintDecoder<unknown>>(
+  recognize: (input: unknown) => boolean,
+  schema: S
+): Validator<S["Type"]> => {
+  const validate = validator(schema)
+  return (input, method) => recognize(input) ? Result.succeed(input as S["Type"]) : validate(input, method)
+}
+
 const compile = <S extends Schema.ConstraintDecoder<unknown>>(schema: S): Validator<S["Type"]> => {
   // Protocol schemas are validated on every message: compile them to plain functions
   // (this falls back to the interpreter where code generation is not allowed).
