@@ -354,48 +354,173 @@ export const make: (
       )
     }
 
-    const { traced } = session
-    const lists = Lists.make(session)
-    return McpClient.of({
-      serverInfo: negotiated.serverInfo,
-      serverCapabilities: negotiated.capabilities,
-      instructions: negotiated.instructions,
-      protocolVersion: negotiated.protocolVersion,
-      era: negotiated.era,
-      ping: (callOptions) =>
-        traced(
-          Effect.andThen(
-            session.removedInModern("ping"),
-            Effect.asVoid(session.request("ping", undefined, session.validators.empty, callOptions))
-          ),
-          "ping"
-        ),
-      ...Tools.make(session, lists),
-      ...Resources.make(session, lists),
-      ...Prompts.make(session, lists),
-      setLoggingLevel: (level, callOptions) =>
-        session.require("logging/setLevel", "logging", negotiated.capabilities.logging !== undefined).pipe(
-          Effect.andThen(
-            session.modern
-              // 2026-07-28 has no logging/setLevel: each request asks for its own log messages.
-              ? Effect.sync(() => {
-                state.logLevel = level
-                session.applyEraSettings()
-              })
-              : session.request("logging/setLevel", { level }, session.validators.empty, callOptions)
-          ),
-          Effect.asVoid,
-          (effect) => traced(effect, "logging/setLevel")
-        ),
-      request: (method, params, schema, callOptions) =>
-        traced(session.request(method, params, decoder(schema), callOptions), method),
-      notify: (method, params) => engine.notify(method, params),
-      notifications: engine.notifications,
-      ...Notifications.make(session),
-      pendingRequests: engine.pendingCount
-    })
+    return McpClient.of(new Client(session, negotiated))
   }
 )
+
+/**
+ * The session's API. The methods of each feature (tools, resources, prompts,
+ * notifications) are made when one of them is first used, and kept: an open
+ * session that is never asked for prompts holds nothing for them.
+ */
+class Client implements McpClientShape {
+  readonly serverInfo: Mcp.Implementation
+  readonly serverCapabilities: Mcp.ServerCapabilities
+  readonly instructions: string | undefined
+  readonly protocolVersion: string
+  readonly era: "legacy" | "modern"
+  readonly #session: Session.Session
+  #lists: Lists.Lists | undefined
+  #core: Core | undefined
+  #tools: Tools.Tools | undefined
+  #resources: Resources.Resources | undefined
+  #prompts: Prompts.Prompts | undefined
+  #notifications: Notifications.Notifications | undefined
+
+  constructor(session: Session.Session, negotiated: Negotiation.Negotiated) {
+    this.#session = session
+    this.serverInfo = negotiated.serverInfo
+    this.serverCapabilities = negotiated.capabilities
+    this.instructions = negotiated.instructions
+    this.protocolVersion = negotiated.protocolVersion
+    this.era = negotiated.era
+  }
+
+  get #listing() {
+    return this.#lists ??= Lists.make(this.#session)
+  }
+  get #coreMethods() {
+    return this.#core ??= makeCore(this.#session)
+  }
+  get #toolMethods() {
+    return this.#tools ??= Tools.make(this.#session, this.#listing)
+  }
+  get #resourceMethods() {
+    return this.#resources ??= Resources.make(this.#session, this.#listing)
+  }
+  get #promptMethods() {
+    return this.#prompts ??= Prompts.make(this.#session, this.#listing)
+  }
+  get #notificationStreams() {
+    return this.#notifications ??= Notifications.make(this.#session)
+  }
+
+  get ping() {
+    return this.#coreMethods.ping
+  }
+  get setLoggingLevel() {
+    return this.#coreMethods.setLoggingLevel
+  }
+  get request() {
+    return this.#coreMethods.request
+  }
+  get notify() {
+    return this.#coreMethods.notify
+  }
+  get notifications() {
+    return this.#session.engine.notifications
+  }
+  get pendingRequests() {
+    return this.#session.engine.pendingCount
+  }
+  get listTools() {
+    return this.#toolMethods.listTools
+  }
+  get listToolsPages() {
+    return this.#toolMethods.listToolsPages
+  }
+  get callTool() {
+    return this.#toolMethods.callTool
+  }
+  get callToolWithProgress() {
+    return this.#toolMethods.callToolWithProgress
+  }
+  get callToolOrFail() {
+    return this.#toolMethods.callToolOrFail
+  }
+  get callToolTyped() {
+    return this.#toolMethods.callToolTyped
+  }
+  get listResources() {
+    return this.#resourceMethods.listResources
+  }
+  get listResourcesPages() {
+    return this.#resourceMethods.listResourcesPages
+  }
+  get listResourceTemplates() {
+    return this.#resourceMethods.listResourceTemplates
+  }
+  get listResourceTemplatesPages() {
+    return this.#resourceMethods.listResourceTemplatesPages
+  }
+  get readResource() {
+    return this.#resourceMethods.readResource
+  }
+  get subscribeResource() {
+    return this.#resourceMethods.subscribeResource
+  }
+  get unsubscribeResource() {
+    return this.#resourceMethods.unsubscribeResource
+  }
+  get listPrompts() {
+    return this.#promptMethods.listPrompts
+  }
+  get listPromptsPages() {
+    return this.#promptMethods.listPromptsPages
+  }
+  get getPrompt() {
+    return this.#promptMethods.getPrompt
+  }
+  get complete() {
+    return this.#promptMethods.complete
+  }
+  get logs() {
+    return this.#notificationStreams.logs
+  }
+  get listChanges() {
+    return this.#notificationStreams.listChanges
+  }
+  get resourceUpdates() {
+    return this.#notificationStreams.resourceUpdates
+  }
+  get elicitationCompletions() {
+    return this.#notificationStreams.elicitationCompletions
+  }
+}
+
+/** The methods that belong to no feature. */
+type Core = Pick<McpClientShape, "ping" | "setLoggingLevel" | "request" | "notify">
+
+const makeCore = (session: Session.Session): Core => {
+  const { engine, negotiated, state, traced } = session
+  return {
+    ping: (callOptions) =>
+      traced(
+        Effect.andThen(
+          session.removedInModern("ping"),
+          Effect.asVoid(session.request("ping", undefined, session.validators.empty, callOptions))
+        ),
+        "ping"
+      ),
+    setLoggingLevel: (level, callOptions) =>
+      session.require("logging/setLevel", "logging", negotiated.capabilities.logging !== undefined).pipe(
+        Effect.andThen(
+          session.modern
+            // 2026-07-28 has no logging/setLevel: each request asks for its own log messages.
+            ? Effect.sync(() => {
+              state.logLevel = level
+              session.applyEraSettings()
+            })
+            : session.request("logging/setLevel", { level }, session.validators.empty, callOptions)
+        ),
+        Effect.asVoid,
+        (effect) => traced(effect, "logging/setLevel")
+      ),
+    request: (method, params, schema, callOptions) =>
+      traced(session.request(method, params, decoder(schema), callOptions), method),
+    notify: (method, params) => engine.notify(method, params)
+  }
+}
 
 /**
  * The session as a layer over the `Transport` in context. Building the layer

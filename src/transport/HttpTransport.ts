@@ -25,7 +25,6 @@
  *
  * @since 0.1.0
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -533,4 +532,4 @@ export const layer = (options: Options): Layer.Layer<Transport, never, HttpClien
  * @since 0.1.0
  */
 export const layerNode = (options: Options): Layer.Layer<Transport> =>
-  layer(options).pipe(Layer.provide(NodeHttpClient.layerUndiciNoDispatcher), Layer.provide(SharedDispatcher.layer))
+  layer(options).pipe(Layer.provide(SharedDispatcher.layerHttpClient))

@@ -1,5 +1,6 @@
 /**
- * One undici dispatcher shared by every HTTP session of the process.
+ * One undici dispatcher, and one HTTP client on it, shared by every HTTP
+ * session of the process.
  *
  * Sessions to the same server reuse each other's idle connections instead of
  * each holding a connection pool of its own (about 20 KiB per session). The
@@ -10,6 +11,7 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as RcRef from "effect/RcRef"
 import * as Scope from "effect/Scope"
@@ -35,3 +37,37 @@ const shared = Effect.runSync(
  * @since 0.1.0
  */
 export const layer: Layer.Layer<NodeHttpClient.Dispatcher> = Layer.effect(NodeHttpClient.Dispatcher, RcRef.get(shared))
+
+/** One undici `HttpClient` on the shared dispatcher, held while some session uses it. */
+const sharedClient = Effect.runSync(
+  RcRef.make({
+    acquire: Effect.flatMap(
+      RcRef.get(shared),
+      (dispatcher) => Effect.provideService(NodeHttpClient.makeUndici, NodeHttpClient.Dispatcher, dispatcher)
+    )
+  }).pipe(Scope.provide(Scope.makeUnsafe()))
+)
+
+/**
+ * An undici `HttpClient` on the shared dispatcher, itself shared by every
+ * session that uses this layer (a client is stateless; sharing it saves
+ * building one per session). Held for as long as the layer's scope is open.
+ *
+ * **Example** (A Streamable HTTP transport on the shared client)
+ *
+ * ```ts
+ * import * as Layer from "effect/Layer"
+ * import { HttpTransport, SharedDispatcher } from "effect-mcp-client"
+ *
+ * const Transport = HttpTransport.layer({ url: "http://127.0.0.1:3000/mcp" }).pipe(
+ *   Layer.provide(SharedDispatcher.layerHttpClient)
+ * )
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layerHttpClient: Layer.Layer<HttpClient.HttpClient> = Layer.effect(
+  HttpClient.HttpClient,
+  RcRef.get(sharedClient)
+)
