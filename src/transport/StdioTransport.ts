@@ -34,8 +34,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ChildProcess from "effect/process/ChildProcess"
 import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
+import type * as Pull from "effect/Pull"
 import type * as Redacted from "effect/Redacted"
-import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { MessageTooLarge, TransportError } from "../McpError.ts"
@@ -276,40 +276,53 @@ export const make = (
           ),
         { discard: true }
       )
-    /** Decodes the chunks read together: their messages, if they completed any. */
-    const decodeChunks = (
-      chunks: ReadonlyArray<Uint8Array>
-    ): Effect.Effect<Result.Result<Arr.NonEmptyReadonlyArray<unknown>, void>, MessageTooLarge> => {
-      let values: Array<unknown> | undefined
-      let skipped: Array<Framing.Frame> | undefined
-      for (const chunk of chunks) {
-        const frames = decoder.push(chunk)
-        if (!Array.isArray(frames)) {
-          const overflow = frames as Framing.Overflow
-          return Effect.fail(
-            new MessageTooLarge({ limitBytes: overflow.limitBytes, receivedBytes: overflow.receivedBytes })
-          )
-        }
-        for (const frame of frames as ReadonlyArray<Framing.Frame>) {
-          if (frame._tag === "Message") (values ??= []).push(frame.value)
-          else (skipped ??= []).push(frame)
-        }
-      }
-      const decoded = values === undefined
-        ? Result.failVoid
-        : Result.succeed(values as unknown as Arr.NonEmptyReadonlyArray<unknown>)
-      return skipped === undefined ? Effect.succeed(decoded) : Effect.as(logSkipped(skipped), decoded)
-    }
+    /**
+     * Decodes the chunks of each read in one step, whatever they hold (no stream per
+     * message). Messages completed before a line that passes the limit are still
+     * delivered; the stream fails with `MessageTooLarge` on the pull after them.
+     */
+    const decodeReads = Channel.fromTransform(
+      (upstream: Pull.Pull<Arr.NonEmptyReadonlyArray<Uint8Array>, TransportError>) =>
+        Effect.sync(() => {
+          let tooLarge: MessageTooLarge | undefined
+          const next: Pull.Pull<Arr.NonEmptyReadonlyArray<unknown>, TransportError | MessageTooLarge> = Effect
+            .suspend(() => tooLarge === undefined ? Effect.flatMap(upstream, decode) : Effect.fail(tooLarge))
+          const decode = (chunks: Arr.NonEmptyReadonlyArray<Uint8Array>) => {
+            let values: Array<unknown> | undefined
+            let skipped: Array<Framing.Frame> | undefined
+            for (const chunk of chunks) {
+              let frames = decoder.push(chunk)
+              if (!Array.isArray(frames)) {
+                const overflow = frames as Framing.Overflow
+                tooLarge = new MessageTooLarge({
+                  limitBytes: overflow.limitBytes,
+                  receivedBytes: overflow.receivedBytes
+                })
+                frames = overflow.frames
+              }
+              for (const frame of frames as ReadonlyArray<Framing.Frame>) {
+                if (frame._tag === "Message") (values ??= []).push(frame.value)
+                else (skipped ??= []).push(frame)
+              }
+              if (tooLarge !== undefined) break
+            }
+            const emit = values === undefined
+              ? next
+              : Effect.succeed(values as unknown as Arr.NonEmptyReadonlyArray<unknown>)
+            return skipped === undefined ? emit : Effect.andThen(logSkipped(skipped), emit)
+          }
+          return next
+        })
+    )
     const incoming: Stream.Stream<unknown, TransportError | MessageTooLarge> = Stream.fromChannel(
-      // One step per read, whatever it holds: no stream per message.
-      Channel.filterMapEffect(
+      Channel.pipeTo(
         Stream.toChannel(
           Stream.mapError(
             handle.stdout,
             (error) => new TransportError({ description: `Reading from '${name}' failed`, cause: error })
           )
         ),
-        decodeChunks
+        decodeReads
       )
     ).pipe(
       // End of output: the server is gone.

@@ -33,6 +33,8 @@ export interface Overflow {
   readonly _tag: "Overflow"
   readonly limitBytes: number
   readonly receivedBytes: number
+  /** The frames of the lines the same chunk completed before the one that passed the limit. */
+  readonly frames: ReadonlyArray<Frame>
 }
 
 /**
@@ -42,7 +44,11 @@ export interface Overflow {
  * @since 0.1.0
  */
 export interface Decoder {
-  /** Feeds a chunk; returns the frames of the lines it completed, or the overflow. */
+  /**
+   * Feeds a chunk; returns the frames of the lines it completed, or the
+   * overflow (with the frames completed before it). After an overflow the
+   * decoder is not to be used again.
+   */
   readonly push: (chunk: Uint8Array) => ReadonlyArray<Frame> | Overflow
   /** Bytes of the incomplete last line. */
   readonly buffered: () => number
@@ -106,7 +112,7 @@ export const makeDecoder = (maxBytes: number): Decoder => {
       let index = chunk.indexOf(newline, start)
       while (index !== -1) {
         if (size + index - start > maxBytes) {
-          return { _tag: "Overflow", limitBytes: maxBytes, receivedBytes: size + index - start }
+          return { _tag: "Overflow", limitBytes: maxBytes, receivedBytes: size + index - start, frames }
         }
         const frame = line(take(chunk.subarray(start, index)))
         if (frame !== undefined) frames.push(frame)
@@ -116,7 +122,7 @@ export const makeDecoder = (maxBytes: number): Decoder => {
       if (start < chunk.length) {
         const rest = chunk.subarray(start)
         if (size + rest.length > maxBytes) {
-          return { _tag: "Overflow", limitBytes: maxBytes, receivedBytes: size + rest.length }
+          return { _tag: "Overflow", limitBytes: maxBytes, receivedBytes: size + rest.length, frames }
         }
         // Keep a copy: the producer may reuse its buffer.
         parts.push(rest.slice())

@@ -73,4 +73,13 @@ describe("NDJSON framing", () => {
     const exact = Framing.makeDecoder(9)
     assert.deepStrictEqual(exact.push(encoder.encode("\"1234567\"\n")), [{ _tag: "Message", value: "1234567" }])
   })
+  it("an overflow carries the messages its chunk completed before the long line", () => {
+    const decoder = Framing.makeDecoder(20)
+    const overflow = decoder.push(encoder.encode("{\"a\":1}\n{\"b\":2}\n" + "z".repeat(40)))
+    assert.isFalse(Array.isArray(overflow))
+    assert.deepStrictEqual((overflow as Framing.Overflow).frames, [
+      { _tag: "Message", value: { a: 1 } },
+      { _tag: "Message", value: { b: 2 } }
+    ])
+  })
 })

@@ -61,6 +61,18 @@ describe("StdioTransport", () => {
         assert.strictEqual(later._tag, "MessageTooLarge")
       })))
 
+  it.live("a reply read together with a message past the limit still reaches its caller", () =>
+    withClient(
+      fixtureServer(["reply-then-big", "5000"], { maxMessageBytes: 1000 }),
+      (client) =>
+        Effect.gen(function*() {
+          const result = yield* client.callTool("call")
+          assert.deepStrictEqual(result.content, [{ type: "text", text: "ok" }])
+          const later = yield* Effect.flip(client.callTool("call"))
+          assert.strictEqual(later._tag, "MessageTooLarge")
+        })
+    ))
+
   it.live("a server that dies mid-request fails the request at once with its exit code and stderr", () =>
     withClient(
       fixtureServer(["crash-on-call"], { stderr: "ignore" }),
