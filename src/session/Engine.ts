@@ -335,12 +335,27 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
   }
 
   let wakeAt = Number.POSITIVE_INFINITY
-  const wake = yield* Queue.sliding<void>(1)
+  // A wake-up signal that is kept until the watcher waits for it (as a one-slot sliding queue would).
+  let woken = false
+  let wakeWatcher: (() => void) | undefined
+  const awaitWake = Effect.callback<void>((resume) => {
+    if (woken) {
+      woken = false
+      return resume(Effect.void)
+    }
+    wakeWatcher = () => resume(Effect.void)
+    return Effect.sync(() => {
+      wakeWatcher = undefined
+    })
+  })
   /** Makes sure the watcher wakes by `at`. */
   const watchDeadline = (at: number) => {
     if (at < wakeAt) {
       wakeAt = at
-      Queue.offerUnsafe(wake, undefined)
+      const wake = wakeWatcher
+      wakeWatcher = undefined
+      if (wake === undefined) woken = true
+      else wake()
     }
   }
   yield* Effect.suspend(() => {
@@ -355,7 +370,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
       }
     }
     wakeAt = next
-    return Number.isFinite(next) ? Effect.raceFirst(Effect.sleep(next - now), Queue.take(wake)) : Queue.take(wake)
+    return Number.isFinite(next) ? Effect.raceFirst(Effect.sleep(next - now), awaitWake) : awaitWake
   }).pipe(Effect.forever, Effect.forkIn(scope))
 
   const answer = (id: JsonRpc.RequestId, method: string, params: JsonRpc.JsonObject | undefined) => {
