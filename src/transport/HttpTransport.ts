@@ -532,4 +532,5 @@ export const layer = (options: Options): Layer.Layer<Transport, never, HttpClien
  * @since 0.1.0
  */
 export const layerNode = (options: Options): Layer.Layer<Transport> =>
-  layer(options).pipe(Layer.provide(SharedDispatcher.layerHttpClient))
+  // One layer, not a layer over the client's: a layer costs a scope and a memo entry per session.
+  Layer.effect(Transport, Effect.map(SharedDispatcher.provideHttpClient(make(options)), Transport.of))

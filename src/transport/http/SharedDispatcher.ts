@@ -71,3 +71,15 @@ export const layerHttpClient: Layer.Layer<HttpClient.HttpClient> = Layer.effect(
   HttpClient.HttpClient,
   RcRef.get(sharedClient)
 )
+
+/**
+ * Provides the shared `HttpClient` to an effect, held for as long as the
+ * current scope is open (`layerHttpClient`, without building a layer).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const provideHttpClient = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, Exclude<R, HttpClient.HttpClient> | Scope.Scope> =>
+  Effect.flatMap(RcRef.get(sharedClient), (client) => Effect.provideService(effect, HttpClient.HttpClient, client))
