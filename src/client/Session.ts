@@ -302,10 +302,13 @@ export const make = (inputs: SessionInputs): Session => {
     callOptions: CallOptions | undefined,
     cacheKey?: string
   ): Effect.Effect<A, RequestError | InputDeclined> => {
+    if (!modern) {
+      const sent = request(method, params, validate, callOptions)
+      return cacheKey === undefined ? sent : cached(method, cacheKey, sent)
+    }
     // Only a first answer is reusable: results of retries carrying input are never cached.
     const first = <B>(request: Effect.Effect<B, RequestError>) =>
       cacheKey === undefined ? request : cached(method, cacheKey, request)
-    if (!modern) return first(request(method, params, validate, callOptions))
     const validateRound = (input: unknown, m: string): Result.Result<A | Mcp.InputRequiredResult, ProtocolError> =>
       resultTypeOf(input) === "input_required" ? validateInputRequired(input, m) : validate(input, m)
     const round = (n: number, extra: JsonRpc.JsonObject): Effect.Effect<A, RequestError | InputDeclined> =>

@@ -173,10 +173,13 @@ export interface Engine {
 
 /** A request waiting for its response. */
 interface Pending {
+  readonly id: JsonRpc.RequestId
   readonly method: string
   readonly cancellable: boolean
-  /** Resumes the waiting caller, once it waits. */
-  resume: ((outcome: Exit.Exit<JsonRpc.JsonObject, RequestError>) => void) | undefined
+  /** Checks the result before the caller gets it. */
+  readonly validate: Validator<unknown>
+  /** Resumes the waiting caller with its outcome (validated), once it waits. */
+  resume: ((outcome: Exit.Exit<unknown, RequestError>) => void) | undefined
   /** An outcome that arrived before the caller started waiting. */
   early: Exit.Exit<JsonRpc.JsonObject, RequestError> | undefined
   readonly onProgress: ((progress: ProgressNotificationParams) => void) | undefined
@@ -190,6 +193,16 @@ interface Pending {
 }
 
 const deadlineOf = (entry: Pending) => Math.min(entry.hardAt, entry.lastActivity + entry.timeoutMillis)
+
+/** What the caller gets: the result once validated, or the failure as it is. */
+const outcome = (
+  entry: Pending,
+  exit: Exit.Exit<JsonRpc.JsonObject, RequestError>
+): Exit.Exit<unknown, RequestError> => {
+  if (exit._tag === "Failure") return exit
+  const checked = entry.validate(exit.value, entry.method)
+  return checked._tag === "Success" ? Exit.succeed(checked.success) : Exit.fail(checked.failure)
+}
 
 /** Why a session ended: the connection's failure, or its closing. */
 type Ending = ConnectionError | SessionClosed
@@ -284,8 +297,15 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
 
   /** Hands a request its outcome, whether it is already waiting or not yet. */
   const complete = (entry: Pending, exit: Exit.Exit<JsonRpc.JsonObject, RequestError>) => {
-    if (entry.resume !== undefined) entry.resume(exit)
+    if (entry.resume !== undefined) entry.resume(outcome(entry, exit))
     else entry.early = exit
+  }
+
+  /** Forgets a request if it still waits; one the caller interrupted is cancelled on the server. */
+  const abandon = (entry: Pending, interrupted: boolean) => {
+    if (pending.get(entry.id) !== entry) return
+    if (interrupted && entry.cancellable) cancel(entry.id, "Request cancelled by the client")
+    else pending.delete(entry.id)
   }
 
   const endWith = (error: Ending) => {
@@ -526,8 +546,10 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
         : Duration.toMillis(Duration.fromInputUnsafe(requestOptions.maxTotalTimeout))
       const now = Number.isFinite(timeoutMillis) || Number.isFinite(totalMillis) ? clock.currentTimeMillisUnsafe() : 0
       const entry: Pending = {
+        id,
         method,
         cancellable: requestOptions?.cancellable !== false,
+        validate,
         resume: undefined,
         early: undefined,
         onProgress,
@@ -542,18 +564,6 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
       if (Number.isFinite(deadline)) watchDeadline(deadline)
 
       const message = JsonRpc.request(id, method, sentParams)
-      /** A result validated; an error as it is. */
-      const validated = (exit: Exit.Exit<JsonRpc.JsonObject, RequestError>): Exit.Exit<A, RequestError> => {
-        if (exit._tag === "Failure") return exit as Exit.Exit<never, RequestError>
-        const checked = validate(exit.value, method)
-        return checked._tag === "Success" ? Exit.succeed(checked.success) : Exit.fail(checked.failure)
-      }
-      /** Forgets the request if it still waits; one the caller interrupted is cancelled on the server. */
-      const abandon = (interrupted: boolean) => {
-        if (pending.get(id) !== entry) return
-        if (interrupted && entry.cancellable) cancel(id, "Request cancelled by the client")
-        else pending.delete(id)
-      }
       /** Waits for the outcome; with `offer`, sends the request first, in the same step. */
       const awaitResult = (offer: TransportShape["offer"]) =>
         Effect.callback<A, RequestError>((resume) => {
@@ -562,9 +572,9 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
             pending.delete(id)
             return resume(Exit.fail(error))
           }
-          if (entry.early !== undefined) resume(validated(entry.early))
-          else entry.resume = (exit) => resume(validated(exit))
-          return Effect.sync(() => abandon(true))
+          if (entry.early !== undefined) resume(outcome(entry, entry.early) as Exit.Exit<A, RequestError>)
+          else entry.resume = resume as (outcome: Exit.Exit<unknown, RequestError>) => void
+          return Effect.sync(() => abandon(entry, true))
         })
       // A transport that queues synchronously: the request is sent, awaited and validated in one step.
       if (transportExchange === undefined && transportOffer !== undefined) return awaitResult(transportOffer)
@@ -583,7 +593,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
           awaitResult(undefined)
         )
       // Still pending after a failed send, or an interruption before the wait began.
-      return Effect.onExit(exchange, (exit) => Effect.sync(() => abandon(Exit.hasInterrupts(exit))))
+      return Effect.onExit(exchange, (exit) => Effect.sync(() => abandon(entry, Exit.hasInterrupts(exit))))
     })
 
   const notify = (method: string, params?: JsonRpc.JsonObject) =>
