@@ -4,9 +4,11 @@
  *
  * Lines offered during one turn of the event loop (a batch of responses
  * resumes many callers, and each sends its next request) are written
- * together, a few per write, as soon as that turn's synchronous work is done
- * (a microtask): no write per message, and no wait for the next turn of the
- * event loop, which a fiber woken through Effect's scheduler would have.
+ * together, a few per write: a full write as soon as its last line is
+ * offered, so that the reader starts on it while more are sent, and the
+ * rest as soon as that turn's synchronous work is done (a microtask). No
+ * write per message, and no wait for the next turn of the event loop, which a
+ * fiber woken through Effect's scheduler would have.
  *
  * @since 0.1.0
  */
@@ -96,7 +98,9 @@ export const make = (linesPerWrite: number): Outbox => {
     offer: (line) => {
       if (ended) return false
       lines.push(line)
-      schedule()
+      // A full write goes now, so that the reader starts on it while more lines are sent.
+      if (lines.length >= linesPerWrite && waiting !== undefined) wake()
+      else schedule()
       return true
     },
     end: () => {

@@ -42,6 +42,20 @@ describe("stdio outbox", () => {
       assert.deepStrictEqual(writes.map((write) => write.length), [16, 16, 8])
     }))
 
+  it.effect("a full write goes out at once; the rest waits for the end of the turn", () =>
+    Effect.gen(function*() {
+      const outbox = Outbox.make(4)
+      const written: Array<ReadonlyArray<string>> = []
+      yield* Stream.runForEach(outbox.writes, (bytes) => Effect.sync(() => written.push(...linesOf([bytes])))).pipe(
+        Effect.forkChild({ startImmediately: true })
+      )
+      for (let i = 0; i < 6; i++) outbox.offer(String(i))
+      // Still in the same turn: the first four lines are written already, the last two are not.
+      assert.deepStrictEqual(written, [["0", "1", "2", "3"]])
+      yield* Effect.yieldNow
+      assert.deepStrictEqual(written, [["0", "1", "2", "3"], ["4", "5"]])
+    }))
+
   it.effect("after end, lines already queued are written and new ones are refused", () =>
     Effect.gen(function*() {
       const outbox = Outbox.make(16)
