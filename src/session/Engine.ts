@@ -603,10 +603,14 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
         : transport.send(JsonRpc.notification(method, params))
     )
 
+  let notifications: Stream.Stream<ServerNotification> | undefined
   return {
     request,
     notify,
-    notifications: Stream.unwrap(Effect.map(subscribe, Stream.fromQueue)),
+    // Made when first asked for: most sessions never watch notifications.
+    get notifications() {
+      return notifications ??= Stream.unwrap(Effect.map(subscribe, Stream.fromQueue))
+    },
     subscribe,
     configure: (settings) => {
       requestMeta = settings.requestMeta

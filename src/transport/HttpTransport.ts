@@ -99,6 +99,17 @@ const isObject = (u: unknown): u is { readonly [key: string]: unknown } =>
 const isReplyTo = (value: unknown, id: JsonRpc.RequestId): boolean =>
   isObject(value) && value.id === id && value.method === undefined && ("result" in value || "error" in value)
 
+/** Parses a JSON body into messages (one, or a 2025-03-26 batch). */
+const parseMessages = (text: string): ReadonlyArray<unknown> => {
+  if (text.trim().length === 0) return []
+  const value = JSON.parse(text) as unknown
+  return Array.isArray(value) ? value : [value]
+}
+
+/** A response's media type, lower-cased, without parameters. */
+const contentType = (response: HttpClientResponse.HttpClientResponse) =>
+  (response.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
+
 /**
  * Connects to a Streamable HTTP endpoint, in the current scope.
  *
@@ -175,13 +186,6 @@ export const make = (
         Effect.map(({ parts }) => Buffer.concat(parts).toString("utf8"))
       )
 
-    /** Parses a JSON body into messages (one, or a 2025-03-26 batch). */
-    const parseMessages = (text: string): ReadonlyArray<unknown> => {
-      if (text.trim().length === 0) return []
-      const value = JSON.parse(text) as unknown
-      return Array.isArray(value) ? value : [value]
-    }
-
     /**
      * Reads an SSE body, delivering each message. Returns the last event id and
      * retry delay; stops early once `done()` says the awaited reply arrived.
@@ -226,9 +230,6 @@ export const make = (
         Effect.map(() => ({ lastEventId: parser.lastEventId(), retry: parser.retry() }))
       )
     }
-
-    const contentType = (response: HttpClientResponse.HttpClientResponse) =>
-      (response.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
 
     // -------------------------------------------------------------------------
     // 2024-11-05 HTTP+SSE fallback
