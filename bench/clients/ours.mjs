@@ -30,13 +30,16 @@ const connect = async (config) => {
   return {
     call: (name, args) => Effect.runPromise(client.callTool(name, args)),
     list: () => Effect.runPromise(Effect.map(client.listTools(), (r) => r.tools.length)),
-    run: (n, concurrency) =>
-      Effect.runPromise(
-        Effect.forEach(Array.from({ length: n }), () => client.callTool("echo", { text: "hello" }), {
-          concurrency,
-          discard: true
-        })
-      ),
+    // The harness's pool in Effect: `concurrency` fibers, each taking the next call until n are done.
+    run: (n, concurrency) => {
+      let next = 0
+      const worker = Effect.suspend(function loop() {
+        return next++ < n ? Effect.flatMap(client.callTool("echo", { text: "hello" }), loop) : Effect.void
+      })
+      return Effect.runPromise(
+        Effect.all(Array.from({ length: concurrency }, () => worker), { concurrency: "unbounded", discard: true })
+      )
+    },
     close: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
 }
