@@ -145,7 +145,7 @@ const defaults = {
 }
 
 /** How many queued messages one write carries at most. */
-const messagesPerWrite = 16
+const messagesPerWrite = 32
 
 /** The signal named in the spawner's error for a process killed by one. */
 const signalOf = (cause: unknown): string | undefined => {
