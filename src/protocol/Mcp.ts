@@ -447,6 +447,14 @@ export interface CallToolResult extends Schema.Schema.Type<typeof CallToolResult
  * recognizes it without running the schema (see
  * `Validate.validatorWithFastPath`).
  *
+ * @example
+ * ```ts
+ * import { Mcp } from "effect-mcp-client"
+ *
+ * Mcp.isTextCallToolResult({ content: [{ type: "text", text: "8" }] }) // => true
+ * Mcp.isTextCallToolResult({ content: [{ type: "image", data: "", mimeType: "image/png" }] }) // => false (the schema decides)
+ * ```
+ *
  * @category guards
  * @since 0.1.0
  */

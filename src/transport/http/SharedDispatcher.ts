@@ -74,7 +74,20 @@ export const layerHttpClient: Layer.Layer<HttpClient.HttpClient> = Layer.effect(
 
 /**
  * Provides the shared `HttpClient` to an effect, held for as long as the
- * current scope is open (`layerHttpClient`, without building a layer).
+ * current scope is open (`layerHttpClient`, without building a layer): for a
+ * layer of your own that needs the client, at no extra layer's cost.
+ *
+ * **Example** (A Streamable HTTP transport as one layer)
+ *
+ * ```ts
+ * import * as Layer from "effect/Layer"
+ * import { HttpTransport, SharedDispatcher, Transport } from "effect-mcp-client"
+ *
+ * const layer = Layer.effect(
+ *   Transport.Transport,
+ *   SharedDispatcher.provideHttpClient(HttpTransport.make({ url: "http://127.0.0.1:3000/mcp" }))
+ * )
+ * ```
  *
  * @category utils
  * @since 0.1.0
