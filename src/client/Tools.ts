@@ -148,24 +148,22 @@ export const make = (session: Session, lists: Lists): Tools => {
     })
   }
 
-  /** Checks arguments against the tool's `inputSchema` before anything is sent. */
+  /** Checks arguments against the tool's `inputSchema` before anything is sent (when asked to). */
   const checkArguments = (
     name: string,
     args: Arguments | undefined,
     callOptions: ToolCallOptions | undefined
   ): Effect.Effect<void, InvalidToolArguments> =>
-    (callOptions?.validateArguments ?? session.options.validateToolArguments) !== true
-      ? Effect.void
-      : Effect.flatMap(findTool(name, callOptions), (tool) => {
-        if (tool === null || tool === undefined) return Effect.void
-        return Effect.flatMap(
-          JsonSchema.check(tool.inputSchema, args ?? {}),
-          (issue) =>
-            issue === undefined
-              ? Effect.void
-              : Effect.fail(new InvalidToolArguments({ name, description: issue.message, path: issue.path }))
-        )
-      })
+    Effect.flatMap(findTool(name, callOptions), (tool) => {
+      if (tool === null || tool === undefined) return Effect.void
+      return Effect.flatMap(
+        JsonSchema.check(tool.inputSchema, args ?? {}),
+        (issue) =>
+          issue === undefined
+            ? Effect.void
+            : Effect.fail(new InvalidToolArguments({ name, description: issue.message, path: issue.path }))
+      )
+    })
 
   /**
    * Sends `tools/call`. Over HTTP on 2026-07-28 the tool's definition must be

@@ -559,18 +559,27 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
         hardAt: now + totalMillis,
         totalMillis
       }
-      pending.set(id, entry)
-      const deadline = deadlineOf(entry)
-      if (Number.isFinite(deadline)) watchDeadline(deadline)
+      /** Enters the request in the pending table, and its deadline in the watcher's. */
+      const register = () => {
+        pending.set(id, entry)
+        const deadline = deadlineOf(entry)
+        if (Number.isFinite(deadline)) watchDeadline(deadline)
+      }
 
       const message = JsonRpc.request(id, method, sentParams)
-      /** Waits for the outcome; with `offer`, sends the request first, in the same step. */
+      /**
+       * Waits for the outcome; with `offer`, registers and sends the request first, in
+       * the same step, so that nothing is left pending if the caller never gets this far.
+       */
       const awaitResult = (offer: TransportShape["offer"]) =>
         Effect.callback<A, RequestError>((resume) => {
-          const error = offer?.(message)
-          if (error !== undefined) {
-            pending.delete(id)
-            return resume(Exit.fail(error))
+          if (offer !== undefined) {
+            register()
+            const error = offer(message)
+            if (error !== undefined) {
+              pending.delete(id)
+              return resume(Exit.fail(error))
+            }
           }
           if (entry.early !== undefined) resume(outcome(entry, entry.early) as Exit.Exit<A, RequestError>)
           else entry.resume = resume as (outcome: Exit.Exit<unknown, RequestError>) => void
@@ -578,6 +587,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
         })
       // A transport that queues synchronously: the request is sent, awaited and validated in one step.
       if (transportExchange === undefined && transportOffer !== undefined) return awaitResult(transportOffer)
+      register()
       const exchange = transportExchange === undefined
         ? Effect.andThen(transport.send(message), awaitResult(undefined))
         // The request's own channel lives as long as the request: a broken exchange
