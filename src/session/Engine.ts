@@ -21,6 +21,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
 import * as FiberMap from "effect/FiberMap"
 import * as FiberSet from "effect/FiberSet"
 import * as Queue from "effect/Queue"
@@ -243,167 +244,260 @@ const methodNotFound = (method: string): JsonRpc.ErrorObject => ({
  * closing it fails every waiting request with `SessionClosed` and stops the
  * reader and every handler fiber.
  *
+ * **Example** (A ping through an engine)
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Engine, Transport, Validate } from "effect-mcp-client"
+ *
+ * const ping = Effect.gen(function*() {
+ *   const engine = yield* Engine.make({ transport: yield* Transport.Transport })
+ *   return yield* engine.request("ping", undefined, Validate.validator(Schema.Struct({})))
+ * })
+ * ```
+ *
  * @category constructors
  * @since 0.1.0
  */
-export const make = Effect.fnUntraced(function*(options: EngineOptions) {
-  const transport = options.transport
-  const transportExchange = transport.exchange
-  const transportOffer = transport.offer
-  const sessionTimeoutMillis = Duration.toMillis(
-    options.timeout === undefined ? defaultTimeout : Duration.fromInputUnsafe(options.timeout)
-  )
-  // Requests waiting for a response, by id. A request that invites progress uses its id
-  // as its progress token, so this is also where progress is routed.
-  const pending = new Map<JsonRpc.RequestId, Pending>()
-  let nextId = 1
-  let requestMeta: JsonRpc.JsonObject | undefined
-  let notifyCancellation = true
-  let exchangeHeaders: EraSettings["headers"]
-  // Why the session ended, once it has: later calls fail with the same error.
-  let ended: Ending | undefined
+export const make = (options: EngineOptions): Effect.Effect<Engine, never, Scope.Scope> =>
+  Effect.contextWith((context: Context.Context<Scope.Scope>) => {
+    const engine = new SessionEngine(options, context)
+    return Effect.as(Scope.addFinalizer(Context.get(context, Scope.Scope), engine.close), engine)
+  })
 
-  const scope = yield* Effect.scope
-  const clock = yield* Clock.Clock
+/**
+ * The engine's state and behaviour, in one object per session: its methods
+ * live on the prototype, so an open session holds its state and little else.
+ */
+class SessionEngine implements Engine {
+  readonly #options: EngineOptions
+  readonly #transport: TransportShape
+  readonly #context: Context.Context<Scope.Scope>
+  readonly #scope: Scope.Scope
+  readonly #clock: Clock.Clock
+  readonly #timeoutMillis: number
+  /**
+   * Requests waiting for a response, by id. A request that invites progress uses its id
+   * as its progress token, so this is also where progress is routed.
+   */
+  readonly #pending = new Map<JsonRpc.RequestId, Pending>()
+  #nextId = 1
+  #requestMeta: JsonRpc.JsonObject | undefined = undefined
+  #notifyCancellation = true
+  #exchangeHeaders: EraSettings["headers"] = undefined
+  /** Why the session ended, once it has: later calls fail with the same error. */
+  #ended: Ending | undefined = undefined
   // Background sends and server-request handlers run in fibers of the session's scope. Their
   // sets are made when first needed: most sessions never answer a server request.
-  const scoped = Effect.runSyncWith(Context.add(yield* Effect.context<never>(), Scope.Scope, scope))
-  let background: ((effect: Effect.Effect<unknown, unknown>) => unknown) | undefined
-  const runBackground = (effect: Effect.Effect<unknown, unknown>) => {
-    background ??= scoped(Effect.flatMap(FiberSet.make<unknown, unknown>(), (set) => FiberSet.runtime(set)()))
-    background(effect)
+  #background: ((effect: Effect.Effect<unknown, unknown>) => unknown) | undefined = undefined
+  #handlers: FiberMap.FiberMap<JsonRpc.RequestId, unknown, unknown> | undefined = undefined
+  #handlerRunner: ((id: JsonRpc.RequestId, effect: Effect.Effect<unknown, unknown>) => unknown) | undefined = undefined
+  /**
+   * One sliding queue per subscriber: a subscriber that falls behind loses its own
+   * oldest notifications, and neither the session nor other subscribers wait for it.
+   */
+  #subscribers: Set<Queue.Queue<ServerNotification>> | undefined = undefined
+  #notifications: Stream.Stream<ServerNotification> | undefined = undefined
+  /**
+   * Deadlines: one fiber sleeps until the earliest one, instead of a timer per request.
+   * It runs only while a request has a deadline, and is replaced when a request comes
+   * with a deadline earlier than the one it sleeps until.
+   */
+  #watcher: Fiber.Fiber<void> | undefined = undefined
+  #wakeAt = Number.POSITIVE_INFINITY
+  #idleCheck = false
+
+  constructor(options: EngineOptions, context: Context.Context<Scope.Scope>) {
+    this.#options = options
+    this.#transport = options.transport
+    this.#context = context
+    this.#scope = Context.get(context, Scope.Scope)
+    this.#clock = Context.get(context, Clock.Clock)
+    this.#timeoutMillis = Duration.toMillis(
+      options.timeout === undefined ? defaultTimeout : Duration.fromInputUnsafe(options.timeout)
+    )
+    if (this.#transport.listen !== undefined) this.#transport.listen({ message: this.#receive, end: this.#endWith })
+    else this.#read()
   }
-  let handlers: FiberMap.FiberMap<JsonRpc.RequestId, unknown, unknown> | undefined
-  let handlerRunner: ((id: JsonRpc.RequestId, effect: Effect.Effect<unknown, unknown>) => unknown) | undefined
-  const runHandler = (id: JsonRpc.RequestId, effect: Effect.Effect<unknown, unknown>) => {
-    if (handlerRunner === undefined) {
-      const map = scoped(FiberMap.make<JsonRpc.RequestId, unknown, unknown>())
-      handlers = map
-      handlerRunner = scoped(FiberMap.runtime(map)())
+
+  // ---------------------------------------------------------------------------
+  // Fibers of the session
+  // ---------------------------------------------------------------------------
+
+  #runBackground(effect: Effect.Effect<unknown, unknown>) {
+    this.#background ??= Effect.runSyncWith(this.#context)(
+      Effect.flatMap(FiberSet.make<unknown, unknown>(), (set) => FiberSet.runtime(set)())
+    )
+    this.#background(effect)
+  }
+
+  #runHandler(id: JsonRpc.RequestId, effect: Effect.Effect<unknown, unknown>) {
+    if (this.#handlerRunner === undefined) {
+      const map = Effect.runSyncWith(this.#context)(FiberMap.make<JsonRpc.RequestId, unknown, unknown>())
+      this.#handlers = map
+      this.#handlerRunner = Effect.runSyncWith(this.#context)(FiberMap.runtime(map)())
     }
-    handlerRunner(id, effect)
+    this.#handlerRunner(id, effect)
   }
-  // One sliding queue per subscriber: a subscriber that falls behind loses its own
-  // oldest notifications, and neither the session nor other subscribers wait for it.
-  const notificationBuffer = options.notificationBuffer ?? defaultNotificationBuffer
-  const subscribers = new Set<Queue.Queue<ServerNotification>>()
-  const subscribe = Effect.acquireRelease(
-    Effect.map(Queue.sliding<ServerNotification>(notificationBuffer), (queue) => {
-      subscribers.add(queue)
-      return queue as Queue.Dequeue<ServerNotification>
-    }),
-    (queue) => Effect.sync(() => subscribers.delete(queue as Queue.Queue<ServerNotification>))
-  )
+
+  /** Reads the transport's `incoming` stream in a fiber of the session (transports without `listen`). */
+  #read() {
+    Effect.runForkWith(this.#context)(
+      this.#transport.incoming.pipe(
+        Stream.runForEachArray((values) => {
+          for (const value of values) this.#receive(value)
+          return Effect.void
+        }),
+        Effect.matchCause({
+          onSuccess: () => this.#endWith(new TransportError({ description: "The MCP server closed the connection" })),
+          onFailure: (cause) => {
+            const error = Cause.findErrorOption(cause)
+            this.#endWith(
+              error._tag === "Some"
+                ? error.value
+                : new TransportError({ description: "The connection reader stopped", cause: Cause.squash(cause) })
+            )
+          }
+        }),
+        Effect.forkIn(this.#scope)
+      )
+    )
+  }
+
+  // ---------------------------------------------------------------------------
+  // Requests' lifecycle
+  // ---------------------------------------------------------------------------
 
   /** Hands a request its outcome, whether it is already waiting or not yet. */
-  const complete = (entry: Pending, exit: Exit.Exit<JsonRpc.JsonObject, RequestError>) => {
+  #complete(entry: Pending, exit: Exit.Exit<JsonRpc.JsonObject, RequestError>) {
     if (entry.resume !== undefined) entry.resume(outcome(entry, exit))
     else entry.early = exit
   }
 
   /** Forgets a request if it still waits; one the caller interrupted is cancelled on the server. */
-  const abandon = (entry: Pending, interrupted: boolean) => {
-    if (pending.get(entry.id) !== entry) return
-    if (interrupted && entry.cancellable) cancel(entry.id, "Request cancelled by the client")
-    else pending.delete(entry.id)
+  #abandon(entry: Pending, interrupted: boolean) {
+    if (this.#pending.get(entry.id) !== entry) return
+    if (interrupted && entry.cancellable) this.#cancel(entry.id, "Request cancelled by the client")
+    else this.#forget(entry.id)
   }
 
-  const endWith = (error: Ending) => {
-    if (ended !== undefined) return
-    ended = error
+  /** Removes a request from the pending table. */
+  #forget(id: JsonRpc.RequestId): boolean {
+    if (!this.#pending.delete(id)) return false
+    if (this.#pending.size === 0) this.#releaseWatcherWhenIdle()
+    return true
+  }
+
+  readonly #endWith = (error: Ending): void => {
+    if (this.#ended !== undefined) return
+    this.#ended = error
     const failure = Exit.fail(error)
-    for (const entry of pending.values()) {
-      complete(entry, error._tag === "SessionClosed" ? Exit.fail(new SessionClosed({ method: entry.method })) : failure)
+    for (const entry of this.#pending.values()) {
+      this.#complete(
+        entry,
+        error._tag === "SessionClosed" ? Exit.fail(new SessionClosed({ method: entry.method })) : failure
+      )
     }
-    pending.clear()
+    this.#pending.clear()
+    this.#watcher?.interruptUnsafe()
+    this.#watcher = undefined
   }
 
-  const sendInBackground = (message: JsonRpc.Message) => {
-    if (ended === undefined) runBackground(Effect.ignore(transport.send(message)))
+  #sendInBackground(message: JsonRpc.Message) {
+    if (this.#ended === undefined) this.#runBackground(Effect.ignore(this.#transport.send(message)))
   }
 
   /** Forgets a request and, if it was still waiting, tells the server to stop. */
-  const cancel = (id: JsonRpc.RequestId, reason: string) => {
-    if (pending.delete(id) && notifyCancellation) {
-      sendInBackground(JsonRpc.notification("notifications/cancelled", { requestId: id, reason }))
+  #cancel(id: JsonRpc.RequestId, reason: string) {
+    if (this.#forget(id) && this.#notifyCancellation) {
+      this.#sendInBackground(JsonRpc.notification("notifications/cancelled", { requestId: id, reason }))
     }
+  }
+
+  #settle(id: JsonRpc.RequestId, exit: Exit.Exit<JsonRpc.JsonObject, RequestError>) {
+    const entry = this.#pending.get(id)
+    if (entry === undefined) return // late or unsolicited: dropped
+    this.#forget(id)
+    this.#complete(entry, exit)
+  }
+
+  // ---------------------------------------------------------------------------
+  // Deadlines
+  // ---------------------------------------------------------------------------
+
+  /** Fails a request whose deadline passed, after telling the server to stop. */
+  #expire(id: JsonRpc.RequestId, entry: Pending, afterMillis: number) {
+    this.#pending.delete(id)
+    // A request that must not be cancelled (initialize, the era probe) is only forgotten.
+    if (entry.cancellable && this.#notifyCancellation) {
+      this.#sendInBackground(
+        JsonRpc.notification("notifications/cancelled", { requestId: id, reason: "Request timed out" })
+      )
+    }
+    this.#complete(entry, Exit.fail(new RequestTimeout({ method: entry.method, timeoutMillis: afterMillis })))
+  }
+
+  /** Makes sure a watcher wakes by `at`: the one sleeping, or a new one if it sleeps longer. */
+  #watchDeadline(at: number) {
+    if (at >= this.#wakeAt || this.#ended !== undefined) return
+    this.#watcher?.interruptUnsafe()
+    this.#wakeAt = at
+    this.#watcher = Effect.runForkWith(this.#context)(this.#watch(at))
+  }
+
+  /**
+   * Stops the watcher once no request is pending, so that an idle session
+   * holds no fiber. Checked a turn later: back-to-back requests keep it.
+   */
+  #releaseWatcherWhenIdle() {
+    if (this.#watcher === undefined || this.#idleCheck) return
+    this.#idleCheck = true
+    const check = setTimeout(() => {
+      this.#idleCheck = false
+      if (this.#pending.size > 0 || this.#watcher === undefined) return
+      this.#watcher.interruptUnsafe()
+      this.#watcher = undefined
+      this.#wakeAt = Number.POSITIVE_INFINITY
+    }, 0)
+    check.unref?.()
+  }
+
+  /** Sleeps until `at`, then expires what is due and sleeps again until the next deadline, if any. */
+  #watch(at: number): Effect.Effect<void> {
+    return Effect.flatMap(Effect.sleep(Math.max(0, at - this.#clock.currentTimeMillisUnsafe())), () => {
+      const now = this.#clock.currentTimeMillisUnsafe()
+      let next = Number.POSITIVE_INFINITY
+      for (const [id, entry] of this.#pending) {
+        const deadline = deadlineOf(entry)
+        if (deadline <= now) {
+          this.#expire(id, entry, now >= entry.hardAt ? entry.totalMillis : entry.timeoutMillis)
+        } else if (deadline < next) {
+          next = deadline
+        }
+      }
+      this.#wakeAt = next
+      if (Number.isFinite(next)) return this.#watch(next)
+      this.#watcher = undefined
+      return Effect.void
+    })
   }
 
   // ---------------------------------------------------------------------------
   // Incoming
   // ---------------------------------------------------------------------------
 
-  const settle = (id: JsonRpc.RequestId, exit: Exit.Exit<JsonRpc.JsonObject, RequestError>) => {
-    const entry = pending.get(id)
-    if (entry === undefined) return // late or unsolicited: dropped
-    pending.delete(id)
-    complete(entry, exit)
-  }
-
-  // ---------------------------------------------------------------------------
-  // Deadlines: one fiber sleeps until the earliest one, instead of a timer per request
-  // ---------------------------------------------------------------------------
-
-  /** Fails a request whose deadline passed, after telling the server to stop. */
-  const expire = (id: JsonRpc.RequestId, entry: Pending, afterMillis: number) => {
-    pending.delete(id)
-    // A request that must not be cancelled (initialize, the era probe) is only forgotten.
-    if (entry.cancellable && notifyCancellation) {
-      sendInBackground(JsonRpc.notification("notifications/cancelled", { requestId: id, reason: "Request timed out" }))
-    }
-    complete(entry, Exit.fail(new RequestTimeout({ method: entry.method, timeoutMillis: afterMillis })))
-  }
-
-  let wakeAt = Number.POSITIVE_INFINITY
-  // A wake-up signal that is kept until the watcher waits for it (as a one-slot sliding queue would).
-  let woken = false
-  let wakeWatcher: (() => void) | undefined
-  const awaitWake = Effect.callback<void>((resume) => {
-    if (woken) {
-      woken = false
-      return resume(Effect.void)
-    }
-    wakeWatcher = () => resume(Effect.void)
-    return Effect.sync(() => {
-      wakeWatcher = undefined
-    })
-  })
-  /** Makes sure the watcher wakes by `at`. */
-  const watchDeadline = (at: number) => {
-    if (at < wakeAt) {
-      wakeAt = at
-      const wake = wakeWatcher
-      wakeWatcher = undefined
-      if (wake === undefined) woken = true
-      else wake()
-    }
-  }
-  yield* Effect.suspend(() => {
-    const now = clock.currentTimeMillisUnsafe()
-    let next = Number.POSITIVE_INFINITY
-    for (const [id, entry] of pending) {
-      const deadline = deadlineOf(entry)
-      if (deadline <= now) {
-        expire(id, entry, now >= entry.hardAt ? entry.totalMillis : entry.timeoutMillis)
-      } else if (deadline < next) {
-        next = deadline
-      }
-    }
-    wakeAt = next
-    return Number.isFinite(next) ? Effect.raceFirst(Effect.sleep(next - now), awaitWake) : awaitWake
-  }).pipe(Effect.forever, Effect.forkIn(scope))
-
-  const answer = (id: JsonRpc.RequestId, method: string, params: JsonRpc.JsonObject | undefined) => {
+  #answer(id: JsonRpc.RequestId, method: string, params: JsonRpc.JsonObject | undefined) {
     if (method === "ping") {
-      sendInBackground(JsonRpc.success(id, {}))
+      this.#sendInBackground(JsonRpc.success(id, {}))
       return
     }
-    const handle = options.onRequest
+    const handle = this.#options.onRequest
     if (handle === undefined) {
-      sendInBackground(JsonRpc.failure(id, methodNotFound(method)))
+      this.#sendInBackground(JsonRpc.failure(id, methodNotFound(method)))
       return
     }
-    runHandler(
+    const transport = this.#transport
+    this.#runHandler(
       id,
       handle(method, params).pipe(
         Effect.matchCauseEffect({
@@ -425,54 +519,58 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
     )
   }
 
-  const onNotification = (method: string, params: JsonRpc.JsonObject | undefined) => {
+  #onNotification(method: string, params: JsonRpc.JsonObject | undefined) {
     if (method === "notifications/progress") {
       const token = params?.progressToken
-      const entry = typeof token === "string" || typeof token === "number" ? pending.get(token) : undefined
+      const entry = typeof token === "string" || typeof token === "number" ? this.#pending.get(token) : undefined
       if (entry?.onProgress !== undefined && typeof params?.progress === "number") {
-        if (entry.resetOnProgress) entry.lastActivity = clock.currentTimeMillisUnsafe()
+        if (entry.resetOnProgress) entry.lastActivity = this.#clock.currentTimeMillisUnsafe()
         entry.onProgress(params as unknown as ProgressNotificationParams)
       }
     } else if (method === "notifications/cancelled") {
       const requestId = params?.requestId
       if (typeof requestId === "string" || typeof requestId === "number") {
         // The server closing one of our listen streams ends it gracefully (2026-07-28).
-        if (pending.get(requestId)?.method === "subscriptions/listen") settle(requestId, Exit.succeed({}))
-        else if (handlers !== undefined) runBackground(FiberMap.remove(handlers, requestId))
+        if (this.#pending.get(requestId)?.method === "subscriptions/listen") this.#settle(requestId, Exit.succeed({}))
+        else if (this.#handlers !== undefined) this.#runBackground(FiberMap.remove(this.#handlers, requestId))
       }
     }
     const notification: ServerNotification = { method, params }
-    options.onNotification?.(notification)
-    for (const subscriber of subscribers) Queue.offerUnsafe(subscriber, notification)
+    this.#options.onNotification?.(notification)
+    if (this.#subscribers !== undefined) {
+      for (const subscriber of this.#subscribers) Queue.offerUnsafe(subscriber, notification)
+    }
   }
 
-  const receive = (value: unknown): void => {
+  readonly #receive = (value: unknown): void => {
     if (Array.isArray(value)) {
       // JSON-RPC batches (2025-03-26): each member is handled on its own.
-      for (const member of value) receive(member)
+      for (const member of value) this.#receive(member)
       return
     }
     const message = JsonRpc.classify(value)
     switch (message._tag) {
       case "Success":
-        return settle(message.id, Exit.succeed(message.result))
+        return this.#settle(message.id, Exit.succeed(message.result))
       case "Failure": {
         if (message.id === null) {
-          runBackground(Effect.logWarning("MCP server reported an error about an unreadable message", message.error))
+          this.#runBackground(
+            Effect.logWarning("MCP server reported an error about an unreadable message", message.error)
+          )
           return
         }
-        const entry = pending.get(message.id)
+        const entry = this.#pending.get(message.id)
         if (entry === undefined) return
-        return settle(message.id, Exit.fail(serverError(entry.method, message.error)))
+        return this.#settle(message.id, Exit.fail(serverError(entry.method, message.error)))
       }
       case "Request":
-        return answer(message.id, message.method, message.params)
+        return this.#answer(message.id, message.method, message.params)
       case "Notification":
-        return onNotification(message.method, message.params)
+        return this.#onNotification(message.method, message.params)
       case "Invalid": {
-        const entry = message.id === null ? undefined : pending.get(message.id)
+        const entry = message.id === null ? undefined : this.#pending.get(message.id)
         if (entry !== undefined && message.id !== null) {
-          return settle(
+          return this.#settle(
             message.id,
             Exit.fail(
               new ProtocolError({
@@ -483,7 +581,7 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
             )
           )
         }
-        runBackground(
+        this.#runBackground(
           Effect.logWarning(`Ignored a malformed message from the MCP server: ${message.reason}`, {
             path: message.path
           })
@@ -492,59 +590,43 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
     }
   }
 
-  yield* transport.incoming.pipe(
-    Stream.runForEachArray((values) => {
-      for (const value of values) receive(value)
-      return Effect.void
-    }),
-    Effect.matchCause({
-      onSuccess: () => endWith(new TransportError({ description: "The MCP server closed the connection" })),
-      onFailure: (cause) => {
-        const error = Cause.findErrorOption(cause)
-        endWith(
-          error._tag === "Some"
-            ? error.value
-            : new TransportError({ description: "The connection reader stopped", cause: Cause.squash(cause) })
-        )
-      }
-    }),
-    Effect.forkIn(scope)
-  )
-
-  const close = Effect.sync(() => endWith(new SessionClosed({})))
-  yield* Effect.addFinalizer(() => close)
-
   // ---------------------------------------------------------------------------
   // Outgoing
   // ---------------------------------------------------------------------------
 
-  const request = <A>(
+  request<A>(
     method: string,
     params: JsonRpc.JsonObject | undefined,
     validate: Validator<A>,
     requestOptions?: RequestOptions & { readonly cancellable?: boolean | undefined }
-  ): Effect.Effect<A, RequestError> =>
-    Effect.suspend(() => {
+  ): Effect.Effect<A, RequestError> {
+    return Effect.suspend(() => {
+      const ended = this.#ended
       if (ended !== undefined) {
         return Effect.fail(ended._tag === "SessionClosed" ? new SessionClosed({ method }) : ended)
       }
-      const id = nextId++
+      const id = this.#nextId++
       requestOptions?.onId?.(id)
       const onProgress = requestOptions?.onProgress
       let sentParams = params
-      if (onProgress !== undefined || requestMeta !== undefined) {
-        const meta: Record<string, unknown> = { ...requestMeta, ...(params?._meta as JsonRpc.JsonObject | undefined) }
+      if (onProgress !== undefined || this.#requestMeta !== undefined) {
+        const meta: Record<string, unknown> = {
+          ...this.#requestMeta,
+          ...(params?._meta as JsonRpc.JsonObject | undefined)
+        }
         // The request's id is unique among active requests, so it serves as its progress token.
         if (onProgress !== undefined) meta.progressToken = id
         sentParams = { ...params, _meta: meta }
       }
       const timeoutMillis = requestOptions?.timeout === undefined
-        ? sessionTimeoutMillis
+        ? this.#timeoutMillis
         : Duration.toMillis(Duration.fromInputUnsafe(requestOptions.timeout))
       const totalMillis = requestOptions?.maxTotalTimeout === undefined
         ? Number.POSITIVE_INFINITY
         : Duration.toMillis(Duration.fromInputUnsafe(requestOptions.maxTotalTimeout))
-      const now = Number.isFinite(timeoutMillis) || Number.isFinite(totalMillis) ? clock.currentTimeMillisUnsafe() : 0
+      const now = Number.isFinite(timeoutMillis) || Number.isFinite(totalMillis)
+        ? this.#clock.currentTimeMillisUnsafe()
+        : 0
       const entry: Pending = {
         id,
         method,
@@ -559,75 +641,101 @@ export const make = Effect.fnUntraced(function*(options: EngineOptions) {
         hardAt: now + totalMillis,
         totalMillis
       }
-      /** Enters the request in the pending table, and its deadline in the watcher's. */
-      const register = () => {
-        pending.set(id, entry)
-        const deadline = deadlineOf(entry)
-        if (Number.isFinite(deadline)) watchDeadline(deadline)
-      }
-
       const message = JsonRpc.request(id, method, sentParams)
-      /**
-       * Waits for the outcome; with `offer`, registers and sends the request first, in
-       * the same step, so that nothing is left pending if the caller never gets this far.
-       */
-      const awaitResult = (offer: TransportShape["offer"]) =>
-        Effect.callback<A, RequestError>((resume) => {
-          if (offer !== undefined) {
-            register()
-            const error = offer(message)
-            if (error !== undefined) {
-              pending.delete(id)
-              return resume(Exit.fail(error))
-            }
-          }
-          if (entry.early !== undefined) resume(outcome(entry, entry.early) as Exit.Exit<A, RequestError>)
-          else entry.resume = resume as (outcome: Exit.Exit<unknown, RequestError>) => void
-          return Effect.sync(() => abandon(entry, true))
-        })
+      const transport = this.#transport
       // A transport that queues synchronously: the request is sent, awaited and validated in one step.
-      if (transportExchange === undefined && transportOffer !== undefined) return awaitResult(transportOffer)
-      register()
-      const exchange = transportExchange === undefined
-        ? Effect.andThen(transport.send(message), awaitResult(undefined))
+      if (transport.exchange === undefined && transport.offer !== undefined) {
+        return this.#awaitResult<A>(entry, message, true)
+      }
+      this.#register(entry)
+      const exchange = transport.exchange === undefined
+        ? Effect.andThen(transport.send(message), this.#awaitResult<A>(entry, message, false))
         // The request's own channel lives as long as the request: a broken exchange
         // fails it, and ending the request (by any path) abandons the exchange.
         : Effect.andThen(
           Effect.forkChild(
-            transportExchange(
+            transport.exchange(
               message,
-              exchangeHeaders === undefined ? undefined : { headers: exchangeHeaders(method, sentParams) }
-            ).pipe(Effect.catch((error) => Effect.sync(() => settle(id, Exit.fail(error))))),
+              this.#exchangeHeaders === undefined ? undefined : { headers: this.#exchangeHeaders(method, sentParams) }
+            ).pipe(Effect.catch((error) => Effect.sync(() => this.#settle(id, Exit.fail(error))))),
             { startImmediately: true }
           ),
-          awaitResult(undefined)
+          this.#awaitResult<A>(entry, message, false)
         )
       // Still pending after a failed send, or an interruption before the wait began.
-      return Effect.onExit(exchange, (exit) => Effect.sync(() => abandon(entry, Exit.hasInterrupts(exit))))
+      return Effect.onExit(exchange, (exit) => Effect.sync(() => this.#abandon(entry, Exit.hasInterrupts(exit))))
     })
+  }
 
-  const notify = (method: string, params?: JsonRpc.JsonObject) =>
-    Effect.suspend(() =>
-      ended !== undefined
+  /** Enters a request in the pending table, and its deadline in the watcher's. */
+  #register(entry: Pending) {
+    this.#pending.set(entry.id, entry)
+    const deadline = deadlineOf(entry)
+    if (Number.isFinite(deadline)) this.#watchDeadline(deadline)
+  }
+
+  /**
+   * Waits for a request's outcome; `viaOffer` (the transport has `offer`), registers and sends the request first,
+   * in the same step, so that nothing is left pending if the caller never gets this far.
+   */
+  #awaitResult<A>(
+    entry: Pending,
+    message: JsonRpc.Request,
+    viaOffer: boolean
+  ): Effect.Effect<A, RequestError> {
+    return Effect.callback<A, RequestError>((resume) => {
+      if (viaOffer) {
+        this.#register(entry)
+        const error = this.#transport.offer!(message)
+        if (error !== undefined) {
+          this.#forget(entry.id)
+          return resume(Exit.fail(error))
+        }
+      }
+      if (entry.early !== undefined) resume(outcome(entry, entry.early) as Exit.Exit<A, RequestError>)
+      else entry.resume = resume as (outcome: Exit.Exit<unknown, RequestError>) => void
+      return Effect.sync(() => this.#abandon(entry, true))
+    })
+  }
+
+  notify(method: string, params?: JsonRpc.JsonObject): Effect.Effect<void, Ending> {
+    return Effect.suspend(() => {
+      const ended = this.#ended
+      return ended !== undefined
         ? Effect.fail(ended._tag === "SessionClosed" ? new SessionClosed({ method }) : ended)
-        : transport.send(JsonRpc.notification(method, params))
-    )
+        : this.#transport.send(JsonRpc.notification(method, params))
+    })
+  }
 
-  let notifications: Stream.Stream<ServerNotification> | undefined
-  return {
-    request,
-    notify,
-    // Made when first asked for: most sessions never watch notifications.
-    get notifications() {
-      return notifications ??= Stream.unwrap(Effect.map(subscribe, Stream.fromQueue))
-    },
-    subscribe,
-    configure: (settings) => {
-      requestMeta = settings.requestMeta
-      notifyCancellation = settings.notifyCancellation ?? true
-      exchangeHeaders = settings.headers
-    },
-    pendingCount: Effect.sync(() => pending.size),
-    close
-  } satisfies Engine as Engine
-})
+  get subscribe(): Effect.Effect<Queue.Dequeue<ServerNotification>, never, Scope.Scope> {
+    return Effect.acquireRelease(
+      Effect.map(
+        Queue.sliding<ServerNotification>(this.#options.notificationBuffer ?? defaultNotificationBuffer),
+        (queue) => {
+          ;(this.#subscribers ??= new Set()).add(queue)
+          return queue as Queue.Dequeue<ServerNotification>
+        }
+      ),
+      (queue) => Effect.sync(() => this.#subscribers?.delete(queue as Queue.Queue<ServerNotification>))
+    )
+  }
+
+  /** Made when first asked for: most sessions never watch notifications. */
+  get notifications(): Stream.Stream<ServerNotification> {
+    return this.#notifications ??= Stream.unwrap(Effect.map(this.subscribe, Stream.fromQueue))
+  }
+
+  configure(settings: EraSettings): void {
+    this.#requestMeta = settings.requestMeta
+    this.#notifyCancellation = settings.notifyCancellation ?? true
+    this.#exchangeHeaders = settings.headers
+  }
+
+  get pendingCount(): Effect.Effect<number> {
+    return Effect.sync(() => this.#pending.size)
+  }
+
+  get close(): Effect.Effect<void> {
+    return Effect.sync(() => this.#endWith(new SessionClosed({})))
+  }
+}

@@ -26,6 +26,7 @@
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -34,9 +35,8 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
-import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import type * as OAuthClient from "../auth/OAuthClient.ts"
@@ -44,7 +44,14 @@ import { AuthorizationError, MessageTooLarge, SessionExpired, TransportError } f
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as SharedDispatcher from "./http/SharedDispatcher.ts"
 import * as SseParser from "./http/SseParser.ts"
-import { type ConnectionError, type ExchangeContext, Transport, type TransportShape } from "./Transport.ts"
+import { Inbox } from "./Inbox.ts"
+import {
+  type ConnectionError,
+  type ExchangeContext,
+  type Listener,
+  Transport,
+  type TransportShape
+} from "./Transport.ts"
 
 /**
  * A header value: plain or secret.
@@ -113,134 +120,223 @@ const contentType = (response: HttpClientResponse.HttpClientResponse) =>
 /**
  * Connects to a Streamable HTTP endpoint, in the current scope.
  *
+ * **Example** (A transport on an HTTP client of the application's)
+ *
+ * ```ts
+ * import { HttpTransport, SharedDispatcher } from "effect-mcp-client"
+ *
+ * const transport = SharedDispatcher.provideHttpClient(HttpTransport.make({ url: "http://127.0.0.1:3000/mcp" }))
+ * ```
+ *
  * @category constructors
  * @since 0.1.0
  */
 export const make = (
   options: Options
 ): Effect.Effect<TransportShape, never, Scope.Scope | HttpClient.HttpClient> =>
-  Effect.gen(function*() {
-    const url = new URL(options.url)
-    const maxBytes = options.maxMessageBytes ?? defaults.maxMessageBytes
-    const maxResumptions = options.maxResumptions ?? defaults.maxResumptions
-    const defaultRetry = Duration.toMillis(
-      options.defaultRetry === undefined ? defaults.defaultRetry : Duration.fromInputUnsafe(options.defaultRetry)
-    )
-    const client = HttpClient.withScope(
-      HttpClient.transformResponse(yield* HttpClient.HttpClient, untracedWithoutTracer)
-    )
-    const incoming = yield* Queue.unbounded<unknown, ConnectionError | Cause.Done>()
-    const scope = yield* Effect.scope
-    const context = yield* Effect.context<HttpClient.HttpClient>()
+  Effect.contextWith((context: Context.Context<Scope.Scope | HttpClient.HttpClient>) => {
+    const scope = Context.get(context, Scope.Scope)
+    const connection = new Connection(options, prepared(Context.get(context, HttpClient.HttpClient)), scope)
+    // End the session when the scope closes.
+    return Effect.as(Scope.addFinalizer(scope, Effect.suspend(() => connection.endSession())), connection)
+  })
 
-    let sessionId: string | undefined
-    let protocolVersion: string | undefined
-    let initializeId: JsonRpc.RequestId | undefined
-    let serverStreamStarted = false
-    /** The 2024-11-05 fallback: where to post, once the SSE stream named it. */
-    let legacyEndpoint: URL | undefined
-    let firstPost = true
+/** The base client with this transport's response handling, made once per base client. */
+const prepare = (base: HttpClient.HttpClient) =>
+  HttpClient.withScope(HttpClient.transformResponse(base, untracedWithoutTracer))
+type PreparedClient = ReturnType<typeof prepare>
+const preparedClients = new WeakMap<HttpClient.HttpClient, PreparedClient>()
+const prepared = (base: HttpClient.HttpClient): PreparedClient => {
+  let client = preparedClients.get(base)
+  if (client === undefined) {
+    client = prepare(base)
+    preparedClients.set(base, client)
+  }
+  return client
+}
 
-    const deliver = (value: unknown) => {
-      if (initializeId !== undefined && isReplyTo(value, initializeId)) {
-        const result = (value as { readonly result?: { readonly protocolVersion?: unknown } }).result
-        if (typeof result?.protocolVersion === "string") protocolVersion = result.protocolVersion
-      }
-      Queue.offerUnsafe(incoming, value)
+/**
+ * One connection's state, with its behaviour on the prototype: an open
+ * session holds its state and little else.
+ */
+class Connection implements TransportShape {
+  readonly #options: Options
+  readonly #client: PreparedClient
+  readonly #scope: Scope.Scope
+  readonly #url: URL
+  readonly #inbox = new Inbox()
+  #sessionId: string | undefined = undefined
+  #protocolVersion: string | undefined = undefined
+  #initializeId: JsonRpc.RequestId | undefined = undefined
+  #serverStreamStarted = false
+  /** The 2024-11-05 fallback: where to post, once the SSE stream named it. */
+  #legacyEndpoint: URL | undefined = undefined
+  #firstPost = true
+
+  constructor(options: Options, client: PreparedClient, scope: Scope.Scope) {
+    this.#options = options
+    this.#client = client
+    this.#scope = scope
+    this.#url = new URL(options.url)
+  }
+
+  get #maxBytes() {
+    return this.#options.maxMessageBytes ?? defaults.maxMessageBytes
+  }
+
+  get #maxResumptions() {
+    return this.#options.maxResumptions ?? defaults.maxResumptions
+  }
+
+  get #defaultRetry() {
+    return Duration.toMillis(
+      this.#options.defaultRetry === undefined
+        ? defaults.defaultRetry
+        : Duration.fromInputUnsafe(this.#options.defaultRetry)
+    )
+  }
+
+  send(message: JsonRpc.Message): Effect.Effect<void, ConnectionError> {
+    return this.#post(message, undefined)
+  }
+
+  exchange(request: JsonRpc.Request, context?: ExchangeContext): Effect.Effect<void, ConnectionError> {
+    return this.#post(request, context)
+  }
+
+  get incoming(): Stream.Stream<unknown, ConnectionError> {
+    return this.#inbox.incoming
+  }
+
+  listen(listener: Listener): void {
+    this.#inbox.listen(listener)
+  }
+
+  /** Ends a stateful session with DELETE (405: the server keeps no sessions to end). */
+  endSession(): Effect.Effect<void> {
+    if (this.#sessionId === undefined || this.#legacyEndpoint !== undefined) return Effect.void
+    return Effect.flatMap(this.#headers(), (headers) => this.#client.del(this.#url, { headers })).pipe(
+      Effect.scoped,
+      Effect.timeout("2 seconds"),
+      Effect.ignore
+    )
+  }
+
+  #deliver(value: unknown): void {
+    if (this.#initializeId !== undefined && isReplyTo(value, this.#initializeId)) {
+      const result = (value as { readonly result?: { readonly protocolVersion?: unknown } }).result
+      if (typeof result?.protocolVersion === "string") this.#protocolVersion = result.protocolVersion
     }
+    this.#inbox.deliver(value)
+  }
 
-    const headers = Effect.gen(function*() {
+  #headers(): Effect.Effect<Record<string, string>, TransportError | AuthorizationError> {
+    const options = this.#options
+    return Effect.gen({ self: this }, function*() {
       const provided = options.headerProvider === undefined ? {} : yield* options.headerProvider
       const all: Record<string, string> = {}
       for (const [name, value] of Object.entries({ ...options.headers, ...provided })) {
         all[name] = Redacted.isRedacted(value) ? Redacted.value(value) : value
       }
       if (options.auth !== undefined) {
-        for (const [name, value] of Object.entries(yield* options.auth.headers(url))) all[name] = Redacted.value(value)
+        for (const [name, value] of Object.entries(yield* options.auth.headers(this.#url))) {
+          all[name] = Redacted.value(value)
+        }
       }
-      if (sessionId !== undefined) all["mcp-session-id"] = sessionId
-      if (protocolVersion !== undefined) all["mcp-protocol-version"] = protocolVersion
+      if (this.#sessionId !== undefined) all["mcp-session-id"] = this.#sessionId
+      if (this.#protocolVersion !== undefined) all["mcp-protocol-version"] = this.#protocolVersion
       return all
     })
+  }
 
-    const httpFailure = (what: string) => (error: unknown) =>
+  #failure(what: string) {
+    const url = this.#url
+    return (error: unknown) =>
       new TransportError({
         description: `${what} ${url.origin}${url.pathname} failed: ${
           error instanceof Error ? error.message : String(error)
         }`,
         cause: error
       })
+  }
 
-    /** Reads a body whole, within the size limit. */
-    const readBody = (response: HttpClientResponse.HttpClientResponse) =>
-      response.stream.pipe(
-        Stream.mapError(httpFailure("Reading from")),
-        Stream.runFoldEffect(() => ({ parts: [] as Array<Uint8Array>, size: 0 }), (acc, chunk) => {
-          acc.size += chunk.length
-          if (acc.size > maxBytes) {
-            return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: acc.size }))
+  /** Reads a body whole, within the size limit. */
+  #readBody(response: HttpClientResponse.HttpClientResponse) {
+    const maxBytes = this.#maxBytes
+    return response.stream.pipe(
+      Stream.mapError(this.#failure("Reading from")),
+      Stream.runFoldEffect(() => ({ parts: [] as Array<Uint8Array>, size: 0 }), (acc, chunk) => {
+        acc.size += chunk.length
+        if (acc.size > maxBytes) {
+          return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: acc.size }))
+        }
+        acc.parts.push(chunk)
+        return Effect.succeed(acc)
+      }),
+      Effect.map(({ parts }) => Buffer.concat(parts).toString("utf8"))
+    )
+  }
+
+  /**
+   * Reads an SSE body, delivering each message. Returns the last event id and
+   * retry delay; stops early once `done()` says the awaited reply arrived.
+   */
+  #readEvents(
+    response: HttpClientResponse.HttpClientResponse,
+    seen: Set<string>,
+    onMessage: (value: unknown) => void,
+    done: () => boolean
+  ) {
+    const parser = SseParser.make()
+    const maxBytes = this.#maxBytes
+    let pending = 0
+    return response.stream.pipe(
+      Stream.mapError(this.#failure("Reading from")),
+      Stream.takeUntil(() => done()),
+      Stream.runForEach((chunk) =>
+        Effect.suspend(() => {
+          pending += chunk.length
+          const events = parser.push(chunk)
+          if (events.length > 0) pending = 0
+          if (pending > maxBytes) {
+            return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: pending }))
           }
-          acc.parts.push(chunk)
-          return Effect.succeed(acc)
-        }),
-        Effect.map(({ parts }) => Buffer.concat(parts).toString("utf8"))
-      )
-
-    /**
-     * Reads an SSE body, delivering each message. Returns the last event id and
-     * retry delay; stops early once `done()` says the awaited reply arrived.
-     */
-    const readEvents = (
-      response: HttpClientResponse.HttpClientResponse,
-      seen: Set<string>,
-      onMessage: (value: unknown, event: SseParser.Event) => void,
-      done: () => boolean
-    ) => {
-      const parser = SseParser.make()
-      let pending = 0
-      return response.stream.pipe(
-        Stream.mapError(httpFailure("Reading from")),
-        Stream.takeUntil(() => done()),
-        Stream.runForEach((chunk) =>
-          Effect.suspend(() => {
-            pending += chunk.length
-            const events = parser.push(chunk)
-            if (events.length > 0) pending = 0
-            if (pending > maxBytes) {
-              return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: pending }))
+          for (const event of events) {
+            if (event.data === "") continue
+            // Resumed streams may repeat events: each is delivered once.
+            if (event.id !== undefined && event.id !== "") {
+              if (seen.has(event.id)) continue
+              seen.add(event.id)
             }
-            for (const event of events) {
-              if (event.data === "") continue
-              // Resumed streams may repeat events: each is delivered once.
-              if (event.id !== undefined && event.id !== "") {
-                if (seen.has(event.id)) continue
-                seen.add(event.id)
-              }
-              let value: unknown
-              try {
-                value = JSON.parse(event.data)
-              } catch {
-                continue
-              }
-              for (const message of Array.isArray(value) ? value : [value]) onMessage(message, event)
+            let value: unknown
+            try {
+              value = JSON.parse(event.data)
+            } catch {
+              continue
             }
-            return Effect.void
-          })
-        ),
-        Effect.map(() => ({ lastEventId: parser.lastEventId(), retry: parser.retry() }))
-      )
-    }
+            for (const message of Array.isArray(value) ? value : [value]) onMessage(message)
+          }
+          return Effect.void
+        })
+      ),
+      Effect.map(() => ({ lastEventId: parser.lastEventId(), retry: parser.retry() }))
+    )
+  }
 
-    // -------------------------------------------------------------------------
-    // 2024-11-05 HTTP+SSE fallback
-    // -------------------------------------------------------------------------
-    const legacyConnect = Effect.gen(function*() {
+  // ---------------------------------------------------------------------------
+  // 2024-11-05 HTTP+SSE fallback
+  // ---------------------------------------------------------------------------
+
+  #legacyConnect(): Effect.Effect<void, TransportError> {
+    const url = this.#url
+    const inbox = this.#inbox
+    return Effect.gen({ self: this }, function*() {
       const ready = yield* Deferred.make<void>()
       let problem: TransportError | undefined
-      yield* Effect.gen(function*() {
-        const response = yield* client.get(url, { headers: { accept: "text/event-stream", ...(yield* headers) } }).pipe(
-          Effect.mapError(httpFailure("GET"))
-        )
+      yield* Effect.gen({ self: this }, function*() {
+        const response = yield* this.#client.get(url, {
+          headers: { accept: "text/event-stream", ...(yield* this.#headers()) }
+        }).pipe(Effect.mapError(this.#failure("GET")))
         if (response.status !== 200 || contentType(response) !== "text/event-stream") {
           return yield* new TransportError({
             description:
@@ -249,7 +345,7 @@ export const make = (
         }
         const parser = SseParser.make()
         yield* response.stream.pipe(
-          Stream.mapError(httpFailure("Reading from")),
+          Stream.mapError(this.#failure("Reading from")),
           Stream.runForEach((chunk) =>
             Effect.suspend(() => {
               for (const event of parser.push(chunk)) {
@@ -261,12 +357,12 @@ export const make = (
                     })
                     return Deferred.succeed(ready, undefined)
                   }
-                  legacyEndpoint = target
+                  this.#legacyEndpoint = target
                   return Deferred.succeed(ready, undefined)
                 }
                 try {
                   const value = JSON.parse(event.data) as unknown
-                  for (const message of Array.isArray(value) ? value : [value]) deliver(message)
+                  for (const message of Array.isArray(value) ? value : [value]) this.#deliver(message)
                 } catch {
                   // not a message: ignored
                 }
@@ -275,7 +371,7 @@ export const make = (
             })
           )
         )
-        yield* Queue.fail(incoming, new TransportError({ description: "The server closed its SSE stream" }))
+        inbox.end(new TransportError({ description: "The server closed its SSE stream" }))
       }).pipe(
         Effect.scoped,
         Effect.catchCause((cause) => {
@@ -283,210 +379,213 @@ export const make = (
           problem ??= error instanceof TransportError
             ? error
             : new TransportError({ description: "The SSE stream failed", cause: error })
-          return Effect.andThen(Deferred.succeed(ready, undefined), Queue.fail(incoming, problem))
+          inbox.end(problem)
+          return Deferred.succeed(ready, undefined)
         }),
-        Effect.forkIn(scope)
+        Effect.forkIn(this.#scope)
       )
       yield* Deferred.await(ready)
-      if (problem !== undefined || legacyEndpoint === undefined) {
+      if (problem !== undefined || this.#legacyEndpoint === undefined) {
         return yield* (problem ?? new TransportError({ description: "The server sent no endpoint" }))
       }
     })
+  }
 
-    const legacyPost = (message: JsonRpc.Message) =>
-      Effect.gen(function*() {
-        const target = legacyEndpoint!
-        const response = yield* client.execute(
-          HttpClientRequest.post(target, { headers: yield* headers }).pipe(
-            HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
-          )
-        ).pipe(Effect.mapError(httpFailure("POST")))
-        if (response.status >= 300) {
-          return yield* new TransportError({ description: `POST ${target.pathname} was refused (${response.status})` })
-        }
-      }).pipe(Effect.scoped)
-
-    // -------------------------------------------------------------------------
-    // Streamable HTTP
-    // -------------------------------------------------------------------------
-    /**
-     * POSTs a message and handles the answer. For a request, resolves once its
-     * reply was delivered (resuming a dropped stream as needed).
-     */
-    const post = (
-      message: JsonRpc.Message,
-      context: ExchangeContext | undefined,
-      attempt = 0
-    ): Effect.Effect<void, ConnectionError> =>
-      Effect.gen(function*() {
-        if (legacyEndpoint !== undefined) return yield* legacyPost(message)
-        const isRequest = "method" in message && "id" in message
-        const requestId = isRequest ? (message as JsonRpc.Request).id : undefined
-        if (isRequest && (message as JsonRpc.Request).method === "initialize") initializeId = requestId
-        const sentSession = sessionId
-        const response = yield* client.execute(
-          HttpClientRequest.post(url, {
-            headers: { ...(yield* headers), ...context?.headers, accept: "application/json, text/event-stream" }
-          }).pipe(HttpClientRequest.bodyText(JSON.stringify(message), "application/json"))
-        ).pipe(Effect.mapError(httpFailure("POST")))
-        const wasFirst = firstPost
-        firstPost = false
-
-        // Authorization: run the flow the challenge asks for, then send the message again (bounded).
-        const challenge = response.headers["www-authenticate"]
-        if (
-          options.auth !== undefined &&
-          (response.status === 401 || (response.status === 403 && /insufficient_scope/.test(challenge ?? "")))
-        ) {
-          yield* Effect.ignore(response.stream.pipe(Stream.runDrain))
-          if (attempt >= maxAuthorizationAttempts) {
-            return yield* new AuthorizationError({
-              reason: "insufficient-scope",
-              description: `The server still refused the request after ${attempt} authorizations`
-            })
-          }
-          yield* options.auth.challenge(url, { status: response.status, wwwAuthenticate: challenge })
-          return yield* post(message, context, attempt + 1)
-        }
-
-        if (requestId !== undefined && requestId === initializeId) {
-          const id = response.headers["mcp-session-id"]
-          if (id !== undefined && id !== "") sessionId = id
-        }
-
-        if (response.status === 404 && sentSession !== undefined) {
-          sessionId = undefined
-          protocolVersion = undefined
-          serverStreamStarted = false
-          return yield* new SessionExpired({ sessionId: sentSession })
-        }
-
-        if (response.status >= 400) {
-          const text = yield* readBody(response).pipe(Effect.orElseSucceed(() => ""))
-          let errors: ReadonlyArray<unknown> = []
-          try {
-            errors = parseMessages(text).filter((m) => isObject(m) && isObject(m.error))
-          } catch {
-            errors = []
-          }
-          if (errors.length > 0 && requestId !== undefined) {
-            // The answer to this POST is the answer to this request, even without an id.
-            for (const error of errors) deliver({ ...(error as object), id: requestId })
-            return
-          }
-          const fallback = options.legacySseFallback !== false && wasFirst && sessionId === undefined &&
-            (response.status === 400 || response.status === 404 || response.status === 405)
-          if (fallback) {
-            yield* legacyConnect
-            return yield* legacyPost(message)
-          }
-          return yield* new TransportError({
-            description: `POST ${url.pathname} was refused with HTTP ${response.status}`,
-            status: response.status
-          })
-        }
-
-        // Stateful session: open the server's GET stream once the session is initialized.
-        if (!isRequest && (message as JsonRpc.Notification).method === "notifications/initialized") startServerStream()
-        if (requestId === undefined) {
-          yield* Effect.ignore(response.stream.pipe(Stream.runDrain))
-          return
-        }
-        const type = contentType(response)
-        if (type === "application/json") {
-          const text = yield* readBody(response)
-          try {
-            for (const value of parseMessages(text)) deliver(value)
-          } catch (error) {
-            return yield* new TransportError({ description: `The server sent a body that is not JSON`, cause: error })
-          }
-          return
-        }
-        if (type !== "text/event-stream") {
-          if (response.status === 202) return
-          return yield* new TransportError({
-            description: `Unexpected response type '${type}' (HTTP ${response.status})`
-          })
-        }
-
-        // The reply comes on an SSE stream, maybe after a drop and a resumption.
-        let replied = false
-        const seen = new Set<string>()
-        const onMessage = (value: unknown) => {
-          deliver(value)
-          if (isReplyTo(value, requestId)) replied = true
-        }
-        let state = yield* readEvents(response, seen, onMessage, () => replied)
-        let attempts = 0
-        while (!replied) {
-          if (state.lastEventId === undefined || attempts >= maxResumptions) {
-            return yield* new TransportError({
-              description: `The response stream of request ${requestId} ended before its reply`
-            })
-          }
-          attempts++
-          yield* Effect.sleep(Duration.millis((state.retry ?? defaultRetry) * Math.min(attempts, 4)))
-          const resumed = yield* client.get(url, {
-            headers: { ...(yield* headers), accept: "text/event-stream", "last-event-id": state.lastEventId }
-          }).pipe(Effect.mapError(httpFailure("GET")))
-          if (resumed.status >= 400 || contentType(resumed) !== "text/event-stream") continue
-          const next = yield* readEvents(resumed, seen, onMessage, () => replied)
-          state = { lastEventId: next.lastEventId ?? state.lastEventId, retry: next.retry ?? state.retry }
-        }
-      }).pipe(Effect.scoped)
-
-    /** The optional GET stream of a stateful session, reopened with backoff after a drop. */
-    const startServerStream = () => {
-      if (serverStreamStarted || options.serverStream === false || sessionId === undefined) return
-      serverStreamStarted = true
-      let lastEventId: string | undefined
-      let retry: number | undefined
-      const seen = new Set<string>()
-      const once = Effect.gen(function*() {
-        const response = yield* client.get(url, {
-          headers: {
-            ...(yield* headers),
-            accept: "text/event-stream",
-            ...(lastEventId === undefined ? {} : { "last-event-id": lastEventId })
-          }
-        }).pipe(Effect.mapError(httpFailure("GET")))
-        // 405: the server offers no stream; 404: the session is gone.
-        if (response.status === 405 || response.status === 404) return "stop" as const
-        if (response.status >= 400 || contentType(response) !== "text/event-stream") return "retry" as const
-        const state = yield* readEvents(response, seen, deliver, () => false)
-        lastEventId = state.lastEventId ?? lastEventId
-        retry = state.retry ?? retry
-        return "retry" as const
-      }).pipe(Effect.scoped)
-      const loop = (failures: number): Effect.Effect<void> =>
-        once.pipe(
-          Effect.matchEffect({
-            onSuccess: (next) =>
-              next === "stop" ? Effect.void : Effect.andThen(Effect.sleep(retry ?? defaultRetry), loop(0)),
-            onFailure: () =>
-              failures >= maxResumptions
-                ? Effect.void
-                : Effect.andThen(Effect.sleep(defaultRetry * 2 ** failures), loop(failures + 1))
-          })
+  #legacyPost(message: JsonRpc.Message): Effect.Effect<void, ConnectionError> {
+    return Effect.gen({ self: this }, function*() {
+      const target = this.#legacyEndpoint!
+      const response = yield* this.#client.execute(
+        HttpClientRequest.post(target, { headers: yield* this.#headers() }).pipe(
+          HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
         )
-      Effect.runForkWith(context)(Effect.forkIn(loop(0), scope))
+      ).pipe(Effect.mapError(this.#failure("POST")))
+      if (response.status >= 300) {
+        return yield* new TransportError({ description: `POST ${target.pathname} was refused (${response.status})` })
+      }
+    }).pipe(Effect.scoped)
+  }
+
+  // ---------------------------------------------------------------------------
+  // Streamable HTTP
+  // ---------------------------------------------------------------------------
+
+  /**
+   * POSTs a message and handles the answer. For a request, resolves once its
+   * reply was delivered (resuming a dropped stream as needed).
+   */
+  #post(
+    message: JsonRpc.Message,
+    context: ExchangeContext | undefined,
+    attempt = 0
+  ): Effect.Effect<void, ConnectionError> {
+    const options = this.#options
+    const url = this.#url
+    return Effect.gen({ self: this }, function*() {
+      if (this.#legacyEndpoint !== undefined) return yield* this.#legacyPost(message)
+      const isRequest = "method" in message && "id" in message
+      const requestId = isRequest ? (message as JsonRpc.Request).id : undefined
+      if (isRequest && (message as JsonRpc.Request).method === "initialize") this.#initializeId = requestId
+      const sentSession = this.#sessionId
+      const response = yield* this.#client.execute(
+        HttpClientRequest.post(url, {
+          headers: { ...(yield* this.#headers()), ...context?.headers, accept: "application/json, text/event-stream" }
+        }).pipe(HttpClientRequest.bodyText(JSON.stringify(message), "application/json"))
+      ).pipe(Effect.mapError(this.#failure("POST")))
+      const wasFirst = this.#firstPost
+      this.#firstPost = false
+
+      // Authorization: run the flow the challenge asks for, then send the message again (bounded).
+      const challenge = response.headers["www-authenticate"]
+      if (
+        options.auth !== undefined &&
+        (response.status === 401 || (response.status === 403 && /insufficient_scope/.test(challenge ?? "")))
+      ) {
+        yield* Effect.ignore(response.stream.pipe(Stream.runDrain))
+        if (attempt >= maxAuthorizationAttempts) {
+          return yield* new AuthorizationError({
+            reason: "insufficient-scope",
+            description: `The server still refused the request after ${attempt} authorizations`
+          })
+        }
+        yield* options.auth.challenge(url, { status: response.status, wwwAuthenticate: challenge })
+        return yield* this.#post(message, context, attempt + 1)
+      }
+
+      if (requestId !== undefined && requestId === this.#initializeId) {
+        const id = response.headers["mcp-session-id"]
+        if (id !== undefined && id !== "") this.#sessionId = id
+      }
+
+      if (response.status === 404 && sentSession !== undefined) {
+        this.#sessionId = undefined
+        this.#protocolVersion = undefined
+        this.#serverStreamStarted = false
+        return yield* new SessionExpired({ sessionId: sentSession })
+      }
+
+      if (response.status >= 400) {
+        const text = yield* this.#readBody(response).pipe(Effect.orElseSucceed(() => ""))
+        let errors: ReadonlyArray<unknown> = []
+        try {
+          errors = parseMessages(text).filter((m) => isObject(m) && isObject(m.error))
+        } catch {
+          errors = []
+        }
+        if (errors.length > 0 && requestId !== undefined) {
+          // The answer to this POST is the answer to this request, even without an id.
+          for (const error of errors) this.#deliver({ ...(error as object), id: requestId })
+          return
+        }
+        const fallback = options.legacySseFallback !== false && wasFirst && this.#sessionId === undefined &&
+          (response.status === 400 || response.status === 404 || response.status === 405)
+        if (fallback) {
+          yield* this.#legacyConnect()
+          return yield* this.#legacyPost(message)
+        }
+        return yield* new TransportError({
+          description: `POST ${url.pathname} was refused with HTTP ${response.status}`,
+          status: response.status
+        })
+      }
+
+      // Stateful session: open the server's GET stream once the session is initialized.
+      if (!isRequest && (message as JsonRpc.Notification).method === "notifications/initialized") {
+        yield* this.#startServerStream()
+      }
+      if (requestId === undefined) {
+        yield* Effect.ignore(response.stream.pipe(Stream.runDrain))
+        return
+      }
+      const type = contentType(response)
+      if (type === "application/json") {
+        const text = yield* this.#readBody(response)
+        try {
+          for (const value of parseMessages(text)) this.#deliver(value)
+        } catch (error) {
+          return yield* new TransportError({ description: `The server sent a body that is not JSON`, cause: error })
+        }
+        return
+      }
+      if (type !== "text/event-stream") {
+        if (response.status === 202) return
+        return yield* new TransportError({
+          description: `Unexpected response type '${type}' (HTTP ${response.status})`
+        })
+      }
+
+      // The reply comes on an SSE stream, maybe after a drop and a resumption.
+      let replied = false
+      const seen = new Set<string>()
+      const onMessage = (value: unknown) => {
+        this.#deliver(value)
+        if (isReplyTo(value, requestId)) replied = true
+      }
+      let state = yield* this.#readEvents(response, seen, onMessage, () => replied)
+      let attempts = 0
+      while (!replied) {
+        if (state.lastEventId === undefined || attempts >= this.#maxResumptions) {
+          return yield* new TransportError({
+            description: `The response stream of request ${requestId} ended before its reply`
+          })
+        }
+        attempts++
+        yield* Effect.sleep(Duration.millis((state.retry ?? this.#defaultRetry) * Math.min(attempts, 4)))
+        const resumed = yield* this.#client.get(url, {
+          headers: { ...(yield* this.#headers()), accept: "text/event-stream", "last-event-id": state.lastEventId }
+        }).pipe(Effect.mapError(this.#failure("GET")))
+        if (resumed.status >= 400 || contentType(resumed) !== "text/event-stream") continue
+        const next = yield* this.#readEvents(resumed, seen, onMessage, () => replied)
+        state = { lastEventId: next.lastEventId ?? state.lastEventId, retry: next.retry ?? state.retry }
+      }
+    }).pipe(Effect.scoped)
+  }
+
+  /**
+   * The optional GET stream of a stateful session, reopened with backoff after
+   * a drop, in a fiber of the session's scope.
+   */
+  #startServerStream(): Effect.Effect<void> {
+    if (this.#serverStreamStarted || this.#options.serverStream === false || this.#sessionId === undefined) {
+      return Effect.void
     }
-
-    // End the session when the scope closes (405: the server keeps no sessions to end).
-    yield* Effect.addFinalizer(() =>
-      sessionId === undefined || legacyEndpoint !== undefined
-        ? Effect.void
-        : Effect.gen(function*() {
-          yield* client.del(url, { headers: yield* headers })
-        }).pipe(Effect.scoped, Effect.timeout("2 seconds"), Effect.ignore)
-    )
-
-    return {
-      send: (message) => post(message, undefined),
-      exchange: (request, exchangeContext) => post(request, exchangeContext),
-      incoming: Stream.fromQueue(incoming)
-    } satisfies TransportShape
-  })
+    this.#serverStreamStarted = true
+    const url = this.#url
+    const defaultRetry = this.#defaultRetry
+    const maxResumptions = this.#maxResumptions
+    let lastEventId: string | undefined
+    let retry: number | undefined
+    const seen = new Set<string>()
+    const deliver = (value: unknown) => this.#deliver(value)
+    const once = Effect.gen({ self: this }, function*() {
+      const response = yield* this.#client.get(url, {
+        headers: {
+          ...(yield* this.#headers()),
+          accept: "text/event-stream",
+          ...(lastEventId === undefined ? {} : { "last-event-id": lastEventId })
+        }
+      }).pipe(Effect.mapError(this.#failure("GET")))
+      // 405: the server offers no stream; 404: the session is gone.
+      if (response.status === 405 || response.status === 404) return "stop" as const
+      if (response.status >= 400 || contentType(response) !== "text/event-stream") return "retry" as const
+      const state = yield* this.#readEvents(response, seen, deliver, () => false)
+      lastEventId = state.lastEventId ?? lastEventId
+      retry = state.retry ?? retry
+      return "retry" as const
+    }).pipe(Effect.scoped)
+    const loop = (failures: number): Effect.Effect<void> =>
+      once.pipe(
+        Effect.matchEffect({
+          onSuccess: (next) =>
+            next === "stop" ? Effect.void : Effect.andThen(Effect.sleep(retry ?? defaultRetry), loop(0)),
+          onFailure: () =>
+            failures >= maxResumptions
+              ? Effect.void
+              : Effect.andThen(Effect.sleep(defaultRetry * 2 ** failures), loop(failures + 1))
+        })
+      )
+    return Effect.asVoid(Effect.forkIn(loop(0), this.#scope))
+  }
+}
 
 /**
  * Without a tracer of the application's to export them, the HTTP client's
@@ -534,4 +633,9 @@ export const layer = (options: Options): Layer.Layer<Transport, never, HttpClien
  */
 export const layerNode = (options: Options): Layer.Layer<Transport> =>
   // One layer, not a layer over the client's: a layer costs a scope and a memo entry per session.
-  Layer.effect(Transport, Effect.map(SharedDispatcher.provideHttpClient(make(options)), Transport.of))
+  Layer.fromBuild((_, scope) =>
+    Effect.map(
+      Scope.provide(SharedDispatcher.provideHttpClient(make(options)), scope),
+      (shape) => Context.make(Transport, shape)
+    )
+  )

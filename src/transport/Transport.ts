@@ -54,6 +54,15 @@ export interface TransportShape {
   readonly offer?: ((message: JsonRpc.Message) => ConnectionError | undefined) | undefined
   readonly incoming: Stream.Stream<unknown, ConnectionError>
   /**
+   * For transports that receive without being read (HTTP replies arrive on
+   * their own requests): hands every message from now on to
+   * `listener.message`, in order, instead of to `incoming`, and the end of
+   * the connection to `listener.end`. Messages that arrived earlier are
+   * handed over first. Called at most once. When present, the engine uses it
+   * and needs no reader fiber.
+   */
+  readonly listen?: ((listener: Listener) => void) | undefined
+  /**
    * For transports where each request has a channel of its own (an HTTP POST
    * whose response body carries the reply): sends a request and runs for the
    * lifetime of its exchange. It completes once the exchange has delivered
@@ -67,6 +76,19 @@ export interface TransportShape {
       context?: ExchangeContext
     ) => Effect.Effect<void, ConnectionError>)
     | undefined
+}
+
+/**
+ * Where a transport with `listen` hands what it receives.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Listener {
+  /** A message from the server: parsed JSON, not validated yet. */
+  readonly message: (value: unknown) => void
+  /** The connection ended: closed by the server (`TransportError`) or failed. */
+  readonly end: (error: ConnectionError) => void
 }
 
 /**
