@@ -492,10 +492,10 @@ class Client implements McpClientShape {
 type Core = Pick<McpClientShape, "ping" | "setLoggingLevel" | "request" | "notify">
 
 const makeCore = (session: Session.Session): Core => {
-  const { engine, negotiated, state, traced } = session
+  const { engine, negotiated, state } = session
   return {
     ping: (callOptions) =>
-      traced(
+      session.traced(
         Effect.andThen(
           session.removedInModern("ping"),
           Effect.asVoid(session.request("ping", undefined, session.validators.empty, callOptions))
@@ -514,10 +514,10 @@ const makeCore = (session: Session.Session): Core => {
             : session.request("logging/setLevel", { level }, session.validators.empty, callOptions)
         ),
         Effect.asVoid,
-        (effect) => traced(effect, "logging/setLevel")
+        (effect) => session.traced(effect, "logging/setLevel")
       ),
     request: (method, params, schema, callOptions) =>
-      traced(session.request(method, params, decoder(schema), callOptions), method),
+      session.traced(session.request(method, params, decoder(schema), callOptions), method),
     notify: (method, params) => engine.notify(method, params)
   }
 }

@@ -43,7 +43,7 @@ export interface Prompts {
  * @since 0.1.0
  */
 export const make = (session: Session, lists: Lists): Prompts => {
-  const { state, traced, validators, version } = session
+  const { state, validators, version } = session
   const requirePrompts = (method: string) =>
     session.require(method, "prompts", session.capabilities.prompts !== undefined)
 
@@ -57,7 +57,7 @@ export const make = (session: Session, lists: Lists): Prompts => {
           }
         })
       ),
-      (effect) => traced(effect, "prompts/list")
+      (effect) => session.traced(effect, "prompts/list")
     )
 
   /** Whether the server lists a prompt, listing afresh when it is not cached; true when the list cannot be had. */
@@ -102,7 +102,7 @@ export const make = (session: Session, lists: Lists): Prompts => {
             )
             : Effect.fail(error)),
         (effect) =>
-          traced(effect, "prompts/get", { "gen_ai.prompt.name": name })
+          session.traced(effect, "prompts/get", { "gen_ai.prompt.name": name })
       ),
     complete: (ref, argument, completeOptions) =>
       session.require("completion/complete", "completions", completionsDeclared).pipe(
@@ -116,7 +116,7 @@ export const make = (session: Session, lists: Lists): Prompts => {
             completeOptions
           )
         ),
-        (effect) => traced(effect, "completion/complete")
+        (effect) => session.traced(effect, "completion/complete")
       )
   }
 }

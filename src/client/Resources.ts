@@ -44,7 +44,7 @@ export interface Resources {
  * @since 0.1.0
  */
 export const make = (session: Session, lists: Lists): Resources => {
-  const { traced, validators } = session
+  const { validators } = session
   const requireResources = (method: string) =>
     session.require(method, "resources", session.capabilities.resources !== undefined)
 
@@ -54,14 +54,14 @@ export const make = (session: Session, lists: Lists): Resources => {
         Effect.andThen(session.removedInModern(method)),
         Effect.andThen(session.request(method, { uri }, validators.empty, callOptions)),
         Effect.asVoid,
-        (effect) => traced(effect, method, { "mcp.resource.uri": uri })
+        (effect) => session.traced(effect, method, { "mcp.resource.uri": uri })
       )
 
   return {
     listResources: (listOptions) =>
       requireResources("resources/list").pipe(
         Effect.andThen(lists.list("resources/list", "resources", validators.listResources, listOptions)),
-        (effect) => traced(effect, "resources/list")
+        (effect) => session.traced(effect, "resources/list")
       ),
     listResourcesPages: (callOptions) =>
       Stream.unwrap(
@@ -75,7 +75,7 @@ export const make = (session: Session, lists: Lists): Resources => {
         Effect.andThen(
           lists.list("resources/templates/list", "resourceTemplates", validators.listResourceTemplates, listOptions)
         ),
-        (effect) => traced(effect, "resources/templates/list")
+        (effect) => session.traced(effect, "resources/templates/list")
       ),
     listResourceTemplatesPages: (callOptions) =>
       Stream.unwrap(
@@ -92,7 +92,7 @@ export const make = (session: Session, lists: Lists): Resources => {
           error.code === JsonRpc.ErrorCode.ResourceNotFound || error.code === JsonRpc.ErrorCode.InvalidParams
             ? Effect.fail(new ResourceNotFound({ uri, description: error.description }))
             : Effect.fail(error)),
-        (effect) => traced(effect, "resources/read", { "mcp.resource.uri": uri })
+        (effect) => session.traced(effect, "resources/read", { "mcp.resource.uri": uri })
       ),
     subscribeResource: subscription("resources/subscribe"),
     unsubscribeResource: subscription("resources/unsubscribe")

@@ -201,75 +201,120 @@ const modernValidators: Validators = {
  * Builds the shared context of a negotiated session, and applies the era's
  * settings to the engine.
  *
+ * @example
+ * ```ts
+ * const session = make({ engine, transport, options, negotiated, negotiationSettings, state, answer, cache, clock })
+ * session.request("tools/list", {}, session.validators.listTools, undefined)
+ * ```
+ *
  * @category constructors
  * @since 0.1.0
  */
 export const make = (inputs: SessionInputs): Session => {
-  const { cache, clock, engine, negotiated, options, state, transport } = inputs
-  const version = negotiated.protocolVersion
-  const modern = negotiated.era === "modern"
-  const httpModern = modern && transport.exchange !== undefined
-  const maxInputRounds = options.maxInputRounds ?? defaultMaxInputRounds
+  const session = new SessionImpl(inputs)
+  session.applyEraSettings()
+  return session
+}
+
+/** A session's state, with its behaviour on the prototype (one object per session). */
+class SessionImpl implements Session {
+  readonly engine: Engine.Engine
+  readonly transport: TransportShape
+  readonly options: Options
+  readonly negotiated: Negotiation.Negotiated
+  readonly version: string
+  readonly modern: boolean
+  readonly httpModern: boolean
+  readonly capabilities: Mcp.ServerCapabilities
+  readonly state: State
+  readonly validators: Validators
+  readonly answer: ServerRequestHandler
+  readonly #inputs: SessionInputs
+  /** A session renewal under way (a stateful HTTP session the server forgot: 404). */
+  #recovery: Effect.Effect<void, unknown> | undefined = undefined
+
+  constructor(inputs: SessionInputs) {
+    this.#inputs = inputs
+    this.engine = inputs.engine
+    this.transport = inputs.transport
+    this.options = inputs.options
+    this.negotiated = inputs.negotiated
+    this.version = inputs.negotiated.protocolVersion
+    this.modern = inputs.negotiated.era === "modern"
+    this.httpModern = this.modern && inputs.transport.exchange !== undefined
+    this.capabilities = inputs.negotiated.capabilities
+    this.state = inputs.state
+    this.validators = this.modern ? modernValidators : wire
+    this.answer = inputs.answer
+  }
 
   // ---------------------------------------------------------------------------
-  // Session recovery (a stateful HTTP session the server forgot: 404)
+  // Session recovery
   // ---------------------------------------------------------------------------
-  let recovery: Effect.Effect<void, unknown> | undefined
+
   /** Opens a new session; concurrent callers share one attempt. */
-  const renew = Effect.suspend(() => {
-    if (recovery === undefined) {
-      const attempt = Negotiation.negotiate(engine, inputs.negotiationSettings).pipe(
-        Effect.asVoid,
-        Effect.ensuring(Effect.sync(() => {
-          recovery = undefined
-        }))
-      )
-      recovery = Effect.runSync(Effect.cached(attempt))
-    }
-    return recovery
-  })
-  const repeatable = (method: string, params: JsonRpc.JsonObject | undefined) => {
+  #renew(): Effect.Effect<void, unknown> {
+    return Effect.suspend(() => {
+      if (this.#recovery === undefined) {
+        const attempt = Negotiation.negotiate(this.engine, this.#inputs.negotiationSettings).pipe(
+          Effect.asVoid,
+          Effect.ensuring(Effect.sync(() => {
+            this.#recovery = undefined
+          }))
+        )
+        this.#recovery = Effect.runSync(Effect.cached(attempt))
+      }
+      return this.#recovery
+    })
+  }
+
+  #repeatable(method: string, params: JsonRpc.JsonObject | undefined) {
     if (safeToRepeat.has(method)) return true
     if (method !== "tools/call" || typeof params?.name !== "string") return false
-    const annotations = state.knownTools?.get(params.name)?.annotations
+    const annotations = this.state.knownTools?.get(params.name)?.annotations
     return annotations?.readOnlyHint === true || annotations?.idempotentHint === true
   }
-  /**
-   * 2026-07-28: a server may refuse any request's version (-32022, with the
-   * versions it supports). The request is sent once more with a version both
-   * sides speak, if there is one.
-   */
-  const retryVersion: Engine.Engine["request"] = (method, params, validate, requestOptions) =>
-    Effect.catchTag(engine.request(method, params, validate, requestOptions), "McpServerError", (error) => {
-      if (error.code !== JsonRpc.ErrorCode.UnsupportedProtocolVersion) return Effect.fail(error)
-      const supported = (error.data as { readonly supported?: unknown } | undefined)?.supported
-      const common = ProtocolVersion.modernVersions.find((v) => Array.isArray(supported) && supported.includes(v))
-      return common === undefined ? Effect.fail(error) : engine.request(method, params, validate, requestOptions)
-    })
-  const request: Engine.Engine["request"] = modern
-    ? retryVersion
-    : options.recoverSessions !== true
-    ? engine.request
-    : (method, params, validate, requestOptions) =>
-      Effect.catchTag(
-        engine.request(method, params, validate, requestOptions),
-        "SessionExpired",
-        (expired) =>
-          repeatable(method, params)
-            ? Effect.andThen(
-              Effect.mapError(renew, () => expired),
-              engine.request(method, params, validate, requestOptions)
-            )
-            // Not safe to repeat: the caller learns the session expired; the next request opens a new one.
-            : Effect.andThen(Effect.ignore(renew), Effect.fail(expired))
-      )
 
-  const applyEraSettings = () => {
-    if (!modern) return
-    engine.configure({
-      requestMeta: Negotiation.modernMeta(inputs.negotiationSettings, version, state.logLevel),
-      notifyCancellation: !httpModern,
-      headers: httpModern
+  request<A>(
+    method: string,
+    params: JsonRpc.JsonObject | undefined,
+    validate: Validator<A>,
+    requestOptions?: Engine.RequestOptions & { readonly cancellable?: boolean | undefined }
+  ): Effect.Effect<A, RequestError> {
+    const engine = this.engine
+    const sent = engine.request(method, params, validate, requestOptions)
+    if (this.modern) {
+      // 2026-07-28: a server may refuse any request's version (-32022, with the versions it
+      // supports). The request is sent once more with a version both sides speak, if there is one.
+      return Effect.catchTag(sent, "McpServerError", (error) => {
+        if (error.code !== JsonRpc.ErrorCode.UnsupportedProtocolVersion) return Effect.fail(error)
+        const supported = (error.data as { readonly supported?: unknown } | undefined)?.supported
+        const common = ProtocolVersion.modernVersions.find((v) => Array.isArray(supported) && supported.includes(v))
+        return common === undefined ? Effect.fail(error) : engine.request(method, params, validate, requestOptions)
+      })
+    }
+    if (this.options.recoverSessions !== true) return sent
+    return Effect.catchTag(
+      sent,
+      "SessionExpired",
+      (expired) =>
+        this.#repeatable(method, params)
+          ? Effect.andThen(
+            Effect.mapError(this.#renew(), () => expired),
+            engine.request(method, params, validate, requestOptions)
+          )
+          // Not safe to repeat: the caller learns the session expired; the next request opens a new one.
+          : Effect.andThen(Effect.ignore(this.#renew()), Effect.fail(expired))
+    )
+  }
+
+  applyEraSettings(): void {
+    if (!this.modern) return
+    const { state, version } = this
+    this.engine.configure({
+      requestMeta: Negotiation.modernMeta(this.#inputs.negotiationSettings, version, state.logLevel),
+      notifyCancellation: !this.httpModern,
+      headers: this.httpModern
         ? (method, params) => ({
           "MCP-Protocol-Version": version,
           ...HttpHeaders.forRequest(
@@ -281,9 +326,33 @@ export const make = (inputs: SessionInputs): Session => {
         : undefined
     })
   }
-  applyEraSettings()
 
-  const cached = <A>(method: string, key: string, request: Effect.Effect<A, RequestError>) => {
+  require(method: string, capability: string, declared: boolean): Effect.Effect<void, CapabilityNotSupported> {
+    return declared ? Effect.void : Effect.fail(new CapabilityNotSupported({ method, capability }))
+  }
+
+  removedInModern(method: string): Effect.Effect<void, CapabilityNotSupported> {
+    return this.modern
+      ? Effect.fail(new CapabilityNotSupported({ method, capability: `${method} (not in ${this.version})` }))
+      : Effect.void
+  }
+
+  traced<A, E>(effect: Effect.Effect<A, E>, method: string, attributes?: Record<string, unknown>): Effect.Effect<A, E> {
+    const version = this.version
+    return Effect.withFiber((fiber) =>
+      // Without a tracer to export them, spans would only cost: they are made when one is installed.
+      fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
+        ? effect
+        : Effect.withSpan(effect, `McpClient ${method}`, {
+          kind: "client",
+          attributes: { "mcp.method.name": method, "mcp.protocol.version": version, ...attributes },
+          captureStackTrace: false
+        })
+    )
+  }
+
+  cached<A>(method: string, key: string, request: Effect.Effect<A, RequestError>): Effect.Effect<A, RequestError> {
+    const { cache, clock } = this.#inputs
     if (cache === undefined) return request
     return Effect.suspend(() => {
       const hit = cache.get(method, key, clock.currentTimeMillisUnsafe())
@@ -295,26 +364,28 @@ export const make = (inputs: SessionInputs): Session => {
     })
   }
 
-  const withInputs = <A>(
+  withInputs<A>(
     method: string,
     params: JsonRpc.JsonObject,
     validate: Validator<A>,
     callOptions: CallOptions | undefined,
     cacheKey?: string
-  ): Effect.Effect<A, RequestError | InputDeclined> => {
-    if (!modern) {
-      const sent = request(method, params, validate, callOptions)
-      return cacheKey === undefined ? sent : cached(method, cacheKey, sent)
+  ): Effect.Effect<A, RequestError | InputDeclined> {
+    if (!this.modern) {
+      const sent = this.request(method, params, validate, callOptions)
+      return cacheKey === undefined ? sent : this.cached(method, cacheKey, sent)
     }
+    const maxInputRounds = this.options.maxInputRounds ?? defaultMaxInputRounds
+    const answer = this.answer
     // Only a first answer is reusable: results of retries carrying input are never cached.
     const first = <B>(request: Effect.Effect<B, RequestError>) =>
-      cacheKey === undefined ? request : cached(method, cacheKey, request)
+      cacheKey === undefined ? request : this.cached(method, cacheKey, request)
     const validateRound = (input: unknown, m: string): Result.Result<A | Mcp.InputRequiredResult, ProtocolError> =>
       resultTypeOf(input) === "input_required" ? validateInputRequired(input, m) : validate(input, m)
     const round = (n: number, extra: JsonRpc.JsonObject): Effect.Effect<A, RequestError | InputDeclined> =>
       (n === 0
-        ? first(request(method, params, validateRound, callOptions))
-        : request(method, { ...params, ...extra }, validateRound, callOptions)).pipe(
+        ? first(this.request(method, params, validateRound, callOptions))
+        : this.request(method, { ...params, ...extra }, validateRound, callOptions)).pipe(
           Effect.flatMap((result): Effect.Effect<A, RequestError | InputDeclined> => {
             if (resultTypeOf(result) !== "input_required") return Effect.succeed(result as A)
             const required = result as Mcp.InputRequiredResult
@@ -330,7 +401,7 @@ export const make = (inputs: SessionInputs): Session => {
             return Effect.forEach(
               Object.entries(required.inputRequests ?? {}),
               ([key, input]) =>
-                inputs.answer(input.method, input.params).pipe(
+                answer(input.method, input.params).pipe(
                   Effect.map((response) => [key, response] as const),
                   Effect.mapError((error) =>
                     new InputDeclined({ method, inputMethod: input.method, key, description: error.message })
@@ -349,40 +420,5 @@ export const make = (inputs: SessionInputs): Session => {
           })
         )
     return round(0, {})
-  }
-
-  return {
-    engine,
-    request,
-    transport,
-    options,
-    negotiated,
-    version,
-    modern,
-    httpModern,
-    capabilities: negotiated.capabilities,
-    state,
-    validators: modern ? modernValidators : wire,
-    answer: inputs.answer,
-    applyEraSettings,
-    require: (method, capability, declared) =>
-      declared ? Effect.void : Effect.fail(new CapabilityNotSupported({ method, capability })),
-    removedInModern: (method) =>
-      modern
-        ? Effect.fail(new CapabilityNotSupported({ method, capability: `${method} (not in ${version})` }))
-        : Effect.void,
-    traced: (effect, method, attributes) =>
-      Effect.withFiber((fiber) =>
-        // Without a tracer to export them, spans would only cost: they are made when one is installed.
-        fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
-          ? effect
-          : Effect.withSpan(effect, `McpClient ${method}`, {
-            kind: "client",
-            attributes: { "mcp.method.name": method, "mcp.protocol.version": version, ...attributes },
-            captureStackTrace: false
-          })
-      ),
-    cached,
-    withInputs
   }
 }

@@ -85,7 +85,7 @@ const textOf = (content: ReadonlyArray<Mcp.ContentBlock>): string =>
  * @since 0.1.0
  */
 export const make = (session: Session, lists: Lists): Tools => {
-  const { state, traced, validators } = session
+  const { state, validators } = session
   const requireTools = (method: string) => session.require(method, "tools", session.capabilities.tools !== undefined)
 
   const listTools = (listOptions?: ListOptions) =>
@@ -96,7 +96,7 @@ export const make = (session: Session, lists: Lists): Tools => {
           if (listOptions?.cursor === undefined) state.knownTools = toolMap(result.tools)
         })
       ),
-      (effect) => traced(effect, "tools/list")
+      (effect) => session.traced(effect, "tools/list")
     )
 
   /**
@@ -234,7 +234,7 @@ export const make = (session: Session, lists: Lists): Tools => {
     args?: Arguments,
     callOptions?: ToolCallOptions
   ): Effect.Effect<Mcp.CallToolResult, CallToolError> =>
-    traced(
+    session.traced(
       Effect.suspend((): Effect.Effect<Mcp.CallToolResult, CallToolError> => {
         if (session.capabilities.tools === undefined) {
           return Effect.fail(new CapabilityNotSupported({ method: "tools/call", capability: "tools" }))
