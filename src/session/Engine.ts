@@ -40,7 +40,7 @@ import {
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import type { ProgressNotificationParams, ServerNotification } from "../protocol/Mcp.ts"
 import type { Validator } from "../protocol/Validate.ts"
-import type { ConnectionError, ExchangeContext, TransportShape } from "../transport/Transport.ts"
+import type { ConnectionError, ExchangeContext, Listener, TransportShape } from "../transport/Transport.ts"
 
 /**
  * Per-request settings.
@@ -262,14 +262,14 @@ const methodNotFound = (method: string): JsonRpc.ErrorObject => ({
 export const make = (options: EngineOptions): Effect.Effect<Engine, never, Scope.Scope> =>
   Effect.contextWith((context: Context.Context<Scope.Scope>) => {
     const engine = new SessionEngine(options, context)
-    return Effect.as(Scope.addFinalizer(Context.get(context, Scope.Scope), engine.close), engine)
+    return Effect.as(Scope.addFinalizerExit(Context.get(context, Scope.Scope), () => engine.close), engine)
   })
 
 /**
  * The engine's state and behaviour, in one object per session: its methods
  * live on the prototype, so an open session holds its state and little else.
  */
-class SessionEngine implements Engine {
+class SessionEngine implements Engine, Listener {
   readonly #options: EngineOptions
   readonly #transport: TransportShape
   readonly #context: Context.Context<Scope.Scope>
@@ -316,7 +316,8 @@ class SessionEngine implements Engine {
     this.#timeoutMillis = Duration.toMillis(
       options.timeout === undefined ? defaultTimeout : Duration.fromInputUnsafe(options.timeout)
     )
-    if (this.#transport.listen !== undefined) this.#transport.listen({ message: this.#receive, end: this.#endWith })
+    // The engine is the transport's listener itself, when the transport has listen.
+    if (this.#transport.listen !== undefined) this.#transport.listen(this)
     else this.#read()
   }
 
@@ -388,7 +389,12 @@ class SessionEngine implements Engine {
     return true
   }
 
-  readonly #endWith = (error: Ending): void => {
+  /** Listener: the connection ended. */
+  end(error: ConnectionError): void {
+    this.#endWith(error)
+  }
+
+  #endWith(error: Ending): void {
     if (this.#ended !== undefined) return
     this.#ended = error
     const failure = Exit.fail(error)
@@ -542,7 +548,12 @@ class SessionEngine implements Engine {
     }
   }
 
-  readonly #receive = (value: unknown): void => {
+  /** Listener: a message from the server. */
+  message(value: unknown): void {
+    this.#receive(value)
+  }
+
+  #receive(value: unknown): void {
     if (Array.isArray(value)) {
       // JSON-RPC batches (2025-03-26): each member is handled on its own.
       for (const member of value) this.#receive(member)

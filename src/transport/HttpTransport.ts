@@ -48,8 +48,9 @@ import { Inbox } from "./Inbox.ts"
 import {
   type ConnectionError,
   type ExchangeContext,
+  layerConnect,
   type Listener,
-  Transport,
+  type Transport,
   type TransportShape
 } from "./Transport.ts"
 
@@ -138,7 +139,7 @@ export const make = (
     const scope = Context.get(context, Scope.Scope)
     const connection = new Connection(options, prepared(Context.get(context, HttpClient.HttpClient)), scope)
     // End the session when the scope closes.
-    return Effect.as(Scope.addFinalizer(scope, Effect.suspend(() => connection.endSession())), connection)
+    return Effect.as(Scope.addFinalizerExit(scope, () => connection.endSession()), connection)
   })
 
 /** The base client with this transport's response handling, made once per base client. */
@@ -606,7 +607,7 @@ const untracedWithoutTracer = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
  * @since 0.1.0
  */
 export const layer = (options: Options): Layer.Layer<Transport, never, HttpClient.HttpClient> =>
-  Layer.effect(Transport, Effect.map(make(options), Transport.of))
+  layerConnect(() => make(options))
 
 /**
  * A `Transport` layer over Streamable HTTP with Node's HTTP client: undici,
@@ -632,10 +633,5 @@ export const layer = (options: Options): Layer.Layer<Transport, never, HttpClien
  * @since 0.1.0
  */
 export const layerNode = (options: Options): Layer.Layer<Transport> =>
-  // One layer, not a layer over the client's: a layer costs a scope and a memo entry per session.
-  Layer.fromBuild((_, scope) =>
-    Effect.map(
-      Scope.provide(SharedDispatcher.provideHttpClient(make(options)), scope),
-      (shape) => Context.make(Transport, shape)
-    )
-  )
+  // One layer, not a layer over the client's, and not memoized: each layer costs scopes per session.
+  layerConnect(() => SharedDispatcher.provideHttpClient(make(options)))

@@ -28,7 +28,7 @@ import * as Stdio from "effect/Stdio"
 import * as Stream from "effect/Stream"
 import { TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
-import { Transport, type TransportShape } from "./Transport.ts"
+import { layerConnect, type Transport, type TransportShape } from "./Transport.ts"
 
 /**
  * The server's end of an in-memory pair.
@@ -120,12 +120,11 @@ export const makePair: Effect.Effect<{ readonly client: TransportShape; readonly
 export const layerPeer = <E, R>(
   program: (peer: Peer) => Effect.Effect<void, E, R>
 ): Layer.Layer<Transport, never, R> =>
-  Layer.effect(
-    Transport,
+  layerConnect(() =>
     Effect.gen(function*() {
       const { client, peer } = yield* makePair
       yield* Effect.forkScoped(Effect.ignoreCause(program(peer)))
-      return Transport.of(client)
+      return client
     })
   )
 
@@ -257,7 +256,7 @@ export const makeServer = <E>(
  * @since 0.1.0
  */
 export const layerServer = <E>(options: ServerOptions<E>): Layer.Layer<Transport, E | Cause.IllegalArgumentError> =>
-  Layer.effect(Transport, Effect.map(makeServer(options), Transport.of))
+  layerConnect(() => makeServer(options))
 
 // =============================================================================
 // Internal

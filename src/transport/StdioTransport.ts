@@ -42,7 +42,7 @@ import { MessageTooLarge, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as Framing from "./stdio/Framing.ts"
 import * as Outbox from "./stdio/Outbox.ts"
-import { Transport, type TransportShape } from "./Transport.ts"
+import { layerConnect, type Transport, type TransportShape } from "./Transport.ts"
 
 /**
  * Where the server's stderr goes, besides the kept tail.
@@ -365,8 +365,7 @@ export const make = (
  */
 export const layer = (
   options: Options
-): Layer.Layer<Transport, TransportError, ChildProcessSpawner.ChildProcessSpawner> =>
-  Layer.effect(Transport, Effect.map(make(options), Transport.of))
+): Layer.Layer<Transport, TransportError, ChildProcessSpawner.ChildProcessSpawner> => layerConnect(() => make(options))
 
 /**
  * A `Transport` layer that runs an MCP server as a child process, with

@@ -16,7 +16,9 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import type { AuthorizationError, MessageTooLarge, SessionExpired, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
@@ -135,3 +137,32 @@ export interface ExchangeContext {
  * @since 0.1.0
  */
 export class Transport extends Context.Service<Transport, TransportShape>()("effect-mcp-client/Transport") {}
+
+/**
+ * A `Transport` layer from a function giving the effect that connects: the
+ * layer connects when built and the connection closes with the layer's
+ * scope. For transports of your own; every transport of this package builds
+ * its layer with it. (A function, so that an open session's layer holds only
+ * what the function captures, not a prepared effect.)
+ *
+ * Each use of the layer connects anew (it is not memoized, as with
+ * `Layer.fresh`): a connection serves exactly one session. Provide the
+ * session's layer, not the transport's, where several parts of an
+ * application share a session.
+ *
+ * **Example** (A layer for a transport of your own)
+ *
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Transport } from "effect-mcp-client"
+ *
+ * const Closed = Transport.layerConnect(() => Effect.succeed({ send: () => Effect.void, incoming: Stream.empty }))
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layerConnect = <E, R>(
+  connect: () => Effect.Effect<TransportShape, E, R>
+): Layer.Layer<Transport, E, Exclude<R, Scope.Scope>> =>
+  Layer.fromBuild((_, scope) => Effect.map(Scope.provide(connect(), scope), (shape) => Context.make(Transport, shape)))

@@ -113,4 +113,24 @@ describe("deadlines", () => {
       yield* Scripted.reply(peer, held[0]!, {})
       yield* Fiber.join(call)
     }))
+
+  it.effect("deadlines still fire after the session was idle, and a shorter one overtakes a longer one", () =>
+    Effect.gen(function*() {
+      const { client } = yield* Scripted.client({
+        onRequest: (message, peer) => (message.method === "tools/call" ? undefined : Scripted.reply(peer, message, {}))
+      }, { timeout: "1 minute" })
+      yield* client.ping()
+      // A turn of the event loop with nothing pending: the session stops watching deadlines.
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+      const long = yield* Effect.forkChild(Effect.flip(client.callTool("slow", {})))
+      yield* TestClock.adjust("1 second")
+      // Sent while the session sleeps until the first call's deadline, 59 seconds away.
+      const short = yield* Effect.forkChild(Effect.flip(client.callTool("slow", {}, { timeout: "5 seconds" })))
+      yield* TestClock.adjust("5 seconds")
+      assert.strictEqual((yield* Fiber.join(short))._tag, "RequestTimeout")
+      assert.strictEqual(yield* client.pendingRequests, 1)
+      yield* TestClock.adjust("54 seconds")
+      assert.strictEqual((yield* Fiber.join(long))._tag, "RequestTimeout")
+      assert.strictEqual(yield* client.pendingRequests, 0)
+    }))
 })
