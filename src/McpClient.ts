@@ -285,7 +285,7 @@ export const make: (
     const state: Session.State = {
       knownTools: undefined,
       promptNames: undefined,
-      pendingElicitations: new Set(),
+      pendingElicitations: undefined,
       logLevel: undefined
     }
 
@@ -298,7 +298,7 @@ export const make: (
           elicitation.url === undefined ? elicitation : {
             ...elicitation,
             url: (params: Mcp.ElicitUrlParams) => {
-              state.pendingElicitations.add(params.elicitationId)
+              ;(state.pendingElicitations ??= new Set()).add(params.elicitationId)
               return elicitation.url!(params)
             }
           }

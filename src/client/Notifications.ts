@@ -172,7 +172,7 @@ export const make = (session: Session): Notifications => {
       const id = notification.params?.elicitationId
       if (notification.method !== "notifications/elicitation/complete" || typeof id !== "string") return undefined
       // "Clients MUST ignore notifications referencing unknown or already-completed IDs."
-      return state.pendingElicitations.delete(id) ? id : undefined
+      return state.pendingElicitations?.delete(id) === true ? id : undefined
     })
   }
 }

@@ -37,8 +37,8 @@ export interface State {
   knownTools: ReadonlyMap<string, Mcp.Tool> | undefined
   /** The prompt names of the last complete listing: for "not found". */
   promptNames: ReadonlySet<string> | undefined
-  /** URL elicitations this session has seen, whose completion it will report. */
-  readonly pendingElicitations: Set<string>
+  /** URL elicitations this session has seen, whose completion it will report (made when first needed). */
+  pendingElicitations: Set<string> | undefined
   /** The log level each 2026-07-28 request asks for. */
   logLevel: Mcp.LoggingLevel | undefined
 }
@@ -229,12 +229,16 @@ class SessionImpl implements Session {
   readonly state: State
   readonly validators: Validators
   readonly answer: ServerRequestHandler
-  readonly #inputs: SessionInputs
+  readonly #negotiationSettings: Negotiation.Settings
+  readonly #cache: ResultCache.ResultCache | undefined
+  readonly #clock: Clock.Clock
   /** A session renewal under way (a stateful HTTP session the server forgot: 404). */
   #recovery: Effect.Effect<void, unknown> | undefined = undefined
 
   constructor(inputs: SessionInputs) {
-    this.#inputs = inputs
+    this.#negotiationSettings = inputs.negotiationSettings
+    this.#cache = inputs.cache
+    this.#clock = inputs.clock
     this.engine = inputs.engine
     this.transport = inputs.transport
     this.options = inputs.options
@@ -256,7 +260,7 @@ class SessionImpl implements Session {
   #renew(): Effect.Effect<void, unknown> {
     return Effect.suspend(() => {
       if (this.#recovery === undefined) {
-        const attempt = Negotiation.negotiate(this.engine, this.#inputs.negotiationSettings).pipe(
+        const attempt = Negotiation.negotiate(this.engine, this.#negotiationSettings).pipe(
           Effect.asVoid,
           Effect.ensuring(Effect.sync(() => {
             this.#recovery = undefined
@@ -312,7 +316,7 @@ class SessionImpl implements Session {
     if (!this.modern) return
     const { state, version } = this
     this.engine.configure({
-      requestMeta: Negotiation.modernMeta(this.#inputs.negotiationSettings, version, state.logLevel),
+      requestMeta: Negotiation.modernMeta(this.#negotiationSettings, version, state.logLevel),
       notifyCancellation: !this.httpModern,
       headers: this.httpModern
         ? (method, params) => ({
@@ -352,7 +356,8 @@ class SessionImpl implements Session {
   }
 
   cached<A>(method: string, key: string, request: Effect.Effect<A, RequestError>): Effect.Effect<A, RequestError> {
-    const { cache, clock } = this.#inputs
+    const cache = this.#cache
+    const clock = this.#clock
     if (cache === undefined) return request
     return Effect.suspend(() => {
       const hit = cache.get(method, key, clock.currentTimeMillisUnsafe())

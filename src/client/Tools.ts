@@ -193,7 +193,7 @@ export const make = (session: Session, lists: Lists): Tools => {
       const checked = validateUrlElicitation(entry, "tools/call")
       return Result.isSuccess(checked) ? [checked.success] : []
     })
-    for (const elicitation of elicitations) state.pendingElicitations.add(elicitation.elicitationId)
+    for (const elicitation of elicitations) (state.pendingElicitations ??= new Set()).add(elicitation.elicitationId)
     return new UrlElicitationRequired({ method: "tools/call", description: error.description, elicitations })
   }
 
