@@ -22,13 +22,32 @@ const rounds = Number(listArg("rounds")?.[0] ?? (quick ? 1 : 5))
 const scale = quick ? 0.2 : 1
 const here = fileURLToPath(new URL(".", import.meta.url))
 
-const allClients = [
+interface Client {
+  readonly id: string
+  readonly label: string
+  readonly file: string
+  /** Added to every run's configuration. */
+  readonly config?: Record<string, unknown>
+  /** The workloads it runs, when not all. */
+  readonly workloads?: ReadonlyArray<string>
+}
+
+const allClients: ReadonlyArray<Client> = [
   { id: "floor", label: "floor (hand-written)", file: "clients/floor.mjs" },
   { id: "ours", label: "effect-mcp-client", file: "clients/ours.mjs" },
+  // The same client with each session opened as layers (McpClient.layer over layerNode): what a session costs
+  // an application that builds a layer per session, rather than McpClient.make in a scope.
+  {
+    id: "ours-layers",
+    label: "effect-mcp-client, a layer per session",
+    file: "clients/ours.mjs",
+    config: { layers: true },
+    workloads: ["sessions"]
+  },
   { id: "sdk-v1", label: "@modelcontextprotocol/sdk (v1)", file: "clients/sdk-v1.mjs" },
   { id: "sdk-v2", label: "@modelcontextprotocol/client (v2)", file: "clients/sdk-v2.mjs" },
   { id: "effect-ai", label: "effect/ai McpClient", file: "clients/effect-ai.mjs" }
-] as const
+]
 const clients = onlyClients === undefined ? allClients : allClients.filter((c) => onlyClients.includes(c.id))
 
 interface Workload {
@@ -138,7 +157,8 @@ for (let round = 0; round < rounds; round++) {
       .sort((a, b) => a.key - b.key)
       .map(({ client }) => client)
     for (const client of order) {
-      const result = await runOnce(client.file, { ...workload.config, url })
+      if (client.workloads !== undefined && !client.workloads.includes(workload.id)) continue
+      const result = await runOnce(client.file, { ...workload.config, ...client.config, url })
       if (result === undefined) continue
       const key = `${workload.id} ${client.id}`
       const list = samples.get(key) ?? []
@@ -158,7 +178,7 @@ const results = workloads.map((workload) => {
     title: workload.title,
     unit: workload.unit,
     higherIsBetter: workload.higherIsBetter,
-    clients: clients.map((client) => {
+    clients: clients.filter((c) => c.workloads === undefined || c.workloads.includes(workload.id)).map((client) => {
       const list = samples.get(`${workload.id} ${client.id}`) ?? []
       if (list.length === 0) return { client: client.id, label: client.label, runs: 0 }
       const values = list.map((s) => s.value)

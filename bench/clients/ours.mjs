@@ -3,7 +3,13 @@
 // that users get (bench/run.ts builds it first). Modules are imported one by
 // one (`effect-mcp-client/McpClient`, `effect/Effect`), as an application that
 // cares for its start-up does, and only the transport in use is loaded.
+// Sessions are opened as the guide says to open several at once: with
+// `McpClient.make` in a scope of their own, the transport provided to each
+// (`makeNode`). With `layers: true` in the configuration they are opened as
+// layers instead (`McpClient.layer` over the transport's `layerNode`, built
+// in a scope).
 import * as McpClient from "effect-mcp-client/McpClient"
+import { Transport } from "effect-mcp-client/Transport"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -12,21 +18,29 @@ import { main, serverScript } from "./harness.mjs"
 
 const connect = async (config) => {
   const scope = Effect.runSync(Scope.make())
-  const transport = config.transport === "http"
-    ? (await import("effect-mcp-client/HttpTransport")).layerNode({ url: config.url })
-    : (await import("effect-mcp-client/StdioTransport")).layerNode({
-      command: process.execPath,
-      args: [serverScript, "stdio"],
-      env: { BENCH_TOOLS: String(config.tools ?? 1) },
-      stderr: "ignore"
-    })
-  const context = await Effect.runPromise(
-    Layer.buildWithScope(
-      McpClient.layer({ name: "bench", version: "1", era: "legacy" }).pipe(Layer.provide(transport)),
-      scope
+  const module = config.transport === "http"
+    ? await import("effect-mcp-client/HttpTransport")
+    : await import("effect-mcp-client/StdioTransport")
+  const transportOptions = config.transport === "http" ? { url: config.url } : {
+    command: process.execPath,
+    args: [serverScript, "stdio"],
+    env: { BENCH_TOOLS: String(config.tools ?? 1) },
+    stderr: "ignore"
+  }
+  const clientOptions = { name: "bench", version: "1", era: "legacy" }
+  const client = config.layers === true
+    ? (await Effect.runPromise(
+      Layer.buildWithScope(
+        McpClient.layer(clientOptions).pipe(Layer.provide(module.layerNode(transportOptions))),
+        scope
+      )
+    )).mapUnsafe.get(McpClient.McpClient.key)
+    : await Effect.runPromise(
+      McpClient.make(clientOptions).pipe(
+        Effect.provideServiceEffect(Transport, module.makeNode(transportOptions)),
+        Scope.provide(scope)
+      )
     )
-  )
-  const client = context.mapUnsafe.get(McpClient.McpClient.key)
   return {
     call: (name, args) => Effect.runPromise(client.callTool(name, args)),
     list: () => Effect.runPromise(Effect.map(client.listTools(), (r) => r.tools.length)),

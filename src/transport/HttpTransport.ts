@@ -634,4 +634,30 @@ export const layer = (options: Options): Layer.Layer<Transport, never, HttpClien
  */
 export const layerNode = (options: Options): Layer.Layer<Transport> =>
   // One layer, not a layer over the client's, and not memoized: each layer costs scopes per session.
-  layerConnect(() => SharedDispatcher.provideHttpClient(make(options)))
+  layerConnect(() => makeNode(options))
+
+/**
+ * Connects to a Streamable HTTP endpoint with Node's HTTP client (as
+ * `layerNode` does), in the current scope: `make` without the client to
+ * provide. For opening sessions one by one in a scope (`McpClient.make`),
+ * as a gateway to many servers does, rather than as layers.
+ *
+ * **Example** (Sessions opened in a scope)
+ *
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as HttpTransport from "effect-mcp-client/HttpTransport"
+ * import * as McpClient from "effect-mcp-client/McpClient"
+ * import * as Transport from "effect-mcp-client/Transport"
+ *
+ * const open = (url: string) =>
+ *   McpClient.make({ name: "gateway", version: "1.0.0" }).pipe(
+ *     Effect.provideServiceEffect(Transport.Transport, HttpTransport.makeNode({ url }))
+ *   )
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const makeNode = (options: Options): Effect.Effect<TransportShape, never, Scope.Scope> =>
+  SharedDispatcher.provideHttpClient(make(options))

@@ -391,7 +391,33 @@ export const layer = (
  * @since 0.1.0
  */
 export const layerNode = (options: Options): Layer.Layer<Transport, TransportError> =>
-  layer(options).pipe(Layer.provide(nodeSpawner))
+  layerConnect(() => makeNode(options))
+
+/**
+ * Runs an MCP server as a child process with Node's process spawner, in the
+ * current scope: `make` without the spawner to provide. For opening
+ * sessions one by one in a scope (`McpClient.make`) rather than as layers.
+ *
+ * **Example** (A session opened in a scope)
+ *
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as McpClient from "effect-mcp-client/McpClient"
+ * import * as StdioTransport from "effect-mcp-client/StdioTransport"
+ * import * as Transport from "effect-mcp-client/Transport"
+ *
+ * const tools = McpClient.make({ name: "app", version: "1.0.0" }).pipe(
+ *   Effect.provideServiceEffect(Transport.Transport, StdioTransport.makeNode({ command: "my-mcp-server" })),
+ *   Effect.flatMap((client) => client.listTools()),
+ *   Effect.scoped
+ * )
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const makeNode = (options: Options): Effect.Effect<TransportShape, TransportError, Scope.Scope> =>
+  Effect.provide(make(options), nodeSpawner)
 
 /** Node's process spawner, with only the services it needs (not the terminal or stdio ones). */
 const nodeSpawner = NodeChildProcessSpawner.layer.pipe(

@@ -2,9 +2,9 @@
  * The behaviour suite against real servers over Streamable HTTP (both eras)
  * and the reference server over the 2024-11-05 HTTP+SSE transport.
  */
-import { describe, layer } from "@effect/vitest"
+import { assert, describe, it, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { HttpTransport } from "../../src/index.ts"
+import { HttpTransport, McpClient, Transport } from "../../src/index.ts"
 import * as Suite from "../support/BehaviourSuite.ts"
 import * as Oracle from "../support/Oracle.ts"
 import * as Peers from "../support/Peers.ts"
@@ -32,5 +32,24 @@ describe.runIf(Peers.available)("real servers over HTTP", () => {
     (it) => {
       Suite.everything(it)
     }
+  )
+
+  it.live(
+    "several sessions opened at once in scopes, over makeNode, each answering its own calls",
+    () =>
+      Effect.gen(function*() {
+        const url = yield* Peers.http("everything")
+        const open = (name: string) =>
+          McpClient.make({ name, version: "1.0.0", era: "legacy" }).pipe(
+            Effect.provideServiceEffect(Transport.Transport, HttpTransport.makeNode({ url }))
+          )
+        const echoes = yield* Effect.forEach(["one", "two", "three"], (name) =>
+          Effect.scoped(Effect.gen(function*() {
+            const client = yield* open(name)
+            return Suite.textOf(yield* client.callTool("echo", { message: name }))
+          })), { concurrency: "unbounded" })
+        assert.deepStrictEqual(echoes, ["Echo: one", "Echo: two", "Echo: three"])
+      }).pipe(Effect.scoped),
+    60_000
   )
 })
