@@ -51,8 +51,15 @@ export class Inbox {
     else if (this.#queue !== undefined) Queue.failCauseUnsafe(this.#queue, Cause.fail(error))
   }
 
-  /** Attaches the listener, handing it what arrived earlier (see `TransportShape.listen`). */
+  /**
+   * Attaches the listener, handing it what arrived earlier (see
+   * `TransportShape.listen`). A second listener is a defect: a connection
+   * serves one session.
+   */
   listen(listener: Listener): void {
+    if (this.#listener !== undefined || this.#queue !== undefined) {
+      throw new Error("This connection already has a reader: a transport serves one session")
+    }
     this.#listener = listener
     const early = this.#early
     this.#early = undefined

@@ -58,4 +58,10 @@ describe("transport inbox", () => {
     assert.deepStrictEqual(messages, ["a"])
     assert.strictEqual(ends.length, 1)
   })
+
+  it("a second reader is refused: a connection serves one session", () => {
+    const inbox = new Inbox()
+    inbox.listen(recorder().listener)
+    assert.throws(() => inbox.listen(recorder().listener), /one session/)
+  })
 })
