@@ -62,7 +62,8 @@ export interface Validators {
 }
 
 /**
- * A negotiated session, as the API's modules see it.
+ * A negotiated session, as the API's modules see it. Its methods are called
+ * on it (`session.traced(…)`): it is a class instance.
  *
  * @category models
  * @since 0.1.0

@@ -136,7 +136,8 @@ export interface EngineOptions {
 }
 
 /**
- * A running engine.
+ * A running engine. Its members are called on it (`engine.request(…)`): the
+ * engine is a class instance whose methods need it.
  *
  * @category models
  * @since 0.1.0

@@ -41,6 +41,8 @@ import type * as JsonRpc from "../protocol/JsonRpc.ts"
  *   releases everything it holds (processes, sockets, fibers).
  * - `exchange`, when present, carries requests instead of `send`; see its
  *   own documentation.
+ * - Members are called on the transport (`transport.send(message)`): a
+ *   transport may be a class instance whose methods need it.
  *
  * @category models
  * @since 0.1.0
