@@ -19,7 +19,7 @@ const onlyWorkloads = listArg("only")
 const onlyClients = listArg("clients")
 const quick = process.argv.includes("--quick")
 const rounds = Number(listArg("rounds")?.[0] ?? (quick ? 1 : 5))
-const scale = quick ? 0.2 : 1
+const scale = quick ? 0.05 : 1
 const here = fileURLToPath(new URL(".", import.meta.url))
 
 interface Client {
