@@ -57,9 +57,7 @@ export class Inbox {
    * serves one session.
    */
   listen(listener: Listener): void {
-    if (this.#listener !== undefined || this.#queue !== undefined) {
-      throw new Error("This connection already has a reader: a transport serves one session")
-    }
+    if (this.#listener !== undefined || this.#queue !== undefined) throw alreadyRead()
     this.#listener = listener
     const early = this.#early
     this.#early = undefined
@@ -67,8 +65,12 @@ export class Inbox {
     if (this.#ended !== undefined) listener.end(this.#ended)
   }
 
-  /** The messages as a stream, for a reader instead of a listener. */
+  /**
+   * The messages as a stream, for a reader instead of a listener. Asking for
+   * it once a listener is attached is a defect, as a second listener is.
+   */
   get incoming(): Stream.Stream<unknown, ConnectionError> {
+    if (this.#listener !== undefined) throw alreadyRead()
     if (this.#queue === undefined) {
       const queue = Effect.runSync(Queue.unbounded<unknown, ConnectionError | Cause.Done>())
       for (const value of this.#early ?? []) Queue.offerUnsafe(queue, value)
@@ -79,3 +81,5 @@ export class Inbox {
     return Stream.fromQueue(this.#queue)
   }
 }
+
+const alreadyRead = () => new Error("This connection already has a reader: a transport serves one session")

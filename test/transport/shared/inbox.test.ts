@@ -63,5 +63,10 @@ describe("transport inbox", () => {
     const inbox = new Inbox()
     inbox.listen(recorder().listener)
     assert.throws(() => inbox.listen(recorder().listener), /one session/)
+    // Nor can the stream be read beside the listener: it would never get a message.
+    assert.throws(() => inbox.incoming, /one session/)
+    const read = new Inbox()
+    assert.isDefined(read.incoming)
+    assert.throws(() => read.listen(recorder().listener), /one session/)
   })
 })
