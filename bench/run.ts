@@ -3,12 +3,15 @@
  * (v1 and v2), effect/ai's McpClient, and a minimal hand-written client (the
  * floor), against one fixed server of our own (bench/server.mjs). Each client
  * runs in a fresh process; clients are interleaved across rounds; results are
- * medians with their range. `--quick` runs one short round.
+ * medians with their range. `--quick` runs one short round. Start-up is
+ * measured twice: with each runner loading its libraries' modules as
+ * installed, and with each runner bundled into one program.
  *
  * Writes bench/results/<time>/results.json and results.md, and prints the table.
  */
 import { execFileSync, spawn } from "node:child_process"
-import { mkdirSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { fileURLToPath } from "node:url"
 import { format, freePort, median, runJson } from "./shared.ts"
 
@@ -25,6 +28,7 @@ const here = fileURLToPath(new URL(".", import.meta.url))
 interface Client {
   readonly id: string
   readonly label: string
+  /** The runner, relative to this folder. */
   readonly file: string
   /** Added to every run's configuration. */
   readonly config?: Record<string, unknown>
@@ -57,6 +61,8 @@ interface Workload {
   readonly higherIsBetter: boolean
   readonly config: Record<string, unknown>
   readonly metric: (r: RunResult) => number
+  /** Runs each client's runner bundled into one program (see `bundle`) instead of from its modules. */
+  readonly bundled?: boolean
 }
 
 interface RunResult {
@@ -131,18 +137,53 @@ const allWorkloads: ReadonlyArray<Workload> = [
     higherIsBetter: false,
     config: { workload: "startup", transport: "stdio", n: 1 },
     metric: (r) => r.ms
+  },
+  {
+    id: "startup-bundled",
+    title: "process start to first tools/list, bundled",
+    unit: "ms",
+    higherIsBetter: false,
+    config: { workload: "startup", transport: "stdio", n: 1 },
+    metric: (r) => r.ms,
+    bundled: true
   }
 ]
 const workloads = onlyWorkloads === undefined ? allWorkloads : allWorkloads.filter((w) => onlyWorkloads.includes(w.id))
 
 const node = process.execPath
 const runOnce = (file: string, config: Record<string, unknown>) =>
-  runJson<RunResult>(["--expose-gc", `${here}${file}`, JSON.stringify(config)], `${file} ${config.workload}`, 120_000)
+  runJson<RunResult>(["--expose-gc", file, JSON.stringify(config)], `${file} ${config.workload}`, 120_000)
 
 // Our client runs from the compiled package, as users get it.
 execFileSync(process.execPath, [`${here}../node_modules/typescript/bin/tsc`, "-p", `${here}../tsconfig.build.json`], {
   stdio: "inherit"
 })
+
+/**
+ * Bundles each client's runner with its libraries into one program (tree-shaken and minified, with rolldown), as
+ * an application that cares for its start-up ships: Node then loads a few files instead of hundreds of modules.
+ * Returns the bundled runners by client id.
+ */
+const bundle = async (into: string) => {
+  const { build } = await import("rolldown")
+  const files = new Map<string, string>()
+  for (const client of clients) {
+    if (client.workloads !== undefined && !client.workloads.includes("startup-bundled")) continue
+    const out = `${into}/${client.id}`
+    await build({
+      input: `${here}${client.file}`,
+      platform: "node",
+      logLevel: "silent",
+      output: { dir: out, format: "esm", minify: true, entryFileNames: "[name].mjs" }
+    })
+    files.set(client.id, `${out}/${client.file.replace(/^.*\//, "")}`)
+  }
+  return files
+}
+const bundleDir = mkdtempSync(`${tmpdir()}/mcp-bench-`)
+const bundled = workloads.some((w) => w.bundled === true) ? await bundle(bundleDir) : new Map<string, string>()
+// The bundled runners are elsewhere: they are told where the server is.
+process.env.BENCH_SERVER_SCRIPT = `${here}server.mjs`
 
 const port = await freePort()
 const server = spawn(node, [`${here}server.mjs`, "http", String(port)], { stdio: "ignore", env: { ...process.env } })
@@ -158,7 +199,8 @@ for (let round = 0; round < rounds; round++) {
       .map(({ client }) => client)
     for (const client of order) {
       if (client.workloads !== undefined && !client.workloads.includes(workload.id)) continue
-      const result = await runOnce(client.file, { ...workload.config, ...client.config, url })
+      const file = workload.bundled === true ? bundled.get(client.id)! : `${here}${client.file}`
+      const result = await runOnce(file, { ...workload.config, ...client.config, url })
       if (result === undefined) continue
       const key = `${workload.id} ${client.id}`
       const list = samples.get(key) ?? []
@@ -169,6 +211,7 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 server.kill("SIGTERM")
+rmSync(bundleDir, { recursive: true, force: true })
 
 const results = workloads.map((workload) => {
   const floor = samples.get(`${workload.id} floor`)
@@ -204,7 +247,7 @@ const lines = [
 for (const row of results) {
   for (const c of row.clients) {
     if (!("median" in c) || c.median === undefined) continue
-    const cpu = row.workload === "sessions" || row.workload === "startup" ? "" : format(c.cpuUsPerOp!)
+    const cpu = row.workload === "sessions" || row.workload.startsWith("startup") ? "" : format(c.cpuUsPerOp!)
     lines.push(
       `| ${row.title} (${row.unit}, ${row.higherIsBetter ? "higher" : "lower"} is better) | ${c.label} | ${
         format(c.median)

@@ -6,7 +6,8 @@
 // workload, and measures wall time, CPU time and heap.
 import { fileURLToPath } from "node:url"
 
-export const serverScript = fileURLToPath(new URL("../server.mjs", import.meta.url))
+// A runner bundled into another folder (the start-up row measured bundled) is told where the server is.
+export const serverScript = process.env.BENCH_SERVER_SCRIPT ?? fileURLToPath(new URL("../server.mjs", import.meta.url))
 
 /** Runs `task(i)` for i in [0, n) with at most `concurrency` in flight. */
 export const pool = async (n, concurrency, task) => {
