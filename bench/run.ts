@@ -170,18 +170,19 @@ const bundle = async (into: string) => {
   for (const client of clients) {
     if (client.workloads !== undefined && !client.workloads.includes("startup-bundled")) continue
     const out = `${into}/${client.id}`
-    await build({
+    const { output } = await build({
       input: `${here}${client.file}`,
       platform: "node",
       logLevel: "silent",
       output: { dir: out, format: "esm", minify: true, entryFileNames: "[name].mjs" }
     })
-    files.set(client.id, `${out}/${client.file.replace(/^.*\//, "")}`)
+    // The entry chunk comes first.
+    files.set(client.id, `${out}/${output[0].fileName}`)
   }
   return files
 }
-const bundleDir = mkdtempSync(`${tmpdir()}/mcp-bench-`)
-const bundled = workloads.some((w) => w.bundled === true) ? await bundle(bundleDir) : new Map<string, string>()
+const bundleDir = workloads.some((w) => w.bundled === true) ? mkdtempSync(`${tmpdir()}/mcp-bench-`) : undefined
+const bundled = bundleDir === undefined ? new Map<string, string>() : await bundle(bundleDir)
 // The bundled runners are elsewhere: they are told where the server is.
 process.env.BENCH_SERVER_SCRIPT = `${here}server.mjs`
 
@@ -211,7 +212,7 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 server.kill("SIGTERM")
-rmSync(bundleDir, { recursive: true, force: true })
+if (bundleDir !== undefined) rmSync(bundleDir, { recursive: true, force: true })
 
 const results = workloads.map((workload) => {
   const floor = samples.get(`${workload.id} floor`)
