@@ -15,11 +15,19 @@ export const available = existsSync(runScript)
 
 export type Peer = "everything" | "ts-v2" | "effect"
 
+/** The command line that starts a peer over stdio (for configuration files and the CLI). */
+export const stdioCommand = (
+  peer: Peer,
+  extra: ReadonlyArray<string> = []
+): { readonly command: string; readonly args: ReadonlyArray<string> } => ({
+  command: runScript,
+  args: [peer, "stdio", ...extra]
+})
+
 /** A stdio transport to a peer. */
 export const stdio = (peer: Peer, extra: ReadonlyArray<string> = [], options: Partial<StdioTransport.Options> = {}) =>
   Oracle.layer(StdioTransport.layerNode({
-    command: runScript,
-    args: [peer, "stdio", ...extra],
+    ...stdioCommand(peer, extra),
     name: peer,
     stderr: "ignore",
     ...options
