@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { readdirSync, readFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
-import { validateOutgoing } from "./SpecOracle.ts"
+import { ProtocolVersion } from "../../src/index.ts"
+import { revisions, schemaPath, specDir, validateOutgoing } from "./SpecOracle.ts"
 
 const init = (protocolVersion: string) => ({
   jsonrpc: "2.0",
@@ -11,6 +11,16 @@ const init = (protocolVersion: string) => ({
 })
 
 describe("the spec oracle", () => {
+  it("holds the official schema of every revision the client speaks, and fails loudly on one it lacks", () => {
+    assert.sameMembers([...revisions], [...ProtocolVersion.legacyVersions, ...ProtocolVersion.modernVersions])
+    for (const revision of revisions) {
+      const schema = JSON.parse(readFileSync(schemaPath(revision), "utf8"))
+      assert.isObject(schema.$defs ?? schema.definitions, revision)
+    }
+    assert.throws(() => schemaPath("1999-01-01"), /official schema of MCP 1999-01-01 is missing/)
+    assert.throws(() => validateOutgoing("1999-01-01", { jsonrpc: "2.0", method: "ping", id: 1 }), /missing/)
+  })
+
   for (const revision of ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"]) {
     it(`accepts valid and refuses invalid messages (${revision})`, () => {
       assert.isTrue(validateOutgoing(revision, init(revision)).ok)
@@ -39,7 +49,7 @@ describe("the spec oracle", () => {
   }
 
   it("every official 2026-07-28 example validates against its definition", () => {
-    const dir = fileURLToPath(new URL("../../../shared/spec/2026-07-28/examples/", import.meta.url))
+    const dir = `${specDir}2026-07-28/examples/`
     let checked = 0
     for (const definition of readdirSync(dir)) {
       for (const file of readdirSync(`${dir}${definition}`)) {

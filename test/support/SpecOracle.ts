@@ -1,5 +1,5 @@
 /**
- * The official MCP JSON Schemas (../shared/spec/<revision>/schema.json) as
+ * The official MCP JSON Schemas (test/spec/<revision>/schema.json) as
  * the oracle for what the client sends: each message is checked against the
  * JSON-RPC envelope and against the definition of its method (or, for a
  * response to a server request, of the result it carries).
@@ -13,10 +13,21 @@
 import { Ajv } from "ajv"
 import type { ValidateFunction } from "ajv"
 import { Ajv2020 } from "ajv/dist/2020.js"
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 
-const specDir = fileURLToPath(new URL("../../../shared/spec/", import.meta.url))
+/** Where the official schemas are kept (see test/spec/README.md). */
+export const specDir = fileURLToPath(new URL("../spec/", import.meta.url))
+
+/** The revisions the client speaks, each with its official schema under test/spec. */
+export const revisions: ReadonlyArray<string> = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"]
+
+/** The path of a revision's schema; a missing file is an error, never a silent pass. */
+export const schemaPath = (revision: string): string => {
+  const path = `${specDir}${revision}/schema.json`
+  if (!existsSync(path)) throw new Error(`The official schema of MCP ${revision} is missing: ${path}`)
+  return path
+}
 
 interface Revision {
   readonly validate: (definition: string) => ValidateFunction
@@ -25,7 +36,7 @@ interface Revision {
   readonly prefix: string
 }
 
-const revisions = new Map<string, Revision>()
+const loaded = new Map<string, Revision>()
 
 /** Widens "integer" to "number" (and lets JSONValue be null) where the specification says number. */
 const patch = (schema: any) => {
@@ -46,9 +57,9 @@ const patch = (schema: any) => {
 }
 
 const load = (revision: string): Revision => {
-  const cached = revisions.get(revision)
+  const cached = loaded.get(revision)
   if (cached !== undefined) return cached
-  const schema = patch(JSON.parse(readFileSync(`${specDir}${revision}/schema.json`, "utf8")))
+  const schema = patch(JSON.parse(readFileSync(schemaPath(revision), "utf8")))
   const modern = typeof schema.$schema === "string" && schema.$schema.includes("2020-12")
   const settings = { strict: false, allErrors: false, validateFormats: false, logger: false } as const
   const ajv = modern ? new Ajv2020(settings) : new Ajv(settings)
@@ -75,7 +86,7 @@ const load = (revision: string): Revision => {
     has: (definition) => definition in definitions,
     prefix
   }
-  revisions.set(revision, result)
+  loaded.set(revision, result)
   return result
 }
 
