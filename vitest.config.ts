@@ -6,7 +6,6 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts", "docs/**/*.test.ts"],
-    globalSetup: ["test/support/globalSetup.ts"],
     reporters: ["default", "json"],
     outputFile: { json: "test-results/vitest.json" },
     testTimeout: 30_000,

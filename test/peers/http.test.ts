@@ -13,7 +13,7 @@ import * as Peers from "../support/Peers.ts"
 const httpPeer = (peer: Peers.Peer, mode: "http" | "sse" = "http") =>
   Layer.unwrap(Effect.map(Peers.http(peer, mode), (url) => Oracle.layer(HttpTransport.layerNode({ url }))))
 
-describe.runIf(Peers.available)("real servers over HTTP", () => {
+describe("real servers over HTTP", () => {
   for (const peer of ["ts-v2", "effect"] as const) {
     for (const era of ["legacy", "modern"] as const) {
       layer(Suite.session(httpPeer(peer), era), { timeout: "60 seconds" })(`${peer} over HTTP (${era})`, (it) => {

@@ -9,7 +9,7 @@ import { McpClient } from "../../src/index.ts"
 import * as Suite from "../support/BehaviourSuite.ts"
 import * as Peers from "../support/Peers.ts"
 
-describe.runIf(Peers.available)("real servers over stdio", () => {
+describe("real servers over stdio", () => {
   for (const peer of ["ts-v2", "effect"] as const) {
     for (const era of ["legacy", "modern"] as const) {
       layer(Suite.session(Peers.stdio(peer), era), { timeout: "30 seconds" })(`${peer} (${era})`, (it) => {

@@ -1,30 +1,80 @@
-/** The real MCP servers of ../shared/tools/peers, started over stdio. */
+/**
+ * The real MCP servers the tests talk to, all from this repository: the
+ * reference `everything` server (a devDependency) and the project's own test
+ * servers under test/servers (one on the official TypeScript SDK v2, one on
+ * `effect/ai`'s McpServer), over stdio or HTTP, on 127.0.0.1 only.
+ */
 import { Effect } from "effect"
 import { spawn } from "node:child_process"
-import { existsSync } from "node:fs"
 import * as net from "node:net"
 import { fileURLToPath } from "node:url"
 import { StdioTransport } from "../../src/index.ts"
 import * as Oracle from "./Oracle.ts"
 
-/** The peers' start script (shared/ sits beside the repository). */
-export const runScript = fileURLToPath(new URL("../../../shared/tools/peers/run.sh", import.meta.url))
-
-/** Whether the peers are there (they are on every machine of this project). */
-export const available = existsSync(runScript)
-
 export type Peer = "everything" | "ts-v2" | "effect"
 
-/** The command line that starts a peer over stdio (for configuration files and the CLI). */
+const file = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+
+/** The preload that rebinds host-less `listen()` calls to 127.0.0.1 (for servers we do not write). */
+export const loopbackGuard = file("../servers/loopback.cjs")
+
+const everythingEntry = file("../../node_modules/@modelcontextprotocol/server-everything/dist/index.js")
+const servers: Record<Exclude<Peer, "everything">, string> = {
+  "ts-v2": file("../servers/ts-sdk-v2.ts"),
+  effect: file("../servers/effect.ts")
+}
+
+/** Node 22 (the one running the tests), quiet about type stripping being experimental. */
+const node = [process.execPath, "--disable-warning=ExperimentalWarning"]
+
+/**
+ * The `everything` server's environment: scrubbed, since its `get-env` tool
+ * returns the whole environment and `gzip-file-as-resource` fetches URLs
+ * unless `GZIP_ALLOWED_DOMAINS` restricts them.
+ */
+const scrubbed = (extra: ReadonlyArray<string> = []) => [
+  "-i",
+  "PATH=/usr/bin:/bin",
+  `HOME=${process.env.TMPDIR ?? "/tmp"}`,
+  "GZIP_ALLOWED_DOMAINS=127.0.0.1",
+  ...extra
+]
+
+/** The full command line of a peer in a transport mode (`everything` runs under `env`). */
+const commandLine = (
+  peer: Peer,
+  mode: "stdio" | "http" | "sse",
+  port: number | undefined,
+  extra: ReadonlyArray<string>
+): ReadonlyArray<string> => {
+  if (peer !== "everything") {
+    return [...node, servers[peer], mode, ...(port === undefined ? [] : [String(port)]), ...extra]
+  }
+  const server = [...node, "--require", loopbackGuard, everythingEntry]
+  if (mode === "stdio") {
+    // --inherit-env: exactly the environment the client gives (to test a client's environment policy).
+    return extra.includes("--inherit-env")
+      ? ["env", "GZIP_ALLOWED_DOMAINS=127.0.0.1", ...server, "stdio"]
+      : ["env", ...scrubbed(), ...server, "stdio"]
+  }
+  return ["env", ...scrubbed([`PORT=${port}`]), ...server, mode === "http" ? "streamableHttp" : "sse"]
+}
+
+/**
+ * The command line that starts a peer over stdio (for configuration files
+ * and the CLI). `extra`: `--protocols 2026-07-28,2025-11-25` for `effect`
+ * (the adapters to serve, preferred first); `--inherit-env` for `everything`
+ * (keep the environment the client passes instead of a scrubbed one).
+ */
 export const stdioCommand = (
   peer: Peer,
   extra: ReadonlyArray<string> = []
-): { readonly command: string; readonly args: ReadonlyArray<string> } => ({
-  command: runScript,
-  args: [peer, "stdio", ...extra]
-})
+): { readonly command: string; readonly args: ReadonlyArray<string> } => {
+  const [command, ...args] = commandLine(peer, "stdio", undefined, extra)
+  return { command: command!, args }
+}
 
-/** A stdio transport to a peer. */
+/** A stdio transport to a peer, checked against the official schemas. */
 export const stdio = (peer: Peer, extra: ReadonlyArray<string> = [], options: Partial<StdioTransport.Options> = {}) =>
   Oracle.layer(StdioTransport.layerNode({
     ...stdioCommand(peer, extra),
@@ -43,7 +93,7 @@ export const freePort = Effect.callback<number>((resume) => {
   })
 })
 
-/** Waits until something accepts connections on the port. */
+/** Whether something accepts connections on the port. */
 const reachable = (port: number) =>
   Effect.callback<boolean>((resume) => {
     const socket = net.connect(port, "127.0.0.1")
@@ -55,15 +105,19 @@ const reachable = (port: number) =>
   })
 
 /**
- * Runs a peer over HTTP (or the legacy SSE transport) on a free port for the
- * current scope; yields its endpoint URL. The server is stopped (SIGTERM, by
- * pid) when the scope closes.
+ * Runs a peer over HTTP (or, for `everything`, the legacy 2024-11-05 SSE
+ * transport) on a free port for the current scope; yields its endpoint URL.
+ * The server is stopped (SIGTERM, by pid) when the scope closes.
  */
 export const http = (peer: Peer, mode: "http" | "sse" = "http", extra: ReadonlyArray<string> = []) =>
   Effect.gen(function*() {
+    if (mode === "sse" && peer !== "everything") {
+      return yield* Effect.die(new Error(`only the everything server offers the SSE transport, not ${peer}`))
+    }
     const port = yield* freePort
+    const [command, ...args] = commandLine(peer, mode, port, extra)
     const child = yield* Effect.acquireRelease(
-      Effect.sync(() => spawn(runScript, [peer, mode, String(port), ...extra], { stdio: "ignore" })),
+      Effect.sync(() => spawn(command!, args, { stdio: "ignore" })),
       (child) =>
         Effect.callback<void>((resume) => {
           if (child.exitCode !== null || child.signalCode !== null) return resume(Effect.void)
@@ -71,9 +125,11 @@ export const http = (peer: Peer, mode: "http" | "sse" = "http", extra: ReadonlyA
           child.kill("SIGTERM")
         }).pipe(Effect.timeout("5 seconds"), Effect.ignore)
     )
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0;; i++) {
       if (yield* reachable(port)) break
-      if (child.exitCode !== null) return yield* Effect.die(new Error(`${peer} exited with ${child.exitCode}`))
+      if (child.exitCode !== null || i >= 300) {
+        return yield* Effect.die(new Error(`${peer} (${mode}) did not listen on 127.0.0.1:${port}`))
+      }
       yield* Effect.promise(() => new Promise((r) => setTimeout(r, 100)))
     }
     return mode === "sse" ? `http://127.0.0.1:${port}/sse` : `http://127.0.0.1:${port}/mcp`
