@@ -1,20 +1,24 @@
-/** A fast subset of the official conformance suite, run against this client on every test run. */
+/**
+ * A fast subset of the official conformance suite, run against this client on
+ * every test run through the project's runner (`npm run conformance`,
+ * scripts/conformance.ts) and its strict verdict.
+ */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { execFile } from "node:child_process"
-import { existsSync, mkdtempSync } from "node:fs"
+import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("../../", import.meta.url))
-const runner = join(root, "../shared/tools/conformance/run-client.sh")
 
 const run = (args: ReadonlyArray<string>) =>
   Effect.callback<{ readonly code: number; readonly output: string }>((resume) => {
+    const out = mkdtempSync(join(tmpdir(), "conformance-"))
     execFile(
-      "bash",
-      [join(root, "scripts/conformance.sh"), ...args],
+      process.execPath,
+      [join(root, "scripts/conformance.ts"), ...args, "--out", out],
       { cwd: root, timeout: 240_000 },
       (error, stdout, stderr) => {
         resume(
@@ -24,25 +28,17 @@ const run = (args: ReadonlyArray<string>) =>
     )
   })
 
-describe.runIf(existsSync(runner))("official conformance scenarios", () => {
+const scenarios = (names: ReadonlyArray<string>) => names.flatMap((name) => ["--scenario", name])
+
+describe("official conformance scenarios", () => {
   it.live(
     "initialize, tools_call, sse-retry and schema preservation pass, the client exiting 0",
     () =>
       Effect.gen(function*() {
-        const out = mkdtempSync(join(tmpdir(), "conformance-"))
         const { code, output } = yield* run([
           "--spec-version",
           "2025-11-25",
-          "--scenario",
-          "initialize",
-          "--scenario",
-          "tools_call",
-          "--scenario",
-          "sse-retry",
-          "--scenario",
-          "json-schema-2020-12-preservation",
-          "--out",
-          out
+          ...scenarios(["initialize", "tools_call", "sse-retry", "json-schema-2020-12-preservation"])
         ])
         assert.strictEqual(code, 0, output)
         assert.match(output, /^4 passed, 0 failed$/m)
@@ -52,18 +48,10 @@ describe.runIf(existsSync(runner))("official conformance scenarios", () => {
 
   it.live("2026-07-28 headers, request metadata and request state pass", () =>
     Effect.gen(function*() {
-      const out = mkdtempSync(join(tmpdir(), "conformance-"))
       const { code, output } = yield* run([
         "--spec-version",
         "2026-07-28",
-        "--scenario",
-        "request-metadata",
-        "--scenario",
-        "http-custom-headers",
-        "--scenario",
-        "sep-2322-client-request-state",
-        "--out",
-        out
+        ...scenarios(["request-metadata", "http-custom-headers", "sep-2322-client-request-state"])
       ])
       assert.strictEqual(code, 0, output)
       assert.match(output, /^3 passed, 0 failed$/m)
@@ -71,20 +59,31 @@ describe.runIf(existsSync(runner))("official conformance scenarios", () => {
 
   it.live("authorization: discovery, step-up and the iss check pass", () =>
     Effect.gen(function*() {
-      const out = mkdtempSync(join(tmpdir(), "conformance-"))
       const { code, output } = yield* run([
         "--spec-version",
         "2026-07-28",
-        "--scenario",
-        "auth/metadata-default",
-        "--scenario",
-        "auth/scope-step-up",
-        "--scenario",
-        "auth/iss-wrong-issuer",
-        "--out",
-        out
+        ...scenarios(["auth/metadata-default", "auth/scope-step-up", "auth/iss-wrong-issuer"])
       ])
       assert.strictEqual(code, 0, output)
       assert.match(output, /^3 passed, 0 failed$/m)
     }), 240_000)
+
+  it.live(
+    "the verdict is strict: a client that does nothing and exits 1 fails, and so does the run",
+    () =>
+      Effect.gen(function*() {
+        const { code, output } = yield* run([
+          "--spec-version",
+          "2025-11-25",
+          "--scenario",
+          "initialize",
+          "--client",
+          "false"
+        ])
+        assert.strictEqual(code, 1, output)
+        assert.match(output, /^initialize\s+2025-11-25\s+FAIL\b.*no check passed; client exited with 1/m)
+        assert.match(output, /^0 passed, 1 failed$/m)
+      }),
+    240_000
+  )
 })

@@ -162,23 +162,30 @@ const Tools = Layer.effectDiscard(Effect.gen(function*() {
         if (modern) {
           const answer = context.inputResponses?.answer
           if (answer !== undefined) return `model said ${JSON.stringify(answer)}`
-          return new McpSchema.InputRequired({ inputRequests: { answer: { method: "sampling/createMessage", params } } })
+          return new McpSchema.InputRequired({
+            inputRequests: { answer: { method: "sampling/createMessage", params } }
+          })
         }
         const client = yield* reverseClient
         return `model said ${JSON.stringify(yield* client.createMessage(params))}`
       })
   )
 
-  yield* tool("roots", "The client's roots (roots/list).", objectSchema({}), (_args, context, modern) =>
-    Effect.gen(function*() {
-      if (modern) {
-        const answer = context.inputResponses?.roots
-        if (answer !== undefined) return JSON.stringify(answer)
-        return new McpSchema.InputRequired({ inputRequests: { roots: { method: "roots/list" } } })
-      }
-      const client = yield* reverseClient
-      return JSON.stringify(yield* client.listRoots({}))
-    }))
+  yield* tool(
+    "roots",
+    "The client's roots (roots/list).",
+    objectSchema({}),
+    (_args, context, modern) =>
+      Effect.gen(function*() {
+        if (modern) {
+          const answer = context.inputResponses?.roots
+          if (answer !== undefined) return JSON.stringify(answer)
+          return new McpSchema.InputRequired({ inputRequests: { roots: { method: "roots/list" } } })
+        }
+        const client = yield* reverseClient
+        return JSON.stringify(yield* client.listRoots({}))
+      })
+  )
 
   yield* tool(
     "touch",

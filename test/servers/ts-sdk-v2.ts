@@ -114,7 +114,10 @@ const build = ({ era }: McpRequestContext): McpServer => {
     description: "Asks the client's model to answer prompt (sampling).",
     inputSchema: { prompt: z.string() }
   }, async ({ prompt }, ctx) => {
-    const request = { messages: [{ role: "user" as const, content: { type: "text" as const, text: prompt } }], maxTokens: 64 }
+    const request = {
+      messages: [{ role: "user" as const, content: { type: "text" as const, text: prompt } }],
+      maxTokens: 64
+    }
     if (!modern) return reply(`model said ${JSON.stringify(await ctx.mcpReq.requestSampling(request))}`)
     const answer = inputResponse(ctx.mcpReq.inputResponses, "answer")
     if (answer.kind === "sampling") return reply(`model said ${JSON.stringify(answer.result)}`)
