@@ -30,6 +30,9 @@ export const fillForm = (schema: { readonly [key: string]: unknown }): { [key: s
   return content
 }
 
+/** The page the URL-mode elicitation tests send the user to; the handler opens no other. */
+export const consentPage = "https://example.com/consent"
+
 /** Handler services that answer everything a server may ask. */
 export const Handlers = Layer.mergeAll(
   Sampling.layer({
@@ -41,7 +44,9 @@ export const Handlers = Layer.mergeAll(
       })
   }),
   Elicitation.layer({
-    form: (params) => Effect.succeed({ action: "accept", content: fillForm(params.requestedSchema) })
+    form: (params) => Effect.succeed({ action: "accept", content: fillForm(params.requestedSchema) }),
+    // A user who opens the links they expect, and no others.
+    url: (params) => Effect.succeed({ action: params.url.startsWith(consentPage) ? "accept" : "decline" })
   }),
   Roots.layerStatic([{ uri: "file:///workspace", name: "workspace" }])
 )
@@ -217,5 +222,50 @@ export const everything = (it: Vitest.MethodsNonLive<McpClient.McpClient>) => {
       const elicited = yield* c.callTool("trigger-elicitation-request", {})
       assert.notStrictEqual(elicited.isError, true, textOf(elicited))
       assert.include(textOf(yield* c.callTool("get-roots-list", {})), "file:///workspace")
+    }))
+
+  it.effect("URL-mode elicitation end to end: the handler sees the URL, the server sees the answer", () =>
+    Effect.gen(function*() {
+      const c = yield* client
+      const { tools } = yield* c.listTools()
+      assert.include(tools.map((t) => t.name), "trigger-url-elicitation")
+      const accepted = textOf(
+        yield* c.callTool("trigger-url-elicitation", { url: `${consentPage}?step=1`, elicitationId: "consent-1" })
+      )
+      assert.include(accepted, "User completed the URL elicitation flow")
+      assert.include(accepted, "Elicitation ID: consent-1")
+      // A URL the user does not expect is declined by the handler, and the server is told so.
+      const declined = textOf(yield* c.callTool("trigger-url-elicitation", { url: "https://elsewhere.example/" }))
+      assert.include(declined, "User declined to open the URL")
+    }))
+
+  it.effect("URL-mode elicitation as a -32042 error: the URLs to visit are typed, the retry goes through", () =>
+    Effect.gen(function*() {
+      const c = yield* client
+      const args = { url: `${consentPage}?step=2`, elicitationId: "consent-2", errorPath: true }
+      const required = yield* Effect.flip(c.callTool("trigger-url-elicitation", args))
+      assert.strictEqual(required._tag, "UrlElicitationRequired")
+      if (required._tag !== "UrlElicitationRequired") return
+      assert.deepStrictEqual(required.elicitations.map((e) => e.url), ["https://modelcontextprotocol.io"])
+      assert.include(required.message, "https://modelcontextprotocol.io")
+      // The prerequisite done, the same call again goes the request way.
+      assert.include(textOf(yield* c.callTool("trigger-url-elicitation", args)), "Elicitation ID: consent-2")
+    }))
+
+  it.effect("resource updates from toggle-subscriber-updates while subscribed", () =>
+    Effect.gen(function*() {
+      const c = yield* client
+      const { resources } = yield* c.listResources()
+      const uri = resources[0]!.uri
+      // The subscription is in place (resources/subscribe answered) before updates are switched on.
+      yield* c.subscribeResource(uri)
+      const update = yield* Effect.forkChild(Stream.runHead(c.resourceUpdates(uri)))
+      yield* Effect.yieldNow
+      // Switching on sends one update at once, then one every 5 seconds.
+      assert.include(textOf(yield* c.callTool("toggle-subscriber-updates", {})), "Started")
+      const first = yield* Fiber.join(update)
+      assert.strictEqual(first._tag === "Some" ? first.value.uri : undefined, uri)
+      assert.include(textOf(yield* c.callTool("toggle-subscriber-updates", {})), "Stopped")
+      yield* c.unsubscribeResource(uri)
     }))
 }
