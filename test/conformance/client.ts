@@ -4,7 +4,7 @@
  * MCP_CONFORMANCE_PROTOCOL_VERSION and the server URL as its last argument,
  * and does what the scenario expects, with the public API only.
  *
- * Run it through `npm run conformance` (see ../shared/tools/conformance).
+ * Run it through `npm run conformance` (scripts/conformance.ts).
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { Console, Effect, Layer, Redacted } from "effect"

@@ -18,6 +18,26 @@ describe("real servers over stdio", () => {
     }
   }
 
+  for (
+    const [protocols, era, version] of [
+      ["2025-11-25", "legacy", "2025-11-25"],
+      ["2026-07-28", "modern", "2026-07-28"]
+    ] as const
+  ) {
+    layer(Suite.session(Peers.stdio("effect", ["--protocols", protocols]), "auto"), { timeout: "30 seconds" })(
+      `effect serving ${protocols} only`,
+      (it) => {
+        it.effect(`an auto session settles on ${version}`, () =>
+          Effect.gen(function*() {
+            const c = yield* Effect.service(McpClient.McpClient)
+            assert.strictEqual(c.era, era)
+            assert.strictEqual(c.protocolVersion, version)
+            assert.strictEqual(Suite.textOf(yield* c.callTool("add", { a: 1, b: 2 })), "3")
+          }))
+      }
+    )
+  }
+
   layer(Suite.session(Peers.stdio("everything"), "auto"), { timeout: "30 seconds" })("everything", (it) => {
     Suite.everything(it)
   })
