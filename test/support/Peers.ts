@@ -40,7 +40,7 @@ const scrubbed = (extra: ReadonlyArray<string> = []) => [
   ...extra
 ]
 
-/** The full command line of a peer in a transport mode (`everything` runs under `env`). */
+/** The full command line of a peer in a transport mode (`everything` runs under `/usr/bin/env`). */
 const commandLine = (
   peer: Peer,
   mode: "stdio" | "http" | "sse",
@@ -54,10 +54,10 @@ const commandLine = (
   if (mode === "stdio") {
     // --inherit-env: exactly the environment the client gives (to test a client's environment policy).
     return extra.includes("--inherit-env")
-      ? ["env", "GZIP_ALLOWED_DOMAINS=127.0.0.1", ...server, "stdio"]
-      : ["env", ...scrubbed(), ...server, "stdio"]
+      ? ["/usr/bin/env", "GZIP_ALLOWED_DOMAINS=127.0.0.1", ...server, "stdio"]
+      : ["/usr/bin/env", ...scrubbed(), ...server, "stdio"]
   }
-  return ["env", ...scrubbed([`PORT=${port}`]), ...server, mode === "http" ? "streamableHttp" : "sse"]
+  return ["/usr/bin/env", ...scrubbed([`PORT=${port}`]), ...server, mode === "http" ? "streamableHttp" : "sse"]
 }
 
 /**
