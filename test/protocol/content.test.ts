@@ -54,7 +54,8 @@ describe("textOf", () => {
 
   it("joins the text blocks of a tool result in order, with a newline or the given separator", () => {
     assert.strictEqual(Mcp.textOf({ content }), "first\nsecond")
-    assert.strictEqual(Mcp.textOf({ content, isError: true }, " | "), "first | second")
+    const failed: Mcp.CallToolResult = { content, isError: true }
+    assert.strictEqual(Mcp.textOf(failed, " | "), "first | second")
     assert.strictEqual(Mcp.textOf(content), "first\nsecond")
     assert.strictEqual(Mcp.textOf({ content: [] }), "")
   })
