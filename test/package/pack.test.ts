@@ -138,7 +138,15 @@ describe("the packed package", () => {
 
   it("holds the built JavaScript, declarations and source maps, and nothing of the tests, benchmarks or examples", () => {
     const files = packed.files.map((file) => file.path)
-    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/index.js.map", "dist/McpClient.d.ts.map"]) {
+    const expected = [
+      "README.md",
+      "LICENSE",
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/index.js.map",
+      "dist/McpClient.d.ts.map"
+    ]
+    for (const file of expected) {
       assert.include(files, file)
     }
     // The source maps point at src/, which is shipped for them (and for the `source` export condition).
