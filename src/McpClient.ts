@@ -531,7 +531,6 @@ const makeCore = (session: Session.Session): Core => {
  *
  * ```ts
  * import { Effect, Layer } from "effect"
- * import { McpServer } from "effect/ai"
  * import { McpClient, MemoryTransport } from "effect-mcp-client"
  *
  * const ClientLive = McpClient.layer({ name: "app", version: "1.0.0" }).pipe(

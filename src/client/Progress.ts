@@ -26,7 +26,8 @@ import type { ProgressEvent } from "./Options.ts"
  *     return "done"
  *   })
  * )
- * // Stream.runCollect(events) => [{ _tag: "Progress", progress: 50, … }, { _tag: "Result", result: "done" }]
+ * // => [{ _tag: "Progress", progress: 50, … }, { _tag: "Result", result: "done" }]
+ * const all = Stream.runCollect(events)
  * ```
  *
  * @category constructors

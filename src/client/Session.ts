@@ -204,8 +204,11 @@ const modernValidators: Validators = {
  *
  * @example
  * ```ts
- * const session = make({ engine, transport, options, negotiated, negotiationSettings, state, answer, cache, clock })
- * session.request("tools/list", {}, session.validators.listTools, undefined)
+ * import { make, type SessionInputs } from "./Session.ts"
+ *
+ * declare const inputs: SessionInputs
+ * const session = make(inputs)
+ * const tools = session.request("tools/list", {}, session.validators.listTools, undefined)
  * ```
  *
  * @category constructors

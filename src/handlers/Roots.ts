@@ -61,10 +61,10 @@ export const layerStatic = (roots: ReadonlyArray<Mcp.Root>): Layer.Layer<Roots> 
  * @example
  * ```ts
  * import { Effect, SubscriptionRef } from "effect"
- * import { Roots } from "effect-mcp-client"
+ * import { type Mcp, Roots } from "effect-mcp-client"
  *
  * const program = Effect.gen(function*() {
- *   const ref = yield* SubscriptionRef.make([{ uri: "file:///tmp/a" }])
+ *   const ref = yield* SubscriptionRef.make<ReadonlyArray<Mcp.Root>>([{ uri: "file:///tmp/a" }])
  *   const layer = Roots.layerSubscriptionRef(ref)
  *   // … later: yield* SubscriptionRef.set(ref, [{ uri: "file:///tmp/b" }])
  *   return layer

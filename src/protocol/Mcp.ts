@@ -368,6 +368,24 @@ export const ContentBlock = Schema.Union([
 /** @category models @since 0.1.0 */
 export type ContentBlock = typeof ContentBlock.Type
 
+/**
+ * Guards that narrow content blocks (`isText`, `isImage`, `isAudio`,
+ * `isResourceLink`, `isEmbeddedResource`, `isTextResource`) and `textOf`,
+ * the text of a result. See `Content.ts`.
+ *
+ * @since 0.1.0
+ */
+export {
+  isAudio,
+  isEmbeddedResource,
+  isImage,
+  isResourceLink,
+  isText,
+  isTextResource,
+  textOf,
+  type TextSource
+} from "./Content.ts"
+
 // -----------------------------------------------------------------------------
 // Tools
 // -----------------------------------------------------------------------------

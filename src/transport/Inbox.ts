@@ -19,6 +19,8 @@ import type { ConnectionError, Listener } from "./Transport.ts"
  *
  * @example
  * ```ts
+ * import { Inbox } from "./Inbox.ts"
+ *
  * const inbox = new Inbox()
  * inbox.deliver({ jsonrpc: "2.0", method: "notifications/tools/list_changed" })
  * // The listener gets the notification above first, then what arrives later.

@@ -120,12 +120,12 @@ export interface ExchangeContext {
 
 /**
  * The `Transport` service key. Provide it with a transport layer, such as
- * `MemoryTransport.layer` or `StdioTransport.layer`.
+ * `MemoryTransport.layerServer` or `StdioTransport.layerNode`.
  *
  * **Example** (Providing a transport to a session)
  *
  * ```ts
- * import { Layer } from "effect"
+ * import { Effect, Layer } from "effect"
  * import { McpClient, MemoryTransport } from "effect-mcp-client"
  * import { McpServer } from "effect/ai"
  *

@@ -40,6 +40,8 @@ const encoder = new TextEncoder()
  *
  * @example
  * ```ts
+ * import { make } from "./Outbox.ts"
+ *
  * const outbox = make(16)
  * outbox.offer("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
  * outbox.end()
