@@ -45,6 +45,8 @@ import type * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as SharedDispatcher from "./http/SharedDispatcher.ts"
 import * as SseParser from "./http/SseParser.ts"
 import { Inbox } from "./Inbox.ts"
+import * as Redaction from "./Redaction.ts"
+import * as SystemError from "./SystemError.ts"
 import {
   type ConnectionError,
   type ExchangeContext,
@@ -115,6 +117,12 @@ const parseMessages = (text: string): ReadonlyArray<unknown> => {
 }
 
 /** A response's media type, lower-cased, without parameters. */
+/** How much of a refusal's body its message shows. */
+const refusalExcerptChars = 200
+
+/** The start of a refusal's body, for its message ("" when empty). */
+const bodyExcerpt = (text: string) => text.trim() === "" ? "" : `: ${Redaction.excerpt(text, refusalExcerptChars)}`
+
 const contentType = (response: HttpClientResponse.HttpClientResponse) =>
   (response.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
 
@@ -254,9 +262,8 @@ class Connection implements TransportShape {
     const url = this.#url
     return (error: unknown) =>
       new TransportError({
-        description: `${what} ${url.origin}${url.pathname} failed: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        // The reason (ECONNREFUSED, a TLS error, …) is in the message, not only in `cause`.
+        description: `${what} ${Redaction.safeUrl(url)} failed: ${SystemError.describe(error)}`,
         cause: error
       })
   }
@@ -341,7 +348,7 @@ class Connection implements TransportShape {
         if (response.status !== 200 || contentType(response) !== "text/event-stream") {
           return yield* new TransportError({
             description:
-              `The server at ${url.origin}${url.pathname} refused both MCP transports (GET ${response.status})`
+              `The server at ${Redaction.safeUrl(url)} refused both MCP transports (GET ${response.status})`
           })
         }
         const parser = SseParser.make()
@@ -401,7 +408,11 @@ class Connection implements TransportShape {
         )
       ).pipe(Effect.mapError(this.#failure("POST")))
       if (response.status >= 300) {
-        return yield* new TransportError({ description: `POST ${target.pathname} was refused (${response.status})` })
+        const text = yield* this.#readBody(response).pipe(Effect.orElseSucceed(() => ""))
+        return yield* new TransportError({
+          description: `POST ${Redaction.safeUrl(target)} was refused with HTTP ${response.status}${bodyExcerpt(text)}`,
+          status: response.status
+        })
       }
     }).pipe(Effect.scoped)
   }
@@ -484,7 +495,7 @@ class Connection implements TransportShape {
           return yield* this.#legacyPost(message)
         }
         return yield* new TransportError({
-          description: `POST ${url.pathname} was refused with HTTP ${response.status}`,
+          description: `POST ${Redaction.safeUrl(url)} was refused with HTTP ${response.status}${bodyExcerpt(text)}`,
           status: response.status
         })
       }
