@@ -45,7 +45,7 @@ export const isSecretKey = (key: string): boolean => secretKey.test(key) && key.
 
 const schemeCredential = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{4,}/gi
 const pairCredential =
-  /\b([A-Za-z0-9_-]*?(?:token|secret|passw(?:or)?d|api[-_]?key|authorization))(["']?\s*[:=]\s*["']?)(?!<redacted>)[^"'&\s,;}]+/gi
+  /\b([A-Za-z0-9_-]*?(?:token|secret|passw(?:or)?d|api[-_]?key|authorization))(["']?\s*[:=]\s*["']?)(?!<redacted>|(?:Bearer|Basic|Token)\s)[^"'&\s,;}]+/gi
 
 /**
  * Free text (a response body, a server's stderr) with its credentials
