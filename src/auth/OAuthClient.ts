@@ -34,9 +34,9 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Redacted from "effect/Redacted"
 import { createHash, createPrivateKey, createSign, randomBytes } from "node:crypto"
 import { AuthorizationError } from "../McpError.ts"
-import * as TokenStore from "./TokenStore.ts"
 import * as Redaction from "../transport/Redaction.ts"
 import * as SystemError from "../transport/SystemError.ts"
+import * as TokenStore from "./TokenStore.ts"
 
 // =============================================================================
 // Models

@@ -347,8 +347,7 @@ class Connection implements TransportShape {
         }).pipe(Effect.mapError(this.#failure("GET")))
         if (response.status !== 200 || contentType(response) !== "text/event-stream") {
           return yield* new TransportError({
-            description:
-              `The server at ${Redaction.safeUrl(url)} refused both MCP transports (GET ${response.status})`
+            description: `The server at ${Redaction.safeUrl(url)} refused both MCP transports (GET ${response.status})`
           })
         }
         const parser = SseParser.make()

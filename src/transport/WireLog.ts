@@ -95,8 +95,7 @@ const line = (
     method = fields.method
     if ("id" in fields && fields.id !== undefined) {
       kind = "request"
-      id = describeId(fields.id)
-      // A request sent is answered by a reply received, and the other way round.
+      id = describeId(fields.id) // A request sent is answered by a reply received, and the other way round.
       ;(direction === "→" ? inFlight?.sent : inFlight?.received)?.set(fields.id, method)
     } else {
       kind = "notification"
@@ -161,12 +160,14 @@ export const wrap = (transport: TransportShape, options?: Options): Effect.Effec
     const inFlight: InFlight = { sent: new Map(), received: new Map() }
     const log = (direction: Direction, message: unknown) => {
       const { bytes, id, method, text } = line(direction, message, maxBodyChars, inFlight)
-      run(Effect.logDebug(text).pipe(Effect.annotateLogs({
-        "mcp.wire.direction": direction === "→" ? "out" : "in",
-        "mcp.wire.method": method,
-        "mcp.wire.id": id,
-        "mcp.wire.bytes": bytes
-      })))
+      run(
+        Effect.logDebug(text).pipe(Effect.annotateLogs({
+          "mcp.wire.direction": direction === "→" ? "out" : "in",
+          "mcp.wire.method": method,
+          "mcp.wire.id": id,
+          "mcp.wire.bytes": bytes
+        }))
+      )
     }
     const received = (value: unknown) => {
       log("←", value)
@@ -226,4 +227,3 @@ export const wrap = (transport: TransportShape, options?: Options): Effect.Effec
  */
 export const layer = (options?: Options): Layer.Layer<Transport, never, Transport> =>
   Layer.effect(Transport, Effect.flatMap(Effect.service(Transport), (transport) => wrap(transport, options)))
-

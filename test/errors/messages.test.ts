@@ -65,7 +65,10 @@ const refusingServer = (status: number, body: string) =>
       })
       server.listen(0, "127.0.0.1", () => resume(Effect.succeed({ server, port: (server.address() as any).port })))
     }),
-    ({ server }) => Effect.callback<void>((resume) => server.close(() => resume(Effect.void)))
+    ({ server }) =>
+      Effect.callback<void>((resume) => {
+        server.close(() => resume(Effect.void))
+      })
   )
 
 /** A port on 127.0.0.1 that nothing listens on: one the system just gave out and took back. */
@@ -132,7 +135,10 @@ describe("error messages name their cause", () => {
       })
       const error = transportError(failure)
       assert.strictEqual(error.signal, "SIGKILL")
-      assert.strictEqual(failure.message, "The MCP server 'killed-server' was stopped; signal SIGKILL; stderr: about to be killed")
+      assert.strictEqual(
+        failure.message,
+        "The MCP server 'killed-server' was stopped; signal SIGKILL; stderr: about to be killed"
+      )
     }))
 
   it.live("a refused connection: the URL (without credentials) and ECONNREFUSED", () =>
@@ -191,7 +197,9 @@ describe("error messages name their cause", () => {
       const accessToken = sent.replace(/^Bearer /, "")
       assert.isAbove(accessToken.length, 8)
       server.server.closeAllConnections()
-      yield* Effect.callback<void>((resume) => server.server.close(() => resume(Effect.void)))
+      yield* Effect.callback<void>((resume) => {
+        server.server.close(() => resume(Effect.void))
+      })
       const exit = yield* Effect.exit(client.listTools())
       assert.isTrue(Exit.isFailure(exit))
       if (Exit.isFailure(exit)) {
