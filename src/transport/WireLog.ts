@@ -5,9 +5,8 @@
  * One line per message, at `Debug` level through Effect's logger:
  * direction (`→` sent, `←` received), kind, method, id, size in bytes, and
  * the body with its secrets redacted (`Redaction.stringify`) and cut to a
- * bound. A reply names the method of the request it answers. Each line is
- * also annotated (`mcp.wire.direction`, `mcp.wire.method`, `mcp.wire.id`,
- * `mcp.wire.bytes`) for structured loggers.
+ * bound. A reply names the method of the request it answers. The line
+ * carries no annotations, so that a console logger prints it on one line.
  *
  * It costs nothing when off: unless asked for (`wrap`, `layer`, or the
  * `wireLog` option of `McpClient`), the transport is not wrapped; and when
@@ -73,14 +72,14 @@ interface InFlight {
  * @since 0.1.0
  */
 export const format = (direction: Direction, message: unknown, options?: Options): string =>
-  line(direction, message, options?.maxBodyChars ?? defaultMaxBodyChars, undefined).text
+  line(direction, message, options?.maxBodyChars ?? defaultMaxBodyChars, undefined)
 
 const line = (
   direction: Direction,
   message: unknown,
   maxBodyChars: number,
   inFlight: InFlight | undefined
-): { readonly text: string; readonly method: string; readonly id: string; readonly bytes: number } => {
+): string => {
   const raw = JSON.stringify(message) ?? ""
   const bytes = Buffer.byteLength(raw, "utf8")
   const fields = typeof message === "object" && message !== null && !Array.isArray(message)
@@ -122,8 +121,7 @@ const line = (
     : method === ""
     ? kind
     : `${kind} to ${method}`
-  const text = `${direction} ${head}${id === "" ? "" : ` #${id}`} (${bytes} bytes)${body}`
-  return { text, method, id, bytes }
+  return `${direction} ${head}${id === "" ? "" : ` #${id}`} (${bytes} bytes)${body}`
 }
 
 /**
@@ -159,15 +157,7 @@ export const wrap = (transport: TransportShape, options?: Options): Effect.Effec
     const maxBodyChars = options?.maxBodyChars ?? defaultMaxBodyChars
     const inFlight: InFlight = { sent: new Map(), received: new Map() }
     const log = (direction: Direction, message: unknown) => {
-      const { bytes, id, method, text } = line(direction, message, maxBodyChars, inFlight)
-      run(
-        Effect.logDebug(text).pipe(Effect.annotateLogs({
-          "mcp.wire.direction": direction === "→" ? "out" : "in",
-          "mcp.wire.method": method,
-          "mcp.wire.id": id,
-          "mcp.wire.bytes": bytes
-        }))
-      )
+      run(Effect.logDebug(line(direction, message, maxBodyChars, inFlight)))
     }
     const received = (value: unknown) => {
       log("←", value)
