@@ -178,7 +178,10 @@ export const wrap = (transport: TransportShape, options?: Options): Effect.Effec
           return offer.call(transport, message)
         }
       }),
-      incoming: Stream.map(transport.incoming, received),
+      // Read only when the engine reads it: a transport may take its reader on first access.
+      get incoming() {
+        return Stream.map(transport.incoming, received)
+      },
       ...(listen === undefined ? {} : {
         listen: (listener: Listener) =>
           listen.call(transport, {

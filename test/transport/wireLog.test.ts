@@ -6,7 +6,16 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as SeedServer from "../../examples/SeedServer.ts"
-import { McpClient, MemoryTransport, Redaction, StdioTransport, Transport, WireLog } from "../../src/index.ts"
+import {
+  HttpTransport,
+  McpClient,
+  MemoryTransport,
+  Redaction,
+  StdioTransport,
+  Transport,
+  WireLog
+} from "../../src/index.ts"
+import * as HttpFaultServer from "../support/HttpFaultServer.ts"
 
 interface Entry {
   readonly level: string
@@ -195,4 +204,28 @@ describe("WireLog", () => {
       )!
       assert.include(reply.text, "wrote the first program")
     }))
+
+  it.live("logs an HTTP session's messages, replies handed over by the transport included", () =>
+    Effect.gen(function*() {
+      const logs = capture("Debug")
+      const server = yield* HttpFaultServer.start((exchange) => {
+        if (HttpFaultServer.lifecycle(exchange, "s-1")) return
+        HttpFaultServer.json(exchange, { jsonrpc: "2.0", id: exchange.body.id, result: { tools: [] } })
+      })
+      yield* withClient(
+        McpClient.layer({ name: "test", version: "1.0.0", era: "legacy", wireLog: true }).pipe(
+          Layer.provide(HttpTransport.layerNode({ url: server.url, serverStream: false }))
+        ),
+        logs.layer,
+        (client) => client.listTools()
+      )
+      const heads = logs.wire().map((entry) => entry.text.replace(/ \(\d+ bytes\).*$/s, ""))
+      assert.deepStrictEqual(heads, [
+        "→ request initialize #1",
+        "← response to initialize #1",
+        "→ notification notifications/initialized",
+        "→ request tools/list #2",
+        "← response to tools/list #2"
+      ])
+    }).pipe(Effect.scoped))
 })
