@@ -5,8 +5,8 @@
  * - A value under a key that names a credential (`authorization`, `token`,
  *   `secret`, `password`, `api key`, `cookie`, `credential`) is replaced by
  *   `<redacted>`, as is every `Redacted` value.
- * - In free text, `Bearer …` / `Basic …` credentials and `token=…`-style
- *   pairs are replaced.
+ * - In free text, `Bearer …` / `Basic …` credentials, `token=…`-style
+ *   pairs and the user info of URLs are replaced.
  * - A URL is shown without its user info and query.
  *
  * @since 0.1.0
@@ -43,6 +43,7 @@ const secretKey = /authorization|secret|passw(?:or)?d|api[-_ ]?key|cookie|creden
  */
 export const isSecretKey = (key: string): boolean => secretKey.test(key) && key.toLowerCase() !== "progresstoken"
 
+const userInfo = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi
 const schemeCredential = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{4,}/gi
 const pairCredential =
   /\b([A-Za-z0-9_-]*?(?:token|secret|passw(?:or)?d|api[-_]?key|authorization))(["']?\s*[:=]\s*["']?)(?!<redacted>|(?:Bearer|Basic|Token)\s)[^"'&\s,;}]+/gi
@@ -63,7 +64,10 @@ const pairCredential =
  * @since 0.1.0
  */
 export const redactText = (text: string): string =>
-  text.replace(schemeCredential, `$1 ${placeholder}`).replace(pairCredential, `$1$2${placeholder}`)
+  text.replace(schemeCredential, `$1 ${placeholder}`).replace(pairCredential, `$1$2${placeholder}`).replace(
+    userInfo,
+    `$1${placeholder}@`
+  )
 
 /**
  * A URL as it may be shown: origin and path, without user info and query

@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import * as Redaction from "./Redaction.ts"
 
 interface Coded {
   readonly code: string
@@ -122,7 +123,8 @@ export const describe = (cause: unknown): string => {
   return hint === undefined ? nodeMessage : `${nodeMessage} (${hint})`
 }
 
-const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim()
+/** One line, with any credential an error's text may quote (a URL's user info, a token) hidden. */
+const oneLine = (text: string) => Redaction.redactText(text.replace(/\s*\n\s*/g, " ").trim())
 
 /**
  * A plain error that keeps only what `describe` and `codeOf` read (the code,
