@@ -335,7 +335,8 @@ class Connection implements TransportShape {
   // 2024-11-05 HTTP+SSE fallback
   // ---------------------------------------------------------------------------
 
-  #legacyConnect(): Effect.Effect<void, TransportError> {
+  /** `postRefusal`: how the first POST was refused (`POST 404: <body>; `), for the message if GET fails too. */
+  #legacyConnect(postRefusal = ""): Effect.Effect<void, TransportError> {
     const url = this.#url
     const inbox = this.#inbox
     return Effect.gen({ self: this }, function*() {
@@ -347,7 +348,10 @@ class Connection implements TransportShape {
         }).pipe(Effect.mapError(this.#failure("GET")))
         if (response.status !== 200 || contentType(response) !== "text/event-stream") {
           return yield* new TransportError({
-            description: `The server at ${Redaction.safeUrl(url)} refused both MCP transports (GET ${response.status})`
+            description: `The server at ${
+              Redaction.safeUrl(url)
+            } refused both MCP transports (${postRefusal}GET ${response.status})`,
+            status: response.status
           })
         }
         const parser = SseParser.make()
@@ -490,7 +494,7 @@ class Connection implements TransportShape {
         const fallback = options.legacySseFallback !== false && wasFirst && this.#sessionId === undefined &&
           (response.status === 400 || response.status === 404 || response.status === 405)
         if (fallback) {
-          yield* this.#legacyConnect()
+          yield* this.#legacyConnect(`POST ${response.status}${bodyExcerpt(text)}; `)
           return yield* this.#legacyPost(message)
         }
         return yield* new TransportError({

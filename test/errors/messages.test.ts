@@ -178,6 +178,16 @@ describe("error messages name their cause", () => {
       assert.isBelow(failure.message.length, 300, failure.message)
     }).pipe(Effect.scoped))
 
+  it.live("a wrong path: both transports' refusals, with the POST's body", () =>
+    Effect.gen(function*() {
+      const { port } = yield* refusingServer(404, "Cannot POST /mcp")
+      const failure = yield* openHttp({ url: `http://127.0.0.1:${port}/mcp`, legacySseFallback: true })
+      assert.strictEqual(
+        failure.message,
+        `The server at http://127.0.0.1:${port}/mcp refused both MCP transports (POST 404: Cannot POST /mcp; GET 404)`
+      )
+    }).pipe(Effect.scoped))
+
   it.live("an OAuth session whose server went away: the access token is not shown", () =>
     Effect.gen(function*() {
       const server = yield* AuthServer.start()
