@@ -45,7 +45,16 @@ export interface Options {
  */
 export const defaultMaxBodyChars = 2000
 
-type Direction = "→" | "←"
+/**
+ * Which way a message went: `→` sent to the server, `←` received from it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Direction = "→" | "←"
+
+/** How many unanswered requests each way are remembered, to name the method of their replies. */
+const maxInFlight = 1024
 
 const describeId = (id: unknown) => typeof id === "string" ? JSON.stringify(id) : String(id)
 
@@ -94,8 +103,14 @@ const line = (
     method = fields.method
     if ("id" in fields && fields.id !== undefined) {
       kind = "request"
-      id = describeId(fields.id) // A request sent is answered by a reply received, and the other way round.
-      ;(direction === "→" ? inFlight?.sent : inFlight?.received)?.set(fields.id, method)
+      id = describeId(fields.id)
+      // A request sent is answered by a reply received, and the other way round.
+      const requests = direction === "→" ? inFlight?.sent : inFlight?.received
+      if (requests !== undefined) {
+        requests.set(fields.id, method)
+        // Requests never answered (a server that ignores a cancelled one) must not accumulate.
+        if (requests.size > maxInFlight) requests.delete(requests.keys().next().value)
+      }
     } else {
       kind = "notification"
     }
