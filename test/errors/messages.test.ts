@@ -178,6 +178,17 @@ describe("error messages name their cause", () => {
       assert.isBelow(failure.message.length, 300, failure.message)
     }).pipe(Effect.scoped))
 
+  it.live("https to a server that speaks plain HTTP: the URL and the TLS reason", () =>
+    Effect.gen(function*() {
+      const { port } = yield* refusingServer(200, "")
+      const failure = yield* openHttp({ url: `https://127.0.0.1:${port}/mcp` })
+      transportError(failure)
+      assert.strictEqual(
+        failure.message,
+        `POST https://127.0.0.1:${port}/mcp failed: TLS error ERR_SSL_WRONG_VERSION_NUMBER: wrong version number`
+      )
+    }).pipe(Effect.scoped))
+
   it.live("a wrong path: both transports' refusals, with the POST's body", () =>
     Effect.gen(function*() {
       const { port } = yield* refusingServer(404, "Cannot POST /mcp")
