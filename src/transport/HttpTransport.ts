@@ -116,13 +116,13 @@ const parseMessages = (text: string): ReadonlyArray<unknown> => {
   return Array.isArray(value) ? value : [value]
 }
 
-/** A response's media type, lower-cased, without parameters. */
 /** How much of a refusal's body its message shows. */
 const refusalExcerptChars = 200
 
 /** The start of a refusal's body, for its message ("" when empty). */
 const bodyExcerpt = (text: string) => text.trim() === "" ? "" : `: ${Redaction.excerpt(text, refusalExcerptChars)}`
 
+/** A response's media type, lower-cased, without parameters. */
 const contentType = (response: HttpClientResponse.HttpClientResponse) =>
   (response.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
 
