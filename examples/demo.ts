@@ -28,6 +28,7 @@ const walkThrough = (cancelled: Deferred.Deferred<string>, started: Deferred.Def
     yield* Console.log(
       `Connected to ${client.serverInfo.name} ${client.serverInfo.version} (protocol ${client.protocolVersion})`
     )
+    yield* Console.log(`Capabilities: ${describeCapabilities(client.serverCapabilities)}`)
 
     // Tool invocation
     const { tools } = yield* client.listTools()
