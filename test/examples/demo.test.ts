@@ -44,7 +44,10 @@ describe("npm start", () => {
       assert.strictEqual(run.code, 0, run.stderr)
       const out = lines(run.stdout)
       assert.match(out[0]!, /^Connected to seed-server 1\.0\.0 \(protocol \d{4}-\d{2}-\d{2}\)$/)
-      assert.match(out[1]!, /^Capabilities: .*\btools\b.*\bresources\b.*\bprompts\b/)
+      assert.match(out[1]!, /^Capabilities: /)
+      for (const capability of ["tools", "resources", "prompts"]) {
+        assert.match(out[1]!, new RegExp(`\\b${capability}\\b`))
+      }
       assert.include(out, "calculator add 5 3 = 8")
       assert.include(out, "An error occurred: ToolNotFound: Tool 'unknown_tool' not found")
       assert.include(out, "Server confirmed: slow_tool was cancelled")
