@@ -105,7 +105,8 @@ const describeCapabilities = (capabilities: Mcp.ServerCapabilities) =>
 /**
  * A feature the server may offer: listed when its capability is declared,
  * otherwise one line saying it is not offered. A `CapabilityNotSupported`
- * (the revision in use has no such method) is reported the same way.
+ * (the revision in use has no such method) is reported the same way, and a
+ * declared feature whose method is not found gets a line of its own.
  */
 const feature = <A>(
   declared: boolean,
@@ -122,7 +123,12 @@ const feature = <A>(
             : [`${title} (${items.length}):`, ...items.map((item) => `  - ${show(item)}`)].join("\n")
         )
       ),
-      Effect.catchTag("CapabilityNotSupported", () => Console.log(`The server does not offer ${title.toLowerCase()}.`))
+      Effect.catchTag("CapabilityNotSupported", () => Console.log(`The server does not offer ${title.toLowerCase()}.`)),
+      // Declared, but its list method is not implemented (-32601): said so, and the walk-through goes on.
+      Effect.catchIf(
+        (error) => error._tag === "McpServerError" && error.code === -32601,
+        (error) => Console.log(`The server declares ${title.toLowerCase()} but does not answer: ${error.message}`)
+      )
     )
     : Console.log(`The server does not offer ${title.toLowerCase()}.`)
 

@@ -94,6 +94,23 @@ describe("npm start", () => {
     }), timeout)
 
   it.live(
+    "--stdio a server that declares resources but lists no templates: said so, and the walk-through goes on",
+    () =>
+      Effect.gen(function*() {
+        const run = yield* demo(["--stdio", process.execPath, join(root, "test", "fixtures", "stdio", "partial.mjs")])
+        assert.strictEqual(run.code, 0, run.stderr)
+        const out = lines(run.stdout)
+        assert.include(out, "  - file:///notes.txt (notes)")
+        assert.include(
+          out,
+          "The server declares resource templates but does not answer: resources/templates/list failed with -32601: Method not found"
+        )
+        assert.strictEqual(out.at(-1), "Session closed cleanly")
+      }),
+    timeout
+  )
+
+  it.live(
     "--stdio /no/such/command: one paragraph naming the command and ENOENT, exit 1",
     () =>
       Effect.gen(function*() {
