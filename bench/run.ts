@@ -48,6 +48,22 @@ const allClients: ReadonlyArray<Client> = [
     config: { layers: true },
     workloads: ["sessions"]
   },
+  // The wire log: the option on below Debug must cost nothing (the transport is not wrapped); on at Debug, what
+  // formatting and redacting each message costs, with a logger that discards the lines.
+  {
+    id: "ours-wirelog-off",
+    label: "effect-mcp-client, wireLog: true below Debug",
+    file: "clients/ours.mjs",
+    config: { wireLog: true },
+    workloads: ["stdio-seq", "stdio-64"]
+  },
+  {
+    id: "ours-wirelog-on",
+    label: "effect-mcp-client, wire log written at Debug",
+    file: "clients/ours.mjs",
+    config: { wireLog: true, wireLogDebug: true },
+    workloads: ["stdio-seq", "stdio-64"]
+  },
   { id: "sdk-v1", label: "@modelcontextprotocol/sdk (v1)", file: "clients/sdk-v1.mjs" },
   { id: "sdk-v2", label: "@modelcontextprotocol/client (v2)", file: "clients/sdk-v2.mjs" },
   { id: "effect-ai", label: "effect/ai McpClient", file: "clients/effect-ai.mjs" }

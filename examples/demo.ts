@@ -4,10 +4,19 @@
  * catch an unknown tool, cancel a slow call, and shut down cleanly.
  *
  * Run it with `npm start`. With `npm start -- --stdio <command> [args…]` it
- * connects to that server instead, over stdio, and shows what it offers.
+ * starts that server instead (no shell; the command is looked up on `PATH`)
+ * and shows what it offers: its name and version, the protocol revision
+ * negotiated, its capabilities, then the tools, resources, resource
+ * templates and prompts it declares, saying in one line what it does not
+ * offer. `--wire` before `--stdio` also prints every JSON-RPC message (the
+ * wire log, at Debug level).
+ *
+ * A failure of the connection prints one paragraph naming its cause (the
+ * command and `ENOENT`, the exit code and stderr, …) and exits with 1.
  */
-import { Console, Deferred, Effect, Fiber, Layer } from "effect"
-import { Mcp, McpClient, MemoryTransport, StdioTransport } from "../src/index.ts"
+import { NodeRuntime } from "@effect/platform-node"
+import { Console, Deferred, Effect, Fiber, Layer, References } from "effect"
+import { Mcp, McpClient, McpError, MemoryTransport, StdioTransport } from "../src/index.ts"
 import * as SeedServer from "./SeedServer.ts"
 
 const textOf = (content: ReadonlyArray<Mcp.ContentBlock>) =>
@@ -19,6 +28,7 @@ const walkThrough = (cancelled: Deferred.Deferred<string>, started: Deferred.Def
     yield* Console.log(
       `Connected to ${client.serverInfo.name} ${client.serverInfo.version} (protocol ${client.protocolVersion})`
     )
+    yield* Console.log(`Capabilities: ${describeCapabilities(client.serverCapabilities)}`)
 
     // Tool invocation
     const { tools } = yield* client.listTools()
@@ -77,47 +87,125 @@ const program = Effect.gen(function*() {
   yield* Console.log("Session closed cleanly")
 })
 
-/** The walk-through against any stdio server: what it offers, and a ping. */
-const explore = (command: string, args: ReadonlyArray<string>) =>
+/** The first line of a description, cut to fit a terminal line. */
+const summary = (text: string | undefined) => {
+  const line = (text ?? "").trim().split("\n")[0] ?? ""
+  return line.length > 100 ? `${line.slice(0, 99)}…` : line
+}
+
+/** The capabilities a server declared, one word each, with their flags. */
+const describeCapabilities = (capabilities: Mcp.ServerCapabilities) =>
+  Object.entries(capabilities).map(([name, value]) => {
+    const flags = typeof value === "object" && value !== null
+      ? Object.entries(value).filter(([, on]) => on === true).map(([flag]) => flag)
+      : []
+    return flags.length > 0 ? `${name} (${flags.join(", ")})` : name
+  }).join(", ") || "none"
+
+/**
+ * A feature the server may offer: listed when its capability is declared,
+ * otherwise one line saying it is not offered. A `CapabilityNotSupported`
+ * (the revision in use has no such method) is reported the same way, and a
+ * declared feature whose method is not found gets a line of its own.
+ */
+const feature = <A>(
+  declared: boolean,
+  title: string,
+  list: Effect.Effect<ReadonlyArray<A>, McpClient.FeatureError>,
+  show: (item: A) => string
+) =>
+  declared
+    ? list.pipe(
+      Effect.flatMap((items) =>
+        Console.log(
+          items.length === 0
+            ? `${title}: none listed`
+            : [`${title} (${items.length}):`, ...items.map((item) => `  - ${show(item)}`)].join("\n")
+        )
+      ),
+      Effect.catchTag("CapabilityNotSupported", () => Console.log(`The server does not offer ${title.toLowerCase()}.`)),
+      // Declared, but its list method is not implemented (-32601): said so, and the walk-through goes on.
+      Effect.catchIf(
+        (error) => error._tag === "McpServerError" && error.code === -32601,
+        (error) => Console.log(`The server declares ${title.toLowerCase()} but does not answer: ${error.message}`)
+      )
+    )
+    : Console.log(`The server does not offer ${title.toLowerCase()}.`)
+
+/** The walk-through against any stdio server: what it declares, and nothing it does not. */
+const explore = (command: string, args: ReadonlyArray<string>, wire: boolean) =>
   Effect.gen(function*() {
     const client = yield* McpClient.McpClient
-    yield* Console.log(
-      `Connected to ${client.serverInfo.name} ${client.serverInfo.version} (protocol ${client.protocolVersion})`
+    const capabilities = client.serverCapabilities
+    yield* Console.log(`Connected to ${client.serverInfo.name} ${client.serverInfo.version}`)
+    yield* Console.log(`Protocol revision: ${client.protocolVersion} (${client.era} era)`)
+    yield* Console.log(`Capabilities: ${describeCapabilities(capabilities)}`)
+    if (client.instructions !== undefined) yield* Console.log(`Instructions: ${summary(client.instructions)}`)
+    yield* feature(
+      capabilities.tools !== undefined,
+      "Tools",
+      Effect.map(client.listTools(), (r) => r.tools),
+      (tool) => `${tool.name}${tool.description === undefined ? "" : `: ${summary(tool.description)}`}`
     )
-    if (client.instructions !== undefined) yield* Console.log(`Instructions: ${client.instructions}`)
-    // A server that does not offer a feature says so in its capabilities; nothing is sent then.
-    const optional = <A>(effect: Effect.Effect<A, McpClient.FeatureError>) =>
-      effect.pipe(
-        Effect.map((a): A | undefined => a),
-        Effect.catchTag("CapabilityNotSupported", () => Effect.succeed(undefined))
-      )
-    const tools = yield* optional(client.listTools())
-    yield* Console.log(`Tools: ${tools === undefined ? "(none offered)" : tools.tools.map((t) => t.name).join(", ")}`)
-    const resources = yield* optional(client.listResources())
-    yield* Console.log(
-      `Resources: ${resources === undefined ? "(none offered)" : resources.resources.map((r) => r.uri).join(", ")}`
+    yield* feature(
+      capabilities.resources !== undefined,
+      "Resources",
+      Effect.map(client.listResources(), (r) => r.resources),
+      (resource) => `${resource.uri}${resource.name === resource.uri ? "" : ` (${resource.name})`}`
     )
-    const prompts = yield* optional(client.listPrompts())
-    yield* Console.log(
-      `Prompts: ${prompts === undefined ? "(none offered)" : prompts.prompts.map((p) => p.name).join(", ")}`
+    yield* feature(
+      capabilities.resources !== undefined,
+      "Resource templates",
+      Effect.map(client.listResourceTemplates(), (r) => r.resourceTemplates),
+      (template) => `${template.uriTemplate} (${template.name})`
     )
+    yield* feature(
+      capabilities.prompts !== undefined,
+      "Prompts",
+      Effect.map(client.listPrompts(), (r) => r.prompts),
+      (prompt) =>
+        `${prompt.name}${
+          prompt.arguments === undefined || prompt.arguments.length === 0
+            ? ""
+            : `(${prompt.arguments.map((a) => `${a.name}${a.required === true ? "" : "?"}`).join(", ")})`
+        }${prompt.description === undefined ? "" : `: ${summary(prompt.description)}`}`
+    )
+    if (capabilities.completions === undefined) yield* Console.log("The server does not offer completions.")
+    if (capabilities.logging === undefined) yield* Console.log("The server does not offer logging.")
+    yield* client.ping()
+    yield* Console.log("Ping: answered")
   }).pipe(
     Effect.provide(
-      McpClient.layer({ name: "seed-demo", version: "1.0.0" }).pipe(
+      McpClient.layer({ name: "seed-demo", version: "1.0.0", wireLog: wire }).pipe(
         Layer.provide(StdioTransport.layerNode({ command, args }))
       )
     ),
-    Effect.andThen(Console.log("Session closed cleanly"))
+    Effect.andThen(Console.log("Session closed cleanly")),
+    wire ? Effect.provideService(References.MinimumLogLevel, "Debug") : (effect) => effect
   )
 
-const stdioFlag = process.argv.indexOf("--stdio")
-const main = stdioFlag >= 0 && process.argv[stdioFlag + 1] !== undefined
-  ? explore(process.argv[stdioFlag + 1]!, process.argv.slice(stdioFlag + 2))
-  : program
+const usage = "Usage: npm start [-- [--wire] --stdio <command> [args…]]"
 
-Effect.runPromiseExit(main).then((exit) => {
-  if (exit._tag === "Failure") {
-    console.error(exit.cause)
-    process.exitCode = 1
-  }
-})
+const argv = process.argv.slice(2)
+const stdioFlag = argv.indexOf("--stdio")
+const wire = argv.includes("--wire") && (stdioFlag < 0 || argv.indexOf("--wire") < stdioFlag)
+const command = stdioFlag < 0 ? undefined : argv[stdioFlag + 1]
+
+/** An expected failure (the server could not start, died, refused, …): one paragraph naming its cause. */
+const report = (error: McpError.McpError) =>
+  Console.error(`Error (${error._tag}): ${error.message}`).pipe(
+    Effect.andThen(Effect.sync(() => {
+      process.exitCode = 1
+    }))
+  )
+
+if (stdioFlag >= 0 && command === undefined) {
+  console.error(usage)
+  process.exitCode = 2
+} else {
+  const main = command === undefined ? program : explore(command, argv.slice(stdioFlag + 2), wire)
+  // Anything else is a defect, printed in full by `runMain`, with a non-zero exit.
+  NodeRuntime.runMain(
+    main.pipe(Effect.catch((error) => McpError.isMcpError(error) ? report(error) : Effect.fail(error)))
+  )
+}

@@ -62,6 +62,7 @@ import * as Negotiation from "./session/Negotiation.ts"
 import * as ResultCache from "./session/ResultCache.ts"
 import * as ServerRequests from "./session/ServerRequests.ts"
 import { Transport } from "./transport/Transport.ts"
+import * as WireLog from "./transport/WireLog.ts"
 
 export type {
   /** @since 0.1.0 */
@@ -281,7 +282,9 @@ export const make: (
   options: Options
 ) => Effect.Effect<McpClientShape, ConnectError, Scope.Scope | Transport> = Effect.fnUntraced(
   function*(options: Options) {
-    const transport = yield* Transport
+    const transport = options.wireLog === undefined || options.wireLog === false
+      ? yield* Transport
+      : yield* WireLog.wrap(yield* Transport, options.wireLog === true ? undefined : options.wireLog)
     const state: Session.State = {
       knownTools: undefined,
       promptNames: undefined,

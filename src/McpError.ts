@@ -21,6 +21,17 @@ const TypeId = "~effect-mcp-client/McpError" as const
  * The connection failed: the process could not start or exited, the peer
  * closed the stream, or a network request failed.
  *
+ * **Details**
+ *
+ * The `message` names the cause, so that it can be acted on without
+ * reading `cause`: the command and `ENOENT` / `EACCES` for a server that
+ * could not start; the exit code or signal and the last lines of its stderr
+ * for one that died (also in `exitCode`, `signal`, `stderr`); the URL and
+ * `ECONNREFUSED`, `ETIMEDOUT`, `ENOTFOUND` or the TLS reason for a failed
+ * connection; the HTTP status (also in `status`) and the start of the body
+ * for a refused request. Credentials are never part of it: URLs are shown
+ * without user info and query, and excerpts are redacted (`Redaction`).
+ *
  * **Example** (Recovering from a dead server)
  *
  * ```ts

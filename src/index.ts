@@ -39,6 +39,10 @@ export * as HttpTransport from "./transport/HttpTransport.ts"
 export * as SseParser from "./transport/http/SseParser.ts"
 /** One undici dispatcher shared by the HTTP sessions of the process. @since 0.1.0 */
 export * as SharedDispatcher from "./transport/http/SharedDispatcher.ts"
+/** An opt-in log of every JSON-RPC message, with secrets redacted. @since 0.1.0 */
+export * as WireLog from "./transport/WireLog.ts"
+/** What counts as a secret in errors and logs, and how it is hidden. @since 0.1.0 */
+export * as Redaction from "./transport/Redaction.ts"
 /** In-process transports. @since 0.1.0 */
 export * as MemoryTransport from "./transport/MemoryTransport.ts"
 /** The sampling handler service. @since 0.1.0 */

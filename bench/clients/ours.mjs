@@ -13,6 +13,8 @@ import { Transport } from "effect-mcp-client/Transport"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as References from "effect/References"
 import * as Scope from "effect/Scope"
 import { main, serverScript } from "./harness.mjs"
 
@@ -27,7 +29,21 @@ const connect = async (config) => {
     env: { BENCH_TOOLS: String(config.tools ?? 1) },
     stderr: "ignore"
   }
-  const clientOptions = { name: "bench", version: "1", era: "legacy" }
+  // `wireLog` in the configuration turns the wire log on; it is written only with `wireLogDebug` (Debug level,
+  // to a logger that discards), so `wireLog` alone measures the option left on below Debug.
+  const clientOptions = {
+    name: "bench",
+    version: "1",
+    era: "legacy",
+    ...(config.wireLog === undefined ? {} : { wireLog: config.wireLog })
+  }
+  const atLevel = config.wireLogDebug === true
+    ? (effect) =>
+      effect.pipe(
+        Effect.provideService(References.MinimumLogLevel, "Debug"),
+        Effect.provide(Logger.layer([Logger.make(() => {})]))
+      )
+    : (effect) => effect
   const client = config.layers === true
     ? (await Effect.runPromise(
       Layer.buildWithScope(
@@ -38,6 +54,7 @@ const connect = async (config) => {
     : await Effect.runPromise(
       McpClient.make(clientOptions).pipe(
         Effect.provideServiceEffect(Transport, module.makeNode(transportOptions)),
+        atLevel,
         Scope.provide(scope)
       )
     )

@@ -34,6 +34,8 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Redacted from "effect/Redacted"
 import { createHash, createPrivateKey, createSign, randomBytes } from "node:crypto"
 import { AuthorizationError } from "../McpError.ts"
+import * as Redaction from "../transport/Redaction.ts"
+import * as SystemError from "../transport/SystemError.ts"
 import * as TokenStore from "./TokenStore.ts"
 
 // =============================================================================
@@ -185,7 +187,10 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       ),
       Effect.scoped,
       Effect.mapError((error) =>
-        new AuthorizationError({ reason: "token", description: `POST ${url} failed: ${error.message}` })
+        new AuthorizationError({
+          reason: "token",
+          description: `POST ${Redaction.safeUrl(url)} failed: ${SystemError.describe(error)}`
+        })
       )
     )
 

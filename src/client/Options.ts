@@ -18,6 +18,7 @@ import type * as Mcp from "../protocol/Mcp.ts"
 import type * as ProtocolVersion from "../protocol/ProtocolVersion.ts"
 import type * as Engine from "../session/Engine.ts"
 import type * as Negotiation from "../session/Negotiation.ts"
+import type * as WireLog from "../transport/WireLog.ts"
 
 /**
  * How a session identifies itself and behaves.
@@ -91,6 +92,13 @@ export interface Options {
    * is renewed for the next. Off by default.
    */
   readonly recoverSessions?: boolean | undefined
+  /**
+   * Log every JSON-RPC message sent and received, at `Debug` level through
+   * Effect's logger, secrets redacted and bodies cut to a bound
+   * (`WireLog`). Off by default; when off, or when `Debug` is below the
+   * minimum log level where the session opens, the transport is not wrapped.
+   */
+  readonly wireLog?: boolean | WireLog.Options | undefined
 }
 
 /**

@@ -45,6 +45,8 @@ import type * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as SharedDispatcher from "./http/SharedDispatcher.ts"
 import * as SseParser from "./http/SseParser.ts"
 import { Inbox } from "./Inbox.ts"
+import * as Redaction from "./Redaction.ts"
+import * as SystemError from "./SystemError.ts"
 import {
   type ConnectionError,
   type ExchangeContext,
@@ -113,6 +115,12 @@ const parseMessages = (text: string): ReadonlyArray<unknown> => {
   const value = JSON.parse(text) as unknown
   return Array.isArray(value) ? value : [value]
 }
+
+/** How much of a refusal's body its message shows. */
+const refusalExcerptChars = 200
+
+/** The start of a refusal's body, for its message ("" when empty). */
+const bodyExcerpt = (text: string) => text.trim() === "" ? "" : `: ${Redaction.excerpt(text, refusalExcerptChars)}`
 
 /** A response's media type, lower-cased, without parameters. */
 const contentType = (response: HttpClientResponse.HttpClientResponse) =>
@@ -254,9 +262,8 @@ class Connection implements TransportShape {
     const url = this.#url
     return (error: unknown) =>
       new TransportError({
-        description: `${what} ${url.origin}${url.pathname} failed: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        // The reason (ECONNREFUSED, a TLS error, …) is in the message, not only in `cause`.
+        description: `${what} ${Redaction.safeUrl(url)} failed: ${SystemError.describe(error)}`,
         cause: error
       })
   }
@@ -328,7 +335,8 @@ class Connection implements TransportShape {
   // 2024-11-05 HTTP+SSE fallback
   // ---------------------------------------------------------------------------
 
-  #legacyConnect(): Effect.Effect<void, TransportError> {
+  /** `postRefusal`: how the first POST was refused (`POST 404: <body>; `), for the message if GET fails too. */
+  #legacyConnect(postRefusal = ""): Effect.Effect<void, TransportError> {
     const url = this.#url
     const inbox = this.#inbox
     return Effect.gen({ self: this }, function*() {
@@ -340,8 +348,10 @@ class Connection implements TransportShape {
         }).pipe(Effect.mapError(this.#failure("GET")))
         if (response.status !== 200 || contentType(response) !== "text/event-stream") {
           return yield* new TransportError({
-            description:
-              `The server at ${url.origin}${url.pathname} refused both MCP transports (GET ${response.status})`
+            description: `The server at ${
+              Redaction.safeUrl(url)
+            } refused both MCP transports (${postRefusal}GET ${response.status})`,
+            status: response.status
           })
         }
         const parser = SseParser.make()
@@ -401,7 +411,11 @@ class Connection implements TransportShape {
         )
       ).pipe(Effect.mapError(this.#failure("POST")))
       if (response.status >= 300) {
-        return yield* new TransportError({ description: `POST ${target.pathname} was refused (${response.status})` })
+        const text = yield* this.#readBody(response).pipe(Effect.orElseSucceed(() => ""))
+        return yield* new TransportError({
+          description: `POST ${Redaction.safeUrl(target)} was refused with HTTP ${response.status}${bodyExcerpt(text)}`,
+          status: response.status
+        })
       }
     }).pipe(Effect.scoped)
   }
@@ -480,11 +494,11 @@ class Connection implements TransportShape {
         const fallback = options.legacySseFallback !== false && wasFirst && this.#sessionId === undefined &&
           (response.status === 400 || response.status === 404 || response.status === 405)
         if (fallback) {
-          yield* this.#legacyConnect()
+          yield* this.#legacyConnect(`POST ${response.status}${bodyExcerpt(text)}; `)
           return yield* this.#legacyPost(message)
         }
         return yield* new TransportError({
-          description: `POST ${url.pathname} was refused with HTTP ${response.status}`,
+          description: `POST ${Redaction.safeUrl(url)} was refused with HTTP ${response.status}${bodyExcerpt(text)}`,
           status: response.status
         })
       }

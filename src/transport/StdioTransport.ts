@@ -40,8 +40,10 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { MessageTooLarge, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
+import * as Redaction from "./Redaction.ts"
 import * as Framing from "./stdio/Framing.ts"
 import * as Outbox from "./stdio/Outbox.ts"
+import * as SystemError from "./SystemError.ts"
 import { layerConnect, type Transport, type TransportShape } from "./Transport.ts"
 
 /**
@@ -188,8 +190,9 @@ export const make = (
     const handle = yield* spawner.spawn(command).pipe(
       Effect.mapError((error) =>
         new TransportError({
-          description: `Could not start the MCP server '${options.command}': ${error.message}`,
-          cause: error
+          description: `Could not start the MCP server '${options.command}': ${SystemError.describe(error)}`,
+          // Node's spawn error lists the arguments, which may hold a credential: only its code is kept.
+          cause: SystemError.sanitize(error)
         })
       )
     )
@@ -226,7 +229,8 @@ export const make = (
         Effect.timeoutOption(Duration.seconds(1)),
         Effect.exit
       )
-      const stderr = tail.join("\n")
+      // What the server printed may echo a credential from its environment.
+      const stderr = Redaction.redactText(tail.join("\n"))
       if (Exit.isSuccess(exit)) {
         return Option.isSome(exit.value)
           ? new TransportError({ description: `The MCP server '${name}' exited`, exitCode: exit.value.value, stderr })
@@ -319,7 +323,11 @@ export const make = (
         Stream.toChannel(
           Stream.mapError(
             handle.stdout,
-            (error) => new TransportError({ description: `Reading from '${name}' failed`, cause: error })
+            (error) =>
+              new TransportError({
+                description: `Reading from '${name}' failed: ${SystemError.describe(error)}`,
+                cause: SystemError.sanitize(error)
+              })
           )
         ),
         decodeReads
