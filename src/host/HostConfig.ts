@@ -383,8 +383,30 @@ const decodeAt = <S extends Schema.Decoder<unknown>>(
   const error = failure?.error
   if (!Schema.isSchemaError(error)) return errorAt(source, document, at, "does not decode")
   const issue = formatter(error.issue).issues[0]
-  const path = [...at, ...(issue?.path ?? []).map((segment) => typeof segment === "object" ? segment.key : segment)]
-  return errorAt(source, document, path, issue?.message ?? "does not decode")
+  const inner = (issue?.path ?? []).map((segment) => typeof segment === "object" ? segment.key : segment)
+  const message = issue?.message ?? "does not decode"
+  const found = valueAt(value, inner)
+  const got = message.startsWith("Expected") && found.present && !message.includes(", got ")
+    ? `, got ${preview(found.value)}`
+    : ""
+  return errorAt(source, document, [...at, ...inner], message + got)
+}
+
+const valueAt = (
+  value: unknown,
+  path: ReadonlyArray<PropertyKey>
+): { readonly present: boolean; readonly value?: unknown } => {
+  let current = value
+  for (const segment of path) {
+    if (typeof current !== "object" || current === null || !Object.hasOwn(current, segment)) return { present: false }
+    current = (current as Record<PropertyKey, unknown>)[segment]
+  }
+  return { present: true, value: current }
+}
+
+const preview = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text
 }
 
 const decodeDocument = (

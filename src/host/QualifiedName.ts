@@ -118,12 +118,13 @@ export const assign = (entries: Iterable<Entry>, scheme: Scheme = {}): Table => 
   // A fixed order: names that needed no change first, then by server and name.
   candidates.sort((a, b) =>
     Number(isPlain(a.entry, a.base, scheme)) === Number(isPlain(b.entry, b.base, scheme))
-      ? compare(a.entry.server, b.entry.server) || compare(a.entry.name, b.entry.name)
+      ? compare(a.entry.server, b.entry.server) || compare(a.entry.name, b.entry.name) || compare(a.base, b.base)
       : isPlain(a.entry, a.base, scheme) ? -1 : 1
   )
   const byName = new Map<string, Entry>()
   const byEntry = new Map<string, string>()
   for (const { base, entry } of candidates) {
+    // An entry given twice (with different prefixes) keeps its first name in that order.
     const key = entryKey(entry.server, entry.name)
     if (byEntry.has(key)) continue
     let name = base
