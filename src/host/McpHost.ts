@@ -132,16 +132,26 @@ export interface McpHostShape {
     args?: { readonly [key: string]: string },
     options?: CallOptions
   ) => Effect.Effect<Mcp.GetPromptResult, FeatureError | InputDeclined | PromptNotFound | ServerUnavailable>
-  /** Reads a resource from the server that lists it or has a template for it. */
+  /**
+   * Reads a resource from the server that lists it or has a template for it
+   * (the first in the configuration's order, when several do), or from
+   * `options.server`.
+   */
   readonly readResource: (
     uri: string,
-    options?: CallOptions
+    options?: CallOptions & { readonly server?: string | undefined }
   ) => Effect.Effect<Mcp.ReadResourceResult, FeatureError | InputDeclined | ResourceNotFound | ServerUnavailable>
-  /** Completes an argument of a prompt (by qualified name) or resource template (by URI). */
+  /**
+   * Completes an argument of a prompt (by qualified name) or resource
+   * template (by URI, routed as `readResource` is).
+   */
   readonly complete: (
     ref: Mcp.CompletionReference,
     argument: { readonly name: string; readonly value: string },
-    options?: CallOptions & { readonly context?: { readonly [name: string]: string } | undefined }
+    options?: CallOptions & {
+      readonly context?: { readonly [name: string]: string } | undefined
+      readonly server?: string | undefined
+    }
   ) => Effect.Effect<Mcp.CompleteResult, FeatureError | PromptNotFound | ResourceNotFound | ServerUnavailable>
 
   /** Every server's notifications, tagged with the server, across restarts. */
@@ -498,7 +508,7 @@ class Host implements McpHostShape {
 
   readonly readResource: McpHostShape["readResource"] = (uri, options) =>
     Effect.flatMap(this.#snapshot, (snapshot) => {
-      const owner = Catalog.resourceOwner(snapshot, uri)
+      const owner = options?.server ?? Catalog.resourceOwner(snapshot, uri)
       const server = owner === undefined ? undefined : this.#servers.get(owner)
       return server === undefined
         ? Effect.fail(new ResourceNotFound({ uri }))
@@ -521,7 +531,7 @@ class Host implements McpHostShape {
           options?.timeout
         ))
       }
-      const owner = Catalog.resourceOwner(snapshot, ref.uri)
+      const owner = options?.server ?? Catalog.resourceOwner(snapshot, ref.uri)
       const server = owner === undefined ? undefined : this.#servers.get(owner)
       if (server === undefined) return Effect.fail(new ResourceNotFound({ uri: ref.uri }))
       return (server.run(

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Expansion, HostConfig } from "../../src/index.ts"
 
-const failure = <A>(effect: Effect.Effect<A, unknown>) => Effect.flip(effect)
+const failure = <A, E>(effect: Effect.Effect<A, E>) => Effect.flip(effect)
 
 describe("HostConfig", () => {
   it.effect("decodes Claude's mcpServers: stdio, http, sse, type inferred, our options beside them", () =>
