@@ -64,7 +64,7 @@ describe("QualifiedName", () => {
       assert.strictEqual(back?.server, entry.server)
       assert.strictEqual(back?.name, entry.name)
     }
-  }, { arbitrary: { numRuns: 300 } })
+  }, { arbitrary: { runs: 300 } })
 
   it.prop("names do not depend on the order of the entries", [Entries], ([entries]) => {
     const forward = QualifiedName.assign(entries)
@@ -72,7 +72,7 @@ describe("QualifiedName", () => {
     for (const entry of entries) {
       assert.strictEqual(forward.qualified(entry.server, entry.name), backward.qualified(entry.server, entry.name))
     }
-  }, { arbitrary: { numRuns: 200 } })
+  }, { arbitrary: { runs: 200 } })
 
   it.prop("a short maxLength is honoured too", [Schema.Array(Pair)], ([entries]) => {
     const table = QualifiedName.assign(entries, { maxLength: 24, separator: "." })
