@@ -91,8 +91,18 @@ export interface Snapshot {
   readonly resourceTemplates: ReadonlyArray<CatalogResourceTemplate>
   /** The servers whose part is loaded. */
   readonly servers: ReadonlyArray<string>
+  /**
+   * Qualified names of the tools and prompts of the listed servers and of
+   * those restarting (as they were last listed), so that a call made during
+   * a restart still finds its server, and waits for it.
+   */
   readonly toolNames: QualifiedName.Table
   readonly promptNames: QualifiedName.Table
+  /** The resources and templates of the listed and the restarting servers, for routing by URI. */
+  readonly routes: {
+    readonly resources: ReadonlyArray<CatalogResource>
+    readonly resourceTemplates: ReadonlyArray<CatalogResourceTemplate>
+  }
 }
 
 /**
@@ -150,9 +160,19 @@ export const make = (
 ): Effect.Effect<Catalog, never, Scope.Scope> =>
   Effect.gen(function*() {
     const parts = new Map<string, Part>()
+    const stale = new Map<string, Part>()
     const order = members.map((member) => member.supervisor.name)
-    const ref = yield* SubscriptionRef.make(build(parts, order, members, scheme))
-    const publish = Effect.suspend(() => SubscriptionRef.set(ref, build(parts, order, members, scheme)))
+    const ref = yield* SubscriptionRef.make(build(parts, stale, order, members, scheme))
+    const publish = Effect.suspend(() => SubscriptionRef.set(ref, build(parts, stale, order, members, scheme)))
+    // Not ready: the part leaves the listing; while the server restarts it still routes.
+    const retire = (name: string, restarting: boolean) =>
+      Effect.suspend(() => {
+        const part = parts.get(name) ?? stale.get(name)
+        const changed = parts.delete(name) || (!restarting && stale.has(name))
+        if (restarting && part !== undefined) stale.set(name, part)
+        else stale.delete(name)
+        return changed ? publish : Effect.void
+      })
 
     for (const member of members) {
       const name = member.supervisor.name
@@ -165,6 +185,7 @@ export const make = (
                   Effect.flatMap((part) =>
                     Effect.suspend(() => {
                       parts.set(name, part)
+                      stale.delete(name)
                       return publish
                     })
                   ),
@@ -179,7 +200,7 @@ export const make = (
                 )
               )
             )
-            : Stream.fromEffect(Effect.suspend(() => parts.delete(name) ? publish : Effect.void))
+            : Stream.fromEffect(retire(name, state.status === "restarting" || state.status === "starting"))
         ),
         Stream.runDrain
       )
@@ -282,8 +303,8 @@ export const included = (
  * @since 0.1.0
  */
 export const resourceOwner = (snapshot: Snapshot, uri: string): string | undefined =>
-  snapshot.resources.find((entry) => entry.resource.uri === uri)?.server ??
-    snapshot.resourceTemplates.find((entry) =>
+  snapshot.routes.resources.find((entry) => entry.resource.uri === uri)?.server ??
+    snapshot.routes.resourceTemplates.find((entry) =>
       entry.template.uriTemplate === uri || templateToRegExp(entry.template.uriTemplate).test(uri)
     )?.server
 
@@ -361,22 +382,29 @@ const load = (
 
 const build = (
   parts: ReadonlyMap<string, Part>,
+  stale: ReadonlyMap<string, Part>,
   order: ReadonlyArray<string>,
   members: ReadonlyArray<Member>,
   scheme: QualifiedName.Scheme
 ): Snapshot => {
   const prefixes = new Map(members.map((member) => [member.supervisor.name, member.prefix] as const))
   const servers = order.filter((server) => parts.has(server))
+  const known = order.filter((server) => parts.has(server) || stale.has(server))
+  const partOf = (server: string) => parts.get(server) ?? stale.get(server)!
   const toolEntries: Array<QualifiedName.Entry> = []
   const promptEntries: Array<QualifiedName.Entry> = []
-  for (const server of servers) {
-    const part = parts.get(server)!
+  for (const server of known) {
+    const part = partOf(server)
     const prefix = prefixes.get(server)
     for (const tool of part.tools) toolEntries.push({ server, name: tool.name, prefix })
     for (const prompt of part.prompts) promptEntries.push({ server, name: prompt.name, prefix })
   }
   const toolNames = QualifiedName.assign(toolEntries, scheme)
   const promptNames = QualifiedName.assign(promptEntries, scheme)
+  const resourcesOf = (list: ReadonlyArray<string>) =>
+    list.flatMap((server) => partOf(server).resources.map((resource) => ({ server, resource })))
+  const templatesOf = (list: ReadonlyArray<string>) =>
+    list.flatMap((server) => partOf(server).resourceTemplates.map((template) => ({ server, template })))
   return {
     servers,
     toolNames,
@@ -391,9 +419,8 @@ const build = (
         prompt
       }))
     ),
-    resources: servers.flatMap((server) => parts.get(server)!.resources.map((resource) => ({ server, resource }))),
-    resourceTemplates: servers.flatMap((server) =>
-      parts.get(server)!.resourceTemplates.map((template) => ({ server, template }))
-    )
+    resources: resourcesOf(servers),
+    resourceTemplates: templatesOf(servers),
+    routes: { resources: resourcesOf(known), resourceTemplates: templatesOf(known) }
   }
 }
