@@ -8,7 +8,7 @@ import { StdioTransport } from "../../src/index.ts"
 import * as Oracle from "./Oracle.ts"
 
 /** The peers' start script (shared/ sits beside the repository). */
-export const runScript = fileURLToPath(new URL("file:///work/shared/tools/peers/run.sh"))
+export const runScript = fileURLToPath(new URL("../../../shared/tools/peers/run.sh", import.meta.url))
 
 /** Whether the peers are there (they are on every machine of this project). */
 export const available = existsSync(runScript)
