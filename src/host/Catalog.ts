@@ -18,9 +18,9 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
-import type * as Scope from "effect/Scope"
 import type * as McpClient from "../McpClient.ts"
 import type * as Mcp from "../protocol/Mcp.ts"
 import * as QualifiedName from "./QualifiedName.ts"

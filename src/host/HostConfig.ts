@@ -216,7 +216,8 @@ export const parse = (text: string, source = "<text>"): Effect.Effect<HostConfig
 export const fromFile = (path: string): Effect.Effect<HostConfig, HostConfigError> =>
   Effect.tryPromise({
     try: async () => (await import("node:fs/promises")).readFile(path, "utf8"),
-    catch: (cause) => new HostConfigError({ source: path, path: "$", description: `cannot be read: ${describe(cause)}` })
+    catch: (cause) =>
+      new HostConfigError({ source: path, path: "$", description: `cannot be read: ${describe(cause)}` })
   }).pipe(Effect.flatMap((text) => parse(text, path)))
 
 /**
@@ -288,7 +289,9 @@ const commonFields = {
   restart: Schema.optionalKey(Schema.Union([
     Schema.Boolean,
     Schema.Struct({
-      maxAttempts: Schema.optionalKey(Schema.Number.pipe(Schema.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0)))),
+      maxAttempts: Schema.optionalKey(
+        Schema.Number.pipe(Schema.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0)))
+      ),
       initialDelay: Schema.optionalKey(Milliseconds),
       maxDelay: Schema.optionalKey(Milliseconds)
     })
@@ -493,7 +496,11 @@ const options = (
   exclude: decoded.exclude,
   prefix: decoded.prefix,
   lazy: decoded.lazy ?? false,
-  restart: decoded.restart === false ? false : decoded.restart === true || decoded.restart === undefined ? {} : decoded.restart,
+  restart: decoded.restart === false
+    ? false
+    : decoded.restart === true || decoded.restart === undefined
+    ? {}
+    : decoded.restart,
   keepalive: decoded.keepalive,
   raw
 })

@@ -100,7 +100,16 @@ export const parse = (text: string): Document | SyntaxFailure => {
       if (c === "\n") fail("unterminated string", start)
       if (c === "\\") {
         const e = text[index + 1]
-        const simple: Record<string, string> = { "\"": "\"", "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" }
+        const simple: Record<string, string> = {
+          "\"": "\"",
+          "\\": "\\",
+          "/": "/",
+          b: "\b",
+          f: "\f",
+          n: "\n",
+          r: "\r",
+          t: "\t"
+        }
         if (e !== undefined && simple[e] !== undefined) {
           out += simple[e]
           index += 2
@@ -123,7 +132,11 @@ export const parse = (text: string): Document | SyntaxFailure => {
       const object: Record<string, unknown> = {}
       skip()
       while (text[index] !== "}") {
-        if (text[index] !== "\"") fail(index >= text.length ? "unexpected end of input in an object" : "expected a member name in double quotes")
+        if (text[index] !== "\"") {
+          fail(
+            index >= text.length ? "unexpected end of input in an object" : "expected a member name in double quotes"
+          )
+        }
         const key = readString()
         skip()
         if (text[index] !== ":") fail("expected ':' after a member name")
@@ -133,7 +146,9 @@ export const parse = (text: string): Document | SyntaxFailure => {
         if (text[index] === ",") {
           index++
           skip()
-        } else if (text[index] !== "}") fail(index >= text.length ? "unexpected end of input in an object" : "expected ',' or '}'")
+        } else if (text[index] !== "}") {
+          fail(index >= text.length ? "unexpected end of input in an object" : "expected ',' or '}'")
+        }
       }
       index++
       return object
@@ -149,13 +164,17 @@ export const parse = (text: string): Document | SyntaxFailure => {
         if (text[index] === ",") {
           index++
           skip()
-        } else if (text[index] !== "]") fail(index >= text.length ? "unexpected end of input in an array" : "expected ',' or ']'")
+        } else if (text[index] !== "]") {
+          fail(index >= text.length ? "unexpected end of input in an array" : "expected ',' or ']'")
+        }
       }
       index++
       return array
     }
     if (c === "\"") return readString()
-    const literal = /^(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/.exec(text.slice(index, index + 64))
+    const literal = /^(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/.exec(
+      text.slice(index, index + 64)
+    )
     if (literal === null) fail(index >= text.length ? "unexpected end of input" : `unexpected character '${c}'`)
     index += literal![0].length
     return JSON.parse(literal![0])

@@ -27,8 +27,8 @@ import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
-import * as McpClient from "../McpClient.ts"
 import type { CallOptions, CallToolError, FeatureError, ToolCallOptions } from "../client/Options.ts"
+import * as McpClient from "../McpClient.ts"
 import type { InputDeclined } from "../McpError.ts"
 import { PromptNotFound, ResourceNotFound, ToolNotFound } from "../McpError.ts"
 import type * as Mcp from "../protocol/Mcp.ts"
@@ -527,7 +527,8 @@ class Host implements McpHostShape {
         if (entry === undefined || server === undefined) return Effect.fail(new PromptNotFound({ name: ref.name }))
         return (server.run(
           "completion/complete",
-          (session, timeout) => session.complete({ type: "ref/prompt", name: entry.name }, argument, { ...options, timeout }),
+          (session, timeout) =>
+            session.complete({ type: "ref/prompt", name: entry.name }, argument, { ...options, timeout }),
           options?.timeout
         ))
       }

@@ -119,7 +119,9 @@ export const assign = (entries: Iterable<Entry>, scheme: Scheme = {}): Table => 
   candidates.sort((a, b) =>
     Number(isPlain(a.entry, a.base, scheme)) === Number(isPlain(b.entry, b.base, scheme))
       ? compare(a.entry.server, b.entry.server) || compare(a.entry.name, b.entry.name) || compare(a.base, b.base)
-      : isPlain(a.entry, a.base, scheme) ? -1 : 1
+      : isPlain(a.entry, a.base, scheme)
+      ? -1
+      : 1
   )
   const byName = new Map<string, Entry>()
   const byEntry = new Map<string, string>()

@@ -146,7 +146,9 @@ export interface Supervisor {
 export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope.Scope> =>
   Effect.gen(function*() {
     const lazy = settings.lazy === true
-    const state = yield* SubscriptionRef.make<ServerState>(lazy ? { status: "idle" } : { status: "starting", attempt: 0 })
+    const state = yield* SubscriptionRef.make<ServerState>(
+      lazy ? { status: "idle" } : { status: "starting", attempt: 0 }
+    )
     const wanted = yield* Deferred.make<void>()
     if (!lazy) yield* Deferred.succeed(wanted, undefined)
     const counters = { restarts: 0, failedStarts: 0, keepaliveMisses: 0 }
@@ -208,7 +210,11 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
         )
         if (Exit.isFailure(exit)) {
           const error = Option.getOrUndefined(Cause.findErrorOption(exit.cause))
-          yield* SubscriptionRef.set(state, { status: "failed", lastError: describe(error ?? exit.cause), cause: error })
+          yield* SubscriptionRef.set(state, {
+            status: "failed",
+            lastError: describe(error ?? exit.cause),
+            cause: error
+          })
           return
         }
         if (settings.restart === false) {

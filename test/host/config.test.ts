@@ -133,11 +133,19 @@ describe("HostConfig", () => {
         [`{ "mcpServers": { "a": { } } }`, "$.mcpServers.a", "has neither \"command\" (stdio) nor \"url\" (HTTP)"],
         [`{ "mcpServers": { "a": { "type": "ws", "url": "u" } } }`, "$.mcpServers.a.type", "Unknown server type"],
         [`{ "mcpServers": { "a": { "url": "u", "timeout": 0 } } }`, "$.mcpServers.a.timeout", "greater than 0"],
-        [`{ "mcpServers": { "a": { "url": "u", "maxConcurrency": 1.5 } } }`, "$.mcpServers.a.maxConcurrency", "integer"],
+        [
+          `{ "mcpServers": { "a": { "url": "u", "maxConcurrency": 1.5 } } }`,
+          "$.mcpServers.a.maxConcurrency",
+          "integer"
+        ],
         [`{ "mcpServers": { "a": 3 } }`, "$.mcpServers.a", "Expected an object"],
         [`{ "mcpServers": { "a": { "command": "x", "env": { "K": 1 } } } }`, "$.mcpServers.a.env.K", "Expected string"],
         [`{ "tools": {} }`, "$", "has neither \"mcpServers\" nor \"servers\""],
-        [`{ "mcpServers": { "a": { "command": "x" } }, "servers": { "a": { "command": "y" } } }`, "$.servers.a", "already configured"],
+        [
+          `{ "mcpServers": { "a": { "command": "x" } }, "servers": { "a": { "command": "y" } } }`,
+          "$.servers.a",
+          "already configured"
+        ],
         [`{ "servers": {}, "inputs": [{ "type": "promptString" }] }`, "$.inputs[0].id", "Missing key"]
       ]
       for (const [text, path, description] of cases) {
@@ -177,7 +185,10 @@ describe("Expansion", () => {
   it.effect("every form: ${VAR}, ${VAR:-default}, ${env:VAR}, ${input:id}, and text around them", () =>
     Effect.gen(function*() {
       const r = resolver({ HOST: "example.com", EMPTY: "" }, { port: "8443" })
-      assert.strictEqual(yield* Expansion.expand("https://${HOST}:${input:port}/mcp", r, where), "https://example.com:8443/mcp")
+      assert.strictEqual(
+        yield* Expansion.expand("https://${HOST}:${input:port}/mcp", r, where),
+        "https://example.com:8443/mcp"
+      )
       assert.strictEqual(yield* Expansion.expand("${MISSING:-fallback}", r, where), "fallback")
       assert.strictEqual(yield* Expansion.expand("${EMPTY:-fallback}", r, where), "fallback")
       assert.strictEqual(yield* Expansion.expand("${EMPTY}", r, where), "")

@@ -44,7 +44,11 @@ const HostLive = Layer.unwrap(Effect.gen(function*() {
     handlers: (server) =>
       Sampling.layer({
         createMessage: () =>
-          Effect.succeed({ role: "assistant", content: { type: "text", text: `answered for ${server}` }, model: "test" })
+          Effect.succeed({
+            role: "assistant",
+            content: { type: "text", text: `answered for ${server}` },
+            model: "test"
+          })
       })
   }).pipe(
     Layer.provide(HostInputs.layerValues({ token: "t0ken" })),
@@ -99,9 +103,13 @@ describe.runIf(Peers.available)("McpHost over three real servers and a missing o
         assert.include(prompts, "everything__simple-prompt")
         assert.include(prompts, "fx__greet")
         const resources = yield* host.listResources
-        assert.isTrue(resources.some((entry) => entry.server === "effect" && entry.resource.uri === "bench://static/hello"))
+        assert.isTrue(
+          resources.some((entry) => entry.server === "effect" && entry.resource.uri === "bench://static/hello")
+        )
         const templates = yield* host.listResourceTemplates
-        assert.isTrue(templates.some((entry) => entry.server === "effect" && entry.template.uriTemplate === "bench://items/{id}"))
+        assert.isTrue(
+          templates.some((entry) => entry.server === "effect" && entry.template.uriTemplate === "bench://items/{id}")
+        )
       }))
 
     it.effect("calls are routed by qualified name, reads by URI or template, completion by either", () =>
