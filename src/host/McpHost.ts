@@ -37,6 +37,7 @@ import * as StdioTransport from "../transport/StdioTransport.ts"
 import * as Catalog from "./Catalog.ts"
 import * as Expansion from "./Expansion.ts"
 import * as HostConfig from "./HostConfig.ts"
+import type { HostConfigError } from "./HostError.ts"
 import { ServerUnavailable } from "./HostError.ts"
 import { Environment, HostInputs } from "./HostInputs.ts"
 import type { Input } from "./HostInputs.ts"
@@ -231,8 +232,9 @@ export const make = (
   })
 
 /**
- * The host as a layer, from a configuration or an effect that reads one
- * (`HostConfig.fromFile`, `fromConfig`, …).
+ * The host as a layer, from a configuration file's path, a decoded
+ * configuration, or an effect that reads one (`HostConfig.fromFile`,
+ * `fromConfig`, …).
  *
  * @example
  * ```ts
@@ -247,14 +249,27 @@ export const make = (
  * @category layers
  * @since 0.1.0
  */
-export const layer = <E = never, R = never>(
-  config: HostConfig.HostConfig | Effect.Effect<HostConfig.HostConfig, E, R>,
+export const layer: {
+  (path: string, options?: Options): Layer.Layer<McpHost, HostConfigError>
+  <E = never, R = never>(
+    config: HostConfig.HostConfig | Effect.Effect<HostConfig.HostConfig, E, R>,
+    options?: Options
+  ): Layer.Layer<McpHost, E, Exclude<R, Scope.Scope>>
+} = ((
+  config: string | HostConfig.HostConfig | Effect.Effect<HostConfig.HostConfig, unknown, unknown>,
   options?: Options
-): Layer.Layer<McpHost, E, Exclude<R, Scope.Scope>> =>
+) =>
   Layer.effect(
     McpHost,
-    Effect.flatMap(Effect.isEffect(config) ? config : Effect.succeed(config), (decoded) => make(decoded, options))
-  )
+    Effect.flatMap(
+      typeof config === "string"
+        ? HostConfig.fromFile(config)
+        : Effect.isEffect(config)
+        ? config
+        : Effect.succeed(config),
+      (decoded) => make(decoded, options)
+    )
+  )) as typeof layer
 
 /**
  * Gives a service of the application's the session of one named server of
@@ -324,7 +339,8 @@ export const layerStandalone = <I>(
 // =============================================================================
 
 const defaultStartTimeout = Duration.seconds(30)
-const defaultClient: McpClient.Options = { name: "effect-mcp-client-host", version: "0.1.0" }
+/** Sessions the server forgets are renewed (and safe requests repeated) before the supervisor restarts them. */
+const defaultClient: McpClient.Options = { name: "effect-mcp-client-host", version: "0.1.0", recoverSessions: true }
 
 /** Inputs are asked once per host, by id; a secret one is `Redacted`. */
 const makeResolver = (inputs: ReadonlyArray<Input>) =>

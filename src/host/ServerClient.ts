@@ -89,13 +89,26 @@ export const make = (supervisor: Supervisor, limits: Limits = {}): Effect.Effect
     const permits = limits.maxConcurrency === undefined ? undefined : yield* Semaphore.make(limits.maxConcurrency)
     const defaultTimeout = Duration.millis(limits.timeout ?? defaultTimeoutMillis)
 
+    // A session the server forgot, and that the session could not renew, is restarted.
+    const restartWhenForgotten = <A, E>(effect: Effect.Effect<A, E>, session: McpClient.McpClientShape) =>
+      Effect.tapError(
+        effect,
+        (error) =>
+          typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "SessionExpired"
+            ? supervisor.restart(session, error)
+            : Effect.void
+      )
+
     const run: ServerClient["run"] = (method, f, timeout) =>
       Effect.gen(function*() {
         const total = timeout === undefined ? defaultTimeout : Duration.fromInputUnsafe(timeout)
         const start = yield* Clock.currentTimeMillis
         const session = yield* supervisor.ready(total)
         if (permits === undefined) {
-          return yield* f(session, remaining(total, start, yield* Clock.currentTimeMillis))
+          return yield* restartWhenForgotten(
+            f(session, remaining(total, start, yield* Clock.currentTimeMillis)),
+            session
+          )
         }
         return yield* Effect.uninterruptibleMask((restore) =>
           Effect.gen(function*() {
@@ -107,7 +120,9 @@ export const make = (supervisor: Supervisor, limits: Limits = {}): Effect.Effect
               return yield* new RequestTimeout({ method, timeoutMillis: Duration.toMillis(total) })
             }
             const left = remaining(total, start, yield* Clock.currentTimeMillis)
-            return yield* restore(f(session, left)).pipe(Effect.ensuring(Semaphore.release(permits, 1)))
+            return yield* restore(restartWhenForgotten(f(session, left), session)).pipe(
+              Effect.ensuring(Semaphore.release(permits, 1))
+            )
           })
         )
       })

@@ -114,6 +114,12 @@ export interface Supervisor {
   readonly counters: Effect.Effect<Counters>
   /** The session that was ready last, if any: ready now, or before the current restart. */
   readonly latest: () => McpClient.McpClientShape | undefined
+  /**
+   * Ends `session`, if it is still the current one, so that it is restarted
+   * (for failures the connection does not report, such as a session the
+   * server forgot).
+   */
+  readonly restart: (session: McpClient.McpClientShape, reason: unknown) => Effect.Effect<void>
 }
 
 // =============================================================================
@@ -156,6 +162,7 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
     let generation = 0
     let failures = 0
     let latest: McpClient.McpClientShape | undefined
+    let endCurrent: ((reason: unknown) => void) | undefined
 
     // One session's life: open, then wait for its end. Fails with why it could not open.
     const life = Effect.scoped(Effect.gen(function*() {
@@ -168,6 +175,7 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
       failures = 0
       generation++
       latest = session
+      endCurrent = (reason) => Deferred.doneUnsafe(ended, Exit.succeed(reason))
       yield* SubscriptionRef.set(state, { status: "ready", session, generation })
       if (settings.keepalive !== undefined) {
         yield* keepalive(settings.name, session, settings.keepalive, counters, ended).pipe(Effect.forkScoped)
@@ -239,6 +247,10 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
       changes,
       counters: Effect.sync(() => ({ ...counters })),
       latest: () => latest,
+      restart: (session, reason) =>
+        Effect.sync(() => {
+          if (session === latest) endCurrent?.(reason)
+        }),
       ready: (timeout) =>
         Effect.suspend(() => {
           const current = SubscriptionRef.getUnsafe(state)

@@ -1,7 +1,9 @@
 /** The catalog: live refresh on list_changed, lazy servers, search ranking, globs, and closing the host. */
 import { assert, describe, it } from "@effect/vitest"
 import { Context, Effect, Exit, Layer, Scope, Stream } from "effect"
-import { readdirSync, readFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Catalog, HostConfig, type McpClient, McpHost, QualifiedName } from "../../src/index.ts"
 
@@ -64,6 +66,32 @@ describe("Catalog", () => {
       assert.strictEqual((yield* host.state("later")).status, "stopped")
       assert.strictEqual(runningServers(), before)
     }))
+
+  it.live("a session ended on request (a forgotten session) is restarted, and the catalog follows", () =>
+    Effect.gen(function*() {
+      const host = yield* McpHost.McpHost
+      const supervisor = yield* host.supervisor("a")
+      const first = supervisor.latest()!
+      yield* supervisor.restart(first, "forgotten")
+      const back = yield* supervisor.changes.pipe(
+        Stream.filter((state) => state.status === "ready" && state.generation === 2),
+        Stream.runHead
+      )
+      assert.isTrue(back._tag === "Some")
+      assert.notStrictEqual(supervisor.latest(), first)
+      // Restarting an older session again does nothing.
+      yield* supervisor.restart(first, "stale")
+      assert.strictEqual((yield* host.state("a")).status, "ready")
+      assert.strictEqual((yield* supervisor.counters).restarts, 1)
+      assert.strictEqual(text(yield* host.callTool("a__stats")), "0")
+    }).pipe(
+      // The host's layer from a file's path.
+      Effect.provide(Layer.unwrap(Effect.sync(() => {
+        const mcpJson = join(mkdtempSync(join(tmpdir(), "host-path-")), ".mcp.json")
+        writeFileSync(mcpJson, JSON.stringify({ mcpServers: { a: entry() } }))
+        return McpHost.layer(mcpJson, { stderr: "ignore" })
+      })))
+    ))
 
   it.live("a stand-alone supervised server as a service of the application's", () =>
     Effect.gen(function*() {

@@ -1,6 +1,6 @@
 /** Host configuration: every entry form, JSONC, expansion, and the errors with their path and position. */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Redacted } from "effect"
+import { ConfigProvider, Effect, Redacted } from "effect"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -162,6 +162,24 @@ describe("HostConfig", () => {
       assert.strictEqual(error.path, `$.servers["my server"].command`)
       assert.strictEqual(error.line, undefined)
       assert.strictEqual(error.message, `<object>: $.servers["my server"].command: Expected string, got ["x"]`)
+    }))
+
+  it.effect("from Effect Config: a JSON text under a key (MCP_CONFIG by default)", () =>
+    Effect.gen(function*() {
+      const provider = ConfigProvider.fromUnknown({
+        MCP_CONFIG: `{ "mcpServers": { "a": { "command": "a" } } }`,
+        BROKEN: `{ "mcpServers": { "a": { "url": 1 } } }`
+      })
+      const config = yield* HostConfig.fromConfig().pipe(Effect.provide(ConfigProvider.layer(provider)))
+      assert.deepStrictEqual(config.servers.map((server) => server.name), ["a"])
+      assert.strictEqual(config.source, "config MCP_CONFIG")
+      const broken = yield* failure(
+        HostConfig.fromConfig("BROKEN").pipe(Effect.provide(ConfigProvider.layer(provider)))
+      )
+      assert.strictEqual(broken._tag, "HostConfigError")
+      if (broken._tag === "HostConfigError") assert.strictEqual(broken.path, "$.mcpServers.a.url")
+      const missing = yield* failure(HostConfig.fromConfig("NOPE").pipe(Effect.provide(ConfigProvider.layer(provider))))
+      assert.strictEqual(missing._tag, "ConfigError")
     }))
 
   it("env files: comments, export, quotes", () => {
