@@ -31,9 +31,11 @@ import * as Jsonc from "./Jsonc.ts"
 
 /**
  * How a server is restarted after its session ends: `true` (the default for
- * every entry) restarts with exponential backoff and jitter, from
- * `initialDelay` (200 ms) doubling up to `maxDelay` (30 s), at most
- * `maxAttempts` (10) failed starts in a row; `false` never restarts.
+ * every entry) restarts at once, and retries failed starts with exponential
+ * backoff and jitter, from `initialDelay` (200 ms) doubling up to `maxDelay`
+ * (30 s), at most `maxAttempts` (10) failed starts in a row; a session that
+ * keeps ending within 10 seconds of its start waits the same backoff before
+ * each restart. `false` never restarts.
  *
  * @category models
  * @since 0.1.0

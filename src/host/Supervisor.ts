@@ -18,6 +18,7 @@
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -163,6 +164,8 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
     let failures = 0
     let latest: McpClient.McpClientShape | undefined
     let endCurrent: ((reason: unknown) => void) | undefined
+    let readySince = 0
+    let shortLives = 0
 
     // One session's life: open, then wait for its end. Fails with why it could not open.
     const life = Effect.scoped(Effect.gen(function*() {
@@ -176,6 +179,7 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
       generation++
       latest = session
       endCurrent = (reason) => Deferred.doneUnsafe(ended, Exit.succeed(reason))
+      readySince = yield* Clock.currentTimeMillis
       yield* SubscriptionRef.set(state, { status: "ready", session, generation })
       if (settings.keepalive !== undefined) {
         yield* keepalive(settings.name, session, settings.keepalive, counters, ended).pipe(Effect.forkScoped)
@@ -229,6 +233,10 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
           yield* SubscriptionRef.set(state, { status: "failed", lastError: "the session ended", cause: undefined })
           return
         }
+        // A server that keeps dying soon after it starts is restarted with the same backoff as failed starts.
+        const lived = (yield* Clock.currentTimeMillis) - readySince
+        shortLives = lived < healthyAfterMillis ? shortLives + 1 : 0
+        if (shortLives > 1) yield* Effect.sleep(backoff(settings.restart, shortLives - 1))
       }
     }).pipe(Effect.onInterrupt(() => SubscriptionRef.set(state, { status: "stopped" })))
     yield* Effect.forkScoped(run)
@@ -314,6 +322,16 @@ export const watch = (transport: TransportShape, onEnd: (error: unknown) => void
 // =============================================================================
 
 const defaults = { maxAttempts: 10, initialDelay: 200, maxDelay: 30_000 }
+
+/** A session that lived this long was healthy: its end restarts it at once. */
+const healthyAfterMillis = 10_000
+
+/** The delay before the `n`th restart in a row (from 1): exponential from `initialDelay`, capped. */
+const backoff = (policy: RestartPolicy, n: number): Duration.Duration =>
+  Duration.millis(Math.min(
+    (policy.initialDelay ?? defaults.initialDelay) * 2 ** Math.min(n - 1, 30),
+    policy.maxDelay ?? defaults.maxDelay
+  ))
 
 const restartSchedule = (policy: RestartPolicy) => {
   const maxDelay = Duration.millis(policy.maxDelay ?? defaults.maxDelay)
