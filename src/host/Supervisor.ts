@@ -63,7 +63,8 @@ export type ServerState =
   | { readonly status: "stopped" }
 
 /**
- * How many times the server was restarted, and keepalives it missed.
+ * How many times the server was restarted, how many starts failed, and its
+ * keepalives answered and missed.
  *
  * @category models
  * @since 0.1.0
@@ -71,6 +72,8 @@ export type ServerState =
 export interface Counters {
   readonly restarts: number
   readonly failedStarts: number
+  /** Keepalives answered. */
+  readonly keepalives: number
   readonly keepaliveMisses: number
 }
 
@@ -158,7 +161,7 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
     )
     const wanted = yield* Deferred.make<void>()
     if (!lazy) yield* Deferred.succeed(wanted, undefined)
-    const counters = { restarts: 0, failedStarts: 0, keepaliveMisses: 0 }
+    const counters = { restarts: 0, failedStarts: 0, keepalives: 0, keepaliveMisses: 0 }
     const isRetryable = settings.isRetryable ?? defaultIsRetryable
     let generation = 0
     let failures = 0
@@ -355,7 +358,7 @@ const keepalive = (
   server: string,
   session: McpClient.McpClientShape,
   policy: KeepalivePolicy,
-  counters: { keepaliveMisses: number },
+  counters: { keepalives: number; keepaliveMisses: number },
   ended: Deferred.Deferred<unknown>
 ) =>
   Effect.gen(function*() {
@@ -370,6 +373,7 @@ const keepalive = (
       const exit = yield* Effect.exit(probe.pipe(Effect.timeout(Duration.sum(timeout, Duration.millis(50)))))
       if (Exit.isSuccess(exit)) {
         missed = 0
+        counters.keepalives++
         continue
       }
       missed++

@@ -5,6 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, type Scope, Stream, SubscriptionRef } from "effect"
+import { McpProtocol } from "effect/ai"
 import { TestClock } from "effect/testing"
 import { McpError, MemoryTransport, Supervisor, type Transport } from "../../src/index.ts"
 
@@ -61,7 +62,12 @@ describe("Supervisor", () => {
       const ready = yield* until(supervisor, (state) => state.status === "ready")
       assert.isTrue(ready._tag === "Some")
       assert.strictEqual(connection.attempts(), 3)
-      assert.deepStrictEqual(yield* supervisor.counters, { restarts: 0, failedStarts: 2, keepaliveMisses: 0 })
+      assert.deepStrictEqual(yield* supervisor.counters, {
+        restarts: 0,
+        failedStarts: 2,
+        keepalives: 0,
+        keepaliveMisses: 0
+      })
     }))
 
   it.effect("after maxAttempts failed starts in a row the server is failed", () =>
@@ -114,4 +120,38 @@ describe("Supervisor", () => {
       yield* generation(4)
       assert.strictEqual((yield* supervisor.counters).restarts, 3)
     }))
+
+  for (const era of ["legacy", "modern"] as const) {
+    it.effect(`keepalive (${era === "legacy" ? "ping" : "server/discover"}) keeps a healthy session as it is`, () =>
+      Effect.gen(function*() {
+        const supervisor = yield* Supervisor.make({
+          name: "memory",
+          connect: MemoryTransport.makeServer({
+            name: "memory",
+            version: "1.0.0",
+            registrations: Layer.empty,
+            protocols: era === "legacy" ? [McpProtocol.v2025_11_25] : [McpProtocol.v2026_07_28]
+          }),
+          client: { name: "test", version: "1.0.0" },
+          restart: {},
+          keepalive: { interval: 1000, timeout: 500, misses: 2 }
+        })
+        const ready = yield* until(supervisor, (state) => state.status === "ready")
+        assert.strictEqual(
+          ready._tag === "Some" && ready.value.status === "ready" ? ready.value.session.era : undefined,
+          era
+        )
+        for (let i = 0; i < 5; i++) {
+          yield* TestClock.adjust("1 second")
+          yield* settle
+        }
+        assert.strictEqual(statusOf(supervisor), "ready")
+        assert.deepStrictEqual(yield* supervisor.counters, {
+          restarts: 0,
+          failedStarts: 0,
+          keepalives: 5,
+          keepaliveMisses: 0
+        })
+      }))
+  }
 })
