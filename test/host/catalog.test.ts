@@ -56,6 +56,11 @@ describe("Catalog", () => {
       const config = yield* HostConfig.fromObject({ mcpServers: { eager: entry(), later: entry({ lazy: true }) } })
       const host = yield* McpHost.make(config, { stderr: "ignore" }).pipe(Scope.provide(scope))
       assert.strictEqual((yield* host.state("later")).status, "idle")
+      const states = yield* host.states.pipe(Stream.take(2), Stream.runCollect)
+      assert.deepStrictEqual(
+        new Set(Array.from(states, ({ server, state }) => `${server} ${state.status}`)),
+        new Set(["eager ready", "later idle"])
+      )
       assert.deepStrictEqual((yield* host.listTools).map((tool) => tool.server), ["eager", "eager", "eager"])
       assert.strictEqual(runningServers(), before + 1)
       const later = yield* host.client("later")
