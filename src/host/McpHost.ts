@@ -20,8 +20,10 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
@@ -342,30 +344,41 @@ const defaultStartTimeout = Duration.seconds(30)
 /** Sessions the server forgets are renewed (and safe requests repeated) before the supervisor restarts them. */
 const defaultClient: McpClient.Options = { name: "effect-mcp-client-host", version: "0.1.0", recoverSessions: true }
 
-/** Inputs are asked once per host, by id; a secret one is `Redacted`. */
+/** Inputs are asked once per host, by id (callers at the same time share the question); a secret one is `Redacted`. */
 const makeResolver = (inputs: ReadonlyArray<Input>) =>
   Effect.gen(function*() {
     const environment = yield* Environment
     const service = yield* Effect.serviceOption(HostInputs)
-    const answers = new Map<string, string | Redacted.Redacted<string> | undefined>()
+    type Answer = string | Redacted.Redacted<string> | undefined
+    const answers = new Map<string, Deferred.Deferred<Answer>>()
     const declared = new Map(inputs.map((input) => [input.id, input] as const))
+    const ask = (id: string): Effect.Effect<Answer> => {
+      if (service._tag === "None") return Effect.succeed(undefined)
+      const input = declared.get(id) ?? { id, type: "promptString" }
+      return Effect.map(service.value.answer(input), (answer) =>
+        answer === undefined
+          ? undefined
+          : input.password === true
+          ? Redacted.make(answer)
+          : answer)
+    }
     const resolver: Expansion.Resolver = {
       environment,
       input: (id) =>
         Effect.suspend(() => {
-          if (answers.has(id)) return Effect.succeed(answers.get(id))
-          if (service._tag === "None") return Effect.succeed(undefined)
-          const input = declared.get(id) ?? { id, type: "promptString" }
-          return service.value.answer(input).pipe(
-            Effect.map((answer) => {
-              const value = answer === undefined
-                ? undefined
-                : input.password === true
-                ? (Redacted.make(answer) as Redacted.Redacted<string>)
-                : answer
-              answers.set(id, value)
-              return value
-            })
+          const pending = answers.get(id)
+          if (pending !== undefined) return Deferred.await(pending)
+          const deferred = Deferred.makeUnsafe<Answer>()
+          answers.set(id, deferred)
+          return Effect.uninterruptibleMask((restore) =>
+            restore(ask(id)).pipe(
+              Effect.onExit((exit) =>
+                Exit.isSuccess(exit)
+                  ? Deferred.done(deferred, exit)
+                  // Not answered (interrupted): the next caller asks again.
+                  : Effect.andThen(Effect.sync(() => answers.delete(id)), Deferred.succeed(deferred, undefined))
+              )
+            )
           )
         })
     }

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Catalog, HostConfig, type McpClient, McpHost, QualifiedName } from "../../src/index.ts"
+import { Catalog, HostConfig, HostInputs, type McpClient, McpHost, QualifiedName } from "../../src/index.ts"
 
 const server = fileURLToPath(new URL("../fixtures/host/counting-server.mjs", import.meta.url))
 const entry = (extra: object = {}) => ({ command: process.execPath, args: [server], ...extra })
@@ -97,6 +97,31 @@ describe("Catalog", () => {
         return McpHost.layer(mcpJson, { stderr: "ignore" })
       })))
     ))
+
+  it.live("an undefined variable fails only its server, naming the variable; inputs are asked once", () =>
+    Effect.gen(function*() {
+      let asked = 0
+      const config = yield* HostConfig.fromObject({
+        mcpServers: {
+          good: entry({ env: { KEY: "${input:key}" } }),
+          also: entry({ env: { KEY: "${input:key}", HOME_DIR: "${HOME:-/home}" } }),
+          bad: entry({ args: [server, "${UNDEFINED_VARIABLE}"] })
+        },
+        inputs: [{ type: "promptString", id: "key", password: true }]
+      })
+      const host = yield* McpHost.make(config, { stderr: "ignore" }).pipe(
+        Effect.provide(HostInputs.layer(() => Effect.sync(() => (asked++, "secret"))))
+      )
+      assert.strictEqual((yield* host.state("good")).status, "ready")
+      assert.strictEqual((yield* host.state("also")).status, "ready")
+      const bad = yield* host.state("bad")
+      assert.strictEqual(bad.status, "failed")
+      assert.strictEqual(
+        bad.status === "failed" ? bad.lastError : "",
+        "Server 'bad': args[1]: ${UNDEFINED_VARIABLE} is not defined and has no default"
+      )
+      assert.strictEqual(asked, 1)
+    }).pipe(Effect.scoped))
 
   it.live("a stand-alone supervised server as a service of the application's", () =>
     Effect.gen(function*() {
