@@ -519,21 +519,21 @@ class Host implements McpHostShape {
     Effect.flatMap(this.#route((snapshot) => snapshot.toolNames, name), (route) =>
       route === undefined
         ? Effect.fail(new ToolNotFound({ name }))
-        : (route.server.run(
+        : route.server.run(
           "tools/call",
           (session, timeout) => session.callTool(route.name, args, { ...options, timeout }),
           options?.timeout
-        )))
+        ))
 
   readonly getPrompt: McpHostShape["getPrompt"] = (name, args, options) =>
     Effect.flatMap(this.#route((snapshot) => snapshot.promptNames, name), (route) =>
       route === undefined
         ? Effect.fail(new PromptNotFound({ name }))
-        : (route.server.run(
+        : route.server.run(
           "prompts/get",
           (session, timeout) => session.getPrompt(route.name, args, { ...options, timeout }),
           options?.timeout
-        )))
+        ))
 
   readonly readResource: McpHostShape["readResource"] = (uri, options) =>
     Effect.flatMap(this.#snapshot, (snapshot) => {
@@ -541,11 +541,11 @@ class Host implements McpHostShape {
       const server = owner === undefined ? undefined : this.#servers.get(owner)
       return server === undefined
         ? Effect.fail(new ResourceNotFound({ uri }))
-        : (server.run(
+        : server.run(
           "resources/read",
           (session, timeout) => session.readResource(uri, { ...options, timeout }),
           options?.timeout
-        ))
+        )
     })
 
   readonly complete: McpHostShape["complete"] = (ref, argument, options) =>
@@ -554,21 +554,21 @@ class Host implements McpHostShape {
         const entry = snapshot.promptNames.entries.get(ref.name)
         const server = entry === undefined ? undefined : this.#servers.get(entry.server)
         if (entry === undefined || server === undefined) return Effect.fail(new PromptNotFound({ name: ref.name }))
-        return (server.run(
+        return server.run(
           "completion/complete",
           (session, timeout) =>
             session.complete({ type: "ref/prompt", name: entry.name }, argument, { ...options, timeout }),
           options?.timeout
-        ))
+        )
       }
       const owner = options?.server ?? Catalog.resourceOwner(snapshot, ref.uri)
       const server = owner === undefined ? undefined : this.#servers.get(owner)
       if (server === undefined) return Effect.fail(new ResourceNotFound({ uri: ref.uri }))
-      return (server.run(
+      return server.run(
         "completion/complete",
         (session, timeout) => session.complete(ref, argument, { ...options, timeout }),
         options?.timeout
-      ))
+      )
     })
 
   get notifications() {
