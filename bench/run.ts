@@ -79,6 +79,8 @@ interface Workload {
   readonly metric: (r: RunResult) => number
   /** Runs each client's runner bundled into one program (see `bundle`) instead of from its modules. */
   readonly bundled?: boolean
+  /** A workload of this library alone: only our client runs it, with this runner (relative to this folder). */
+  readonly oursOnly?: string
 }
 
 interface RunResult {
@@ -86,6 +88,10 @@ interface RunResult {
   readonly ms: number
   readonly cpuUs: number
   readonly heapPerSession?: number
+  /** Host rows: all servers' start over one server's; listing time; routed call's overhead over a direct one. */
+  readonly ratio?: number
+  readonly listUs?: number
+  readonly overheadUs?: number
 }
 
 const perSecond = (r: RunResult) => (r.ops / r.ms) * 1000
@@ -162,6 +168,42 @@ const allWorkloads: ReadonlyArray<Workload> = [
     config: { workload: "startup", transport: "stdio", n: 1 },
     metric: (r) => r.ms,
     bundled: true
+  },
+  {
+    id: "host-start",
+    title: "host over 20 stdio servers, all ready (× one server's start)",
+    unit: "×",
+    higherIsBetter: false,
+    config: { workload: "host-start", servers: 20 },
+    metric: (r) => r.ratio ?? 0,
+    oursOnly: "clients/host.mjs"
+  },
+  {
+    id: "host-heap",
+    title: "host over 20 stdio servers, heap per server",
+    unit: "KiB",
+    higherIsBetter: false,
+    config: { workload: "host-start", servers: 20 },
+    metric: (r) => (r.heapPerSession ?? 0) / 1024,
+    oursOnly: "clients/host.mjs"
+  },
+  {
+    id: "host-list",
+    title: "host catalog of 20×100 tools, aggregated listing",
+    unit: "µs",
+    higherIsBetter: false,
+    config: { workload: "host-catalog", servers: 20, tools: 100, n: Math.round(20000 * scale) },
+    metric: (r) => r.listUs ?? 0,
+    oursOnly: "clients/host.mjs"
+  },
+  {
+    id: "host-route",
+    title: "host catalog of 20×100 tools, routed call's overhead over a direct call",
+    unit: "µs",
+    higherIsBetter: false,
+    config: { workload: "host-catalog", servers: 20, tools: 100, n: Math.round(20000 * scale) },
+    metric: (r) => r.overheadUs ?? 0,
+    oursOnly: "clients/host.mjs"
   }
 ]
 const workloads = onlyWorkloads === undefined ? allWorkloads : allWorkloads.filter((w) => onlyWorkloads.includes(w.id))
@@ -216,7 +258,10 @@ for (let round = 0; round < rounds; round++) {
       .map(({ client }) => client)
     for (const client of order) {
       if (client.workloads !== undefined && !client.workloads.includes(workload.id)) continue
-      const file = workload.bundled === true ? bundled.get(client.id)! : `${here}${client.file}`
+      if (workload.oursOnly !== undefined && client.id !== "ours") continue
+      const file = workload.bundled === true
+        ? bundled.get(client.id)!
+        : `${here}${workload.oursOnly ?? client.file}`
       const result = await runOnce(file, { ...workload.config, ...client.config, url })
       if (result === undefined) continue
       const key = `${workload.id} ${client.id}`
@@ -238,7 +283,10 @@ const results = workloads.map((workload) => {
     title: workload.title,
     unit: workload.unit,
     higherIsBetter: workload.higherIsBetter,
-    clients: clients.filter((c) => c.workloads === undefined || c.workloads.includes(workload.id)).map((client) => {
+    clients: clients.filter((c) =>
+      (c.workloads === undefined || c.workloads.includes(workload.id)) &&
+      (workload.oursOnly === undefined || c.id === "ours")
+    ).map((client) => {
       const list = samples.get(`${workload.id} ${client.id}`) ?? []
       if (list.length === 0) return { client: client.id, label: client.label, runs: 0 }
       const values = list.map((s) => s.value)
@@ -264,7 +312,9 @@ const lines = [
 for (const row of results) {
   for (const c of row.clients) {
     if (!("median" in c) || c.median === undefined) continue
-    const cpu = row.workload === "sessions" || row.workload.startsWith("startup") ? "" : format(c.cpuUsPerOp!)
+    const cpu = row.workload === "sessions" || row.workload.startsWith("startup") || row.workload.startsWith("host")
+      ? ""
+      : format(c.cpuUsPerOp!)
     lines.push(
       `| ${row.title} (${row.unit}, ${row.higherIsBetter ? "higher" : "lower"} is better) | ${c.label} | ${
         format(c.median)

@@ -63,3 +63,23 @@ export * as OAuthClient from "./auth/OAuthClient.ts"
 export * as TokenStore from "./auth/TokenStore.ts"
 /** The user's side of authorization: loopback redirect or headless. @since 0.1.0 */
 export * as UserAgents from "./auth/UserAgents.ts"
+/** Many servers as one service. @since 0.1.0 */
+export * as McpHost from "./host/McpHost.ts"
+/** Host configuration: `mcpServers` and VS Code `servers`. @since 0.1.0 */
+export * as HostConfig from "./host/HostConfig.ts"
+/** The host's failures. @since 0.1.0 */
+export * as HostError from "./host/HostError.ts"
+/** Answers to configuration inputs, and the environment `${VAR}` reads. @since 0.1.0 */
+export * as HostInputs from "./host/HostInputs.ts"
+/** `${VAR}`, `${VAR:-default}`, `${env:VAR}` and `${input:id}` expansion. @since 0.1.0 */
+export * as Expansion from "./host/Expansion.ts"
+/** JSON with comments, with positions. @since 0.1.0 */
+export * as Jsonc from "./host/Jsonc.ts"
+/** Reversible, collision-free qualified names. @since 0.1.0 */
+export * as QualifiedName from "./host/QualifiedName.ts"
+/** One server's session, supervised. @since 0.1.0 */
+export * as Supervisor from "./host/Supervisor.ts"
+/** A supervised server's requests, under its limits. @since 0.1.0 */
+export * as ServerClient from "./host/ServerClient.ts"
+/** The host's catalog of tools, prompts and resources. @since 0.1.0 */
+export * as Catalog from "./host/Catalog.ts"

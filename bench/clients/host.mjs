@@ -1,0 +1,83 @@
+// McpHost over many stdio servers (bench/server.mjs), through the compiled
+// package. Workloads:
+//   host-start    one server's start, then `servers` at once: time until all are
+//                 ready and listed, and the heap each server's session holds
+//   host-catalog  `servers` servers of `tools` tools each: the aggregated listing,
+//                 and a call routed by qualified name against the same call made
+//                 on the server's own session
+import * as HostConfig from "effect-mcp-client/HostConfig"
+import * as McpHost from "effect-mcp-client/McpHost"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Scope from "effect/Scope"
+import { serverScript } from "./harness.mjs"
+
+const config = JSON.parse(process.argv[2])
+
+const open = async (count, tools) => {
+  const mcpServers = {}
+  for (let i = 0; i < count; i++) {
+    mcpServers[`s${i}`] = { command: process.execPath, args: [serverScript, "stdio"], env: { BENCH_TOOLS: String(tools) } }
+  }
+  const decoded = await Effect.runPromise(HostConfig.fromObject({ mcpServers }))
+  const scope = Effect.runSync(Scope.make())
+  const start = performance.now()
+  const host = await Effect.runPromise(
+    Scope.provide(McpHost.make(decoded, { stderr: "ignore", client: { name: "bench", version: "1", era: "legacy" } }), scope)
+  )
+  const ms = performance.now() - start
+  return { host, ms, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+}
+
+const time = async (n, body) => {
+  const start = performance.now()
+  for (let i = 0; i < n; i++) await body()
+  return ((performance.now() - start) * 1000) / n
+}
+
+let result
+if (config.workload === "host-start") {
+  await (await open(1, 1)).close()
+  const one = await open(1, 1)
+  await one.close()
+  globalThis.gc?.()
+  const before = process.memoryUsage().heapUsed
+  const cpu = process.cpuUsage()
+  const many = await open(config.servers, 1)
+  const used = process.cpuUsage(cpu)
+  globalThis.gc?.()
+  const heapPerSession = (process.memoryUsage().heapUsed - before) / config.servers
+  const ready = (await Promise.all(many.host.servers.map((s) => Effect.runPromise(many.host.state(s)))))
+    .filter((state) => state.status === "ready").length
+  await many.close()
+  if (ready !== config.servers) throw new Error(`only ${ready} of ${config.servers} servers became ready`)
+  result = { ops: config.servers, ms: many.ms, cpuUs: used.user + used.system, heapPerSession, ratio: many.ms / one.ms }
+} else {
+  const { close, host } = await open(config.servers, config.tools)
+  const tools = await Effect.runPromise(host.listTools)
+  if (tools.length !== config.servers * config.tools) throw new Error(`listed ${tools.length} tools`)
+  const list = () => Effect.runPromise(host.listTools)
+  await time(Math.max(10, config.n / 10), list)
+  const listUs = await time(config.n, list)
+  // The server's own session, as McpClient.make gives it, against the host's routing, in alternating blocks so
+  // that the machine's load affects both alike; the overhead is the median of the blocks' differences.
+  const session = (await Effect.runPromise(host.supervisor("s7"))).latest()
+  const args = { text: "hello" }
+  const direct = () => Effect.runPromise(session.callTool("echo", args))
+  const routed = () => Effect.runPromise(host.callTool("s7__echo", args))
+  await time(200, direct)
+  await time(200, routed)
+  const differences = []
+  const directs = []
+  for (let block = 0; block < Math.max(5, Math.round(config.n / 200)); block++) {
+    const d = await time(100, direct)
+    const r = await time(100, routed)
+    directs.push(d)
+    differences.push(r - d)
+  }
+  await close()
+  const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1]
+  result = { ops: config.n, ms: 0, cpuUs: 0, listUs, overheadUs: median(differences), directUs: median(directs) }
+}
+process.stdout.write(JSON.stringify(result) + "\n")
+process.exit(0)
