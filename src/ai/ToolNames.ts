@@ -7,7 +7,8 @@
  * any length), and a host prefixes them per server. `make` gives every name
  * a valid, unique model name (at most 64 characters, stable across refreshes:
  * a name is changed only when it must be, and then it carries a short hash of
- * the original) and maps the model's calls back to the original.
+ * the original, so it does not depend on the other names unless two collide)
+ * and maps the model's calls back to the original.
  *
  * @since 0.1.0
  */

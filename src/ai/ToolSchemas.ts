@@ -291,11 +291,24 @@ export const sanitize = (schema: JsonObject, target: Target): JsonObject => {
   }
 }
 
+const acceptsNull = (schema: unknown): boolean => {
+  if (!isObject(schema)) return schema === true
+  if (schema.type === "null" || (Array.isArray(schema.type) && schema.type.includes("null"))) return true
+  if (schema.const === null || (Array.isArray(schema.enum) && schema.enum.includes(null))) return true
+  const members = [
+    ...(Array.isArray(schema.anyOf) ? schema.anyOf : []),
+    ...(Array.isArray(schema.oneOf) ? schema.oneOf : [])
+  ]
+  if (members.some(acceptsNull)) return true
+  return Object.keys(schema).every((key) => ["description", "title", "$comment", "default", "examples"].includes(key))
+}
+
 /**
  * Arguments a model sent under an `"openai-strict"` schema, made right for
  * the original schema: a `null` given for a property the original schema
- * did not require is removed (strict mode makes the model send every
- * property). Nested objects are handled as well.
+ * did not require, and whose own schema does not accept `null`, is removed
+ * (strict mode makes the model send every property). Nested objects are
+ * handled as well.
  *
  * @category transformations
  * @since 0.1.0
@@ -308,7 +321,7 @@ export const strictArguments = (original: JsonObject, args: unknown): unknown =>
     const required = new Set(Array.isArray(node.required) ? node.required.map(String) : [])
     const out: Mutable = {}
     for (const [key, item] of Object.entries(value)) {
-      if (item === null && !required.has(key) && key in properties) continue
+      if (item === null && !required.has(key) && key in properties && !acceptsNull(properties[key])) continue
       out[key] = key in properties ? walk(properties[key], item) : item
     }
     return out
