@@ -148,6 +148,14 @@ export interface Options {
   readonly keptResults?: number | undefined
   /** Settings per tool, by name in the source; they take precedence. */
   readonly tools?: { readonly [name: string]: ToolOptions } | undefined
+  /**
+   * Deferred tools, for large catalogs: instead of every tool, the model is
+   * given `search_tools` (finds tools by a query and shows their schemas)
+   * and `call_tool` (calls one by name), so that schemas enter its context
+   * only when it looks for them. Approval, budget and failures apply to the
+   * tool `call_tool` runs. Defaults to false.
+   */
+  readonly deferred?: boolean | undefined
   /** Sees every progress notification of a tool call. */
   readonly onProgress?: ((progress: ToolProgress) => Effect.Effect<void>) | undefined
 }
@@ -231,6 +239,39 @@ export interface McpToolkit<E> {
  * @since 0.1.0
  */
 export const readResultToolName = "read_tool_result"
+
+/**
+ * The names of the deferred mode's tools.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const deferredToolNames = { search: "search_tools", call: "call_tool" } as const
+
+/**
+ * The listed tools that match a query best: scored by how many of the
+ * query's words appear in each tool's name, title and description; ties
+ * keep the listing's order.
+ *
+ * @category deferred
+ * @since 0.1.0
+ */
+export const rankTools = (
+  tools: ReadonlyArray<SourceTool>,
+  query: string,
+  limit: number
+): ReadonlyArray<SourceTool> => {
+  const words = query.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 0)
+  const scored = tools.map((tool, index) => {
+    const haystack = [tool.name, tool.tool.title, tool.tool.description, tool.tool.annotations?.title]
+      .filter((text): text is string => text !== undefined).join(" ").toLowerCase()
+    return { tool, index, score: words.filter((word) => haystack.includes(word)).length }
+  })
+  return scored.filter((entry) => entry.score > 0 || words.length === 0)
+    .sort((a, b) => b.score - a.score || a.index - b.index)
+    .slice(0, limit)
+    .map((entry) => entry.tool)
+}
 
 // =============================================================================
 // Constructors
@@ -371,6 +412,85 @@ const readResultTool = Tool.dynamic(readResultToolName, {
   failureMode: "return"
 }).annotate(Tool.Readonly, true).annotate(Tool.OpenWorld, false)
 
+const searchTool = Tool.dynamic(deferredToolNames.search, {
+  description:
+    "Finds the tools that can help with a task. Returns their names, descriptions and input schemas; call one with call_tool.",
+  parameters: {
+    type: "object",
+    properties: {
+      query: { type: "string", description: "What the tool should do, in a few words" },
+      limit: { type: "integer", minimum: 1, maximum: 50, description: "How many tools to return (default 10)" }
+    },
+    required: ["query"]
+  },
+  success: Schema.Unknown,
+  failure: McpToolFailure,
+  failureMode: "return"
+}).annotate(Tool.Readonly, true).annotate(Tool.OpenWorld, false)
+
+const addDeferred = <E extends { readonly message: string }>(
+  shared: Shared<E>,
+  tools: ReadonlyArray<SourceTool>,
+  defined: Array<Tool.Any>,
+  handlers: Record<string, (params: any, context: any) => Effect.Effect<any, any>>
+) => {
+  const { options, source } = shared
+  const byName = new Map(tools.map((tool) => [tool.name, tool]))
+  const runners = new Map(tools.map((tool) => [tool.name, handlerFor(shared, tool)]))
+  const approval = options.needsApproval ?? needsApprovalByDefault
+  const needs = (tool: SourceTool) => options.tools?.[tool.name]?.needsApproval ?? approval(tool)
+  const callTool = Tool.dynamic(deferredToolNames.call, {
+    description: "Calls a tool that search_tools found, by its name, with arguments matching its input schema.",
+    parameters: {
+      type: "object",
+      properties: {
+        name: { type: "string", description: "The tool's name, as search_tools gave it" },
+        arguments: { type: "object", description: "The tool's arguments" }
+      },
+      required: ["name"]
+    },
+    success: Schema.Unknown,
+    failure: McpToolFailure,
+    failureMode: options.onError === "fail" ? "error" : "return",
+    // The called tool's own policy decides.
+    needsApproval: (params: any) => {
+      const tool = typeof params?.name === "string" ? byName.get(params.name) : undefined
+      return tool === undefined ? false : needs(tool)
+    },
+    toModelOutput
+  }) as unknown as Tool.Any
+  defined.push(searchTool as unknown as Tool.Any, callTool)
+  handlers[deferredToolNames.search] = (params: { query: string; limit?: number }) => {
+    const limit = params.limit ?? 10
+    const found = source.search === undefined
+      ? Effect.succeed(rankTools(tools, params.query, limit))
+      : Effect.mapError(
+        source.search(params.query, limit),
+        (error) =>
+          new McpToolFailure({ tool: deferredToolNames.search, reason: "request-failed", description: error.message })
+      )
+    return Effect.map(found, (list) =>
+      list.map((tool) => ({
+        name: tool.name,
+        ...(tool.tool.description === undefined ? {} : { description: tool.tool.description }),
+        inputSchema: ToolSchemas.sanitize(tool.tool.inputSchema, options.schemaTarget ?? "none")
+      })))
+  }
+  handlers[deferredToolNames.call] = (params: { name: string; arguments?: unknown }, context: any) => {
+    const run = runners.get(params.name)
+    if (run === undefined) {
+      return Effect.fail(
+        new McpToolFailure({
+          tool: params.name,
+          reason: shared.latest.size > 0 && !shared.latest.has(params.name) ? "removed" : "invalid-arguments",
+          description: `there is no tool named ${params.name}; use ${deferredToolNames.search} to find one`
+        })
+      )
+    }
+    return run(params.arguments ?? {}, context)
+  }
+}
+
 const build = <E extends { readonly message: string }>(
   shared: Shared<E>,
   listed: ReadonlyArray<SourceTool>
@@ -388,7 +508,13 @@ const build = <E extends { readonly message: string }>(
     defined.push(toolFor(tool, modelName, options))
     handlers[modelName] = handlerFor(shared, tool)
   }
-  const budgeted = options.resultBudget !== false && !names.fromModel.has(readResultToolName)
+  if (options.deferred === true) {
+    defined.length = 0
+    for (const key of Object.keys(handlers)) delete handlers[key]
+    addDeferred(shared, tools, defined, handlers)
+  }
+  const budgeted = options.resultBudget !== false &&
+    (options.deferred === true || !names.fromModel.has(readResultToolName))
   if (budgeted) {
     defined.push(readResultTool as unknown as Tool.Any)
     handlers[readResultToolName] = (params: { id: string; offset?: number; length?: number }) => {

@@ -48,6 +48,11 @@ export interface ToolSource<E extends { readonly message: string }> {
   ) => Stream.Stream<ProgressEvent<Mcp.CallToolResult>, E>
   /** An element each time the list of tools may have changed. */
   readonly changes: Stream.Stream<void>
+  /**
+   * Finds tools for a query, best first (a host's catalog search). Without
+   * it, the deferred toolkit ranks the listed tools by the query's words.
+   */
+  readonly search?: ((query: string, limit: number) => Effect.Effect<ReadonlyArray<SourceTool>, E>) | undefined
 }
 
 /**

@@ -134,6 +134,50 @@ describe.runIf(Peers.available)("McpToolkit over the everything server", () => {
         assert.isFalse(outputs[outputs.length - 1]!.preliminary)
       }))
 
+    it.effect("deferred tools: the model finds a tool with search_tools and runs it with call_tool", () =>
+      Effect.gen(function*() {
+        const tools = yield* McpToolkit.make(ToolSource.fromClient(yield* session), { deferred: true })
+        const script = ScriptedModel.make([
+          (options) => {
+            assert.deepStrictEqual(options.tools.map((tool) => tool.name).sort(), [
+              "call_tool",
+              McpToolkit.readResultToolName,
+              "search_tools"
+            ])
+            return Effect.succeed([
+              ScriptedModel.toolCall("s1", "search_tools", { query: "tiny image", limit: 3 }),
+              ScriptedModel.finish("tool-calls")
+            ])
+          },
+          () =>
+            Effect.succeed([
+              ScriptedModel.toolCall("c1", "call_tool", { name: "get-tiny-image", arguments: {} }),
+              ScriptedModel.toolCall("c2", "call_tool", { name: "gzip-file-as-resource", arguments: {} }),
+              ScriptedModel.toolCall("c3", "call_tool", { name: "no-such-tool" }),
+              ScriptedModel.finish("tool-calls")
+            ])
+        ])
+        const found = yield* LanguageModel.generateText({ prompt: "find", toolkit: tools.toolkit }).pipe(
+          Effect.provide(script.layer)
+        )
+        const listed = toolResults(found.content).get("s1")!.result as ReadonlyArray<
+          { name: string; inputSchema: unknown }
+        >
+        assert.strictEqual(listed[0]!.name, "get-tiny-image")
+        assert.isAtMost(listed.length, 3)
+        const called = yield* LanguageModel.generateText({ prompt: "call", toolkit: tools.toolkit }).pipe(
+          Effect.provide(script.layer)
+        )
+        const results = toolResults(called.content)
+        const image = results.get("c1")!.result as McpToolkit.ToolResults.ToolOutput
+        assert.isTrue(image.parts.some((part) => part.type === "file" && part.mediaType === "image/png"))
+        // The called tool's own approval policy applies (gzip-file-as-resource is open-world).
+        assert.isFalse(results.has("c2"))
+        assert.isTrue(called.content.some((part) => part.type === "tool-approval-request" && part.toolCallId === "c2"))
+        assert.isTrue(results.get("c3")!.isFailure)
+        assert.include((results.get("c3")!.result as McpToolkit.McpToolFailure).message, "search_tools")
+      }))
+
     it.effect("approval follows the per-tool setting and the predicate", () =>
       Effect.gen(function*() {
         const snapshot = yield* McpToolkit.snapshot(ToolSource.fromClient(yield* session), {
