@@ -4,11 +4,11 @@
  */
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Context, Deferred, Effect, Layer, Option, Stream } from "effect"
-import { LanguageModel, McpSchema, McpServer, Prompt } from "effect/ai"
+import { LanguageModel, McpSchema, McpServer, Prompt, Tool } from "effect/ai"
 import type { Response } from "effect/ai"
 import * as McpToolkit from "../../src/ai/McpToolkit.ts"
 import * as ToolSource from "../../src/ai/ToolSource.ts"
-import { McpClient, MemoryTransport, Transport } from "../../src/index.ts"
+import { HttpTransport, McpClient, MemoryTransport, Transport } from "../../src/index.ts"
 import * as Oracle from "../support/Oracle.ts"
 import * as Peers from "../support/Peers.ts"
 import * as Scripted from "../support/Scripted.ts"
@@ -289,4 +289,53 @@ describe("McpToolkit and tool list changes", () => {
       assert.include((failure.result as McpToolkit.McpToolFailure).message, "no longer offers")
       assert.strictEqual((results.get("c2")!.result as McpToolkit.ToolResults.ToolOutput).text, "ran stay")
     }))
+})
+
+describe.runIf(Peers.available)("McpToolkit over the TS SDK v2 server over HTTP", () => {
+  const transport = Layer.unwrap(
+    Effect.map(Peers.http("ts-v2"), (url) => Oracle.layer(HttpTransport.layerNode({ url })))
+  )
+  layer(McpClient.layer({ name: "agent", version: "1.0.0" }).pipe(Layer.provide(transport)), {
+    timeout: "60 seconds"
+  })((it) => {
+    it.effect("two model steps: add, then slow with its progress, and the final answer", () =>
+      Effect.gen(function*() {
+        const seen: Array<number> = []
+        const tools = yield* McpToolkit.make(ToolSource.fromClient(yield* session), {
+          needsApproval: () => false,
+          schemaTarget: "openai-strict",
+          onProgress: (progress) => Effect.sync(() => void seen.push(progress.progress))
+        })
+        const script = ScriptedModel.make([
+          () =>
+            Effect.succeed([ScriptedModel.toolCall("c1", "add", { a: 2, b: 3 }), ScriptedModel.finish("tool-calls")]),
+          // Strict mode: the model sends every property, null for those it leaves out.
+          () =>
+            Effect.succeed([
+              ScriptedModel.toolCall("c2", "slow", { steps: 2, delayMs: null }),
+              ScriptedModel.finish("tool-calls")
+            ]),
+          () => Effect.succeed([ScriptedModel.text("2 + 3 = 5"), ScriptedModel.finish("stop")])
+        ])
+        let prompt = Prompt.make("Add 2 and 3, then wait")
+        const contents: Array<ReadonlyArray<Response.AnyPart>> = []
+        for (let step = 0; step < 3; step++) {
+          const response = yield* LanguageModel.generateText({ prompt, toolkit: tools.toolkit }).pipe(
+            Effect.provide(script.layer)
+          )
+          contents.push(response.content)
+          prompt = Prompt.concat(prompt, Prompt.fromResponseParts(response.content))
+        }
+        assert.strictEqual((toolResults(contents[0]!).get("c1")!.result as McpToolkit.ToolResults.ToolOutput).text, "5")
+        assert.include(
+          (toolResults(contents[1]!).get("c2")!.result as McpToolkit.ToolResults.ToolOutput).text,
+          "2 steps"
+        )
+        assert.deepStrictEqual(seen, [1, 2])
+        assert.strictEqual(contents[2]!.find((part) => part.type === "text")?.type, "text")
+        assert.strictEqual(script.calls.length, 3)
+        const addSchema = script.calls[0]!.tools.find((tool) => tool.name === "add")!
+        assert.isTrue(Tool.getStrictMode(addSchema))
+      }))
+  })
 })
