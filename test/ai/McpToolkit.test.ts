@@ -43,7 +43,8 @@ describe.runIf(Peers.available)("McpToolkit over the everything server", () => {
               ScriptedModel.finish("tool-calls")
             ])
           },
-          () => Effect.succeed([ScriptedModel.text("The echo said hello."), ScriptedModel.finish("stop")])
+          () => Effect.succeed([ScriptedModel.text("The echo said hello."), ScriptedModel.finish("stop")]),
+          () => Effect.succeed([ScriptedModel.text("Compressed."), ScriptedModel.finish("stop")])
         ])
         const first = yield* LanguageModel.generateText({ prompt: "Use the tools", toolkit: tools.toolkit }).pipe(
           Effect.provide(script.layer)
@@ -88,6 +89,28 @@ describe.runIf(Peers.available)("McpToolkit over the everything server", () => {
         )
         const sumResult = given.find((part) => part.type === "tool-result" && part.id === "c3")
         assert.isTrue(sumResult !== undefined && sumResult.type === "tool-result" && sumResult.isFailure)
+
+        // The user approves the open-world call: it runs before the model is asked again.
+        const request = first.content.find((part) => part.type === "tool-approval-request")!
+        const approved = yield* LanguageModel.generateText({
+          prompt: Prompt.concat(
+            Prompt.concat(Prompt.make("Use the tools"), Prompt.fromResponseParts(first.content)),
+            Prompt.fromMessages([
+              Prompt.toolMessage({
+                content: [
+                  Prompt.toolApprovalResponsePart({
+                    approvalId: request.type === "tool-approval-request" ? request.approvalId : "",
+                    approved: true
+                  })
+                ]
+              })
+            ])
+          ),
+          toolkit: tools.toolkit
+        }).pipe(Effect.provide(script.layer))
+        const gzip = toolResults(approved.content).get("c4")!
+        assert.isFalse(gzip.isFailure, JSON.stringify(gzip.result))
+        assert.strictEqual(approved.text, "Compressed.")
       }))
 
     it.effect("a result beyond the budget is cut, and read in full through read_tool_result", () =>
