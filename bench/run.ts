@@ -63,6 +63,8 @@ interface Workload {
   readonly metric: (r: RunResult) => number
   /** Runs each client's runner bundled into one program (see `bundle`) instead of from its modules. */
   readonly bundled?: boolean
+  /** The clients that run it, when not all. */
+  readonly clients?: ReadonlyArray<string>
 }
 
 interface RunResult {
@@ -105,6 +107,15 @@ const allWorkloads: ReadonlyArray<Workload> = [
     higherIsBetter: false,
     config: { workload: "list", transport: "stdio", n: Math.round(200 * scale), concurrency: 1, tools: 1000 },
     metric: (r) => r.ms / r.ops
+  },
+  {
+    id: "toolkit-1000",
+    title: "effect/ai toolkit of 1000 tools: list, build, one call",
+    unit: "ms",
+    higherIsBetter: false,
+    config: { workload: "toolkit", transport: "stdio", n: Math.round(100 * scale), concurrency: 1, tools: 1000 },
+    metric: (r) => r.ms / r.ops,
+    clients: ["ours", "effect-ai"]
   },
   {
     id: "http-seq",
@@ -200,6 +211,7 @@ for (let round = 0; round < rounds; round++) {
       .map(({ client }) => client)
     for (const client of order) {
       if (client.workloads !== undefined && !client.workloads.includes(workload.id)) continue
+      if (workload.clients !== undefined && !workload.clients.includes(client.id)) continue
       const file = workload.bundled === true ? bundled.get(client.id)! : `${here}${client.file}`
       const result = await runOnce(file, { ...workload.config, ...client.config, url })
       if (result === undefined) continue
@@ -222,7 +234,10 @@ const results = workloads.map((workload) => {
     title: workload.title,
     unit: workload.unit,
     higherIsBetter: workload.higherIsBetter,
-    clients: clients.filter((c) => c.workloads === undefined || c.workloads.includes(workload.id)).map((client) => {
+    clients: clients.filter((c) =>
+      (c.workloads === undefined || c.workloads.includes(workload.id)) &&
+      (workload.clients === undefined || workload.clients.includes(c.id))
+    ).map((client) => {
       const list = samples.get(`${workload.id} ${client.id}`) ?? []
       if (list.length === 0) return { client: client.id, label: client.label, runs: 0 }
       const values = list.map((s) => s.value)

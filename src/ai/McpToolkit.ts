@@ -31,6 +31,7 @@
  */
 import * as Tool from "effect/ai/Tool"
 import * as Toolkit from "effect/ai/Toolkit"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -373,7 +374,7 @@ const toolFor = (tool: SourceTool, modelName: string, options: Options) => {
   const needsApproval = perTool?.needsApproval ?? (options.needsApproval ?? needsApprovalByDefault)(tool)
   const target = options.schemaTarget ?? "none"
   const description = tool.tool.description ?? tool.tool.title ?? tool.tool.annotations?.title
-  let defined = Tool.dynamic(modelName, {
+  const defined = Tool.dynamic(modelName, {
     ...(description === undefined ? {} : { description }),
     parameters: ToolSchemas.sanitize(tool.tool.inputSchema, target) as any,
     success: Schema.Unknown,
@@ -382,18 +383,26 @@ const toolFor = (tool: SourceTool, modelName: string, options: Options) => {
     needsApproval,
     toModelOutput
   }) as unknown as Tool.Any
-  const hints = tool.tool.annotations
-  const title = tool.tool.title ?? hints?.title
-  if (title !== undefined) defined = defined.annotate(Tool.Title, title) as Tool.Any
-  if (hints?.readOnlyHint !== undefined) defined = defined.annotate(Tool.Readonly, hints.readOnlyHint) as Tool.Any
-  if (hints?.destructiveHint !== undefined) {
-    defined = defined.annotate(Tool.Destructive, hints.destructiveHint) as Tool.Any
+  const title = tool.tool.title ?? tool.tool.annotations?.title
+  const annotated = defined.annotateMerge(annotationsOf(tool.tool.annotations, target === "openai-strict")) as Tool.Any
+  return title === undefined ? annotated : annotated.annotate(Tool.Title, title) as Tool.Any
+}
+
+/** The annotations of each combination of hints, made once: tools share them. */
+const annotationContexts = new Map<string, Context.Context<never>>()
+const annotationsOf = (hints: Mcp.ToolAnnotations | undefined, strict: boolean): Context.Context<never> => {
+  const key = `${hints?.readOnlyHint}${hints?.destructiveHint}${hints?.idempotentHint}${hints?.openWorldHint}${strict}`
+  let context = annotationContexts.get(key)
+  if (context === undefined) {
+    const entries = new Map<string, unknown>([[Tool.Strict.key, strict]])
+    if (hints?.readOnlyHint !== undefined) entries.set(Tool.Readonly.key, hints.readOnlyHint)
+    if (hints?.destructiveHint !== undefined) entries.set(Tool.Destructive.key, hints.destructiveHint)
+    if (hints?.idempotentHint !== undefined) entries.set(Tool.Idempotent.key, hints.idempotentHint)
+    if (hints?.openWorldHint !== undefined) entries.set(Tool.OpenWorld.key, hints.openWorldHint)
+    context = Context.makeUnsafe(entries)
+    annotationContexts.set(key, context)
   }
-  if (hints?.idempotentHint !== undefined) {
-    defined = defined.annotate(Tool.Idempotent, hints.idempotentHint) as Tool.Any
-  }
-  if (hints?.openWorldHint !== undefined) defined = defined.annotate(Tool.OpenWorld, hints.openWorldHint) as Tool.Any
-  return defined.annotate(Tool.Strict, target === "openai-strict") as Tool.Any
+  return context
 }
 
 const readResultTool = Tool.dynamic(readResultToolName, {

@@ -21,8 +21,6 @@
  */
 export const maxLength = 64
 
-const valid = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/
-
 /**
  * Whether a name is accepted by every provider as it is.
  *
@@ -37,7 +35,16 @@ const valid = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/
  * @category guards
  * @since 0.1.0
  */
-export const isValid = (name: string): boolean => valid.test(name)
+export const isValid = (name: string): boolean => {
+  const length = name.length
+  if (length === 0 || length > maxLength) return false
+  for (let i = 0; i < length; i++) {
+    const c = name.charCodeAt(i)
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
+    if (!letter && (i === 0 || !((c >= 48 && c <= 57) || c === 45))) return false
+  }
+  return true
+}
 
 /** FNV-1a, 32 bits, as 7 base-36 digits: short, stable, and enough to tell names apart. */
 const hash = (text: string): string => {
