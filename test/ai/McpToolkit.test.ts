@@ -201,6 +201,27 @@ describe.runIf(Peers.available)("McpToolkit over the everything server", () => {
         assert.include((results.get("c3")!.result as McpToolkit.McpToolFailure).message, "search_tools")
       }))
 
+    it.effect("a tool with an outputSchema gives its structuredContent; embedded resources and links as text", () =>
+      Effect.gen(function*() {
+        const snapshot = yield* McpToolkit.snapshot(ToolSource.fromClient(yield* session))
+        const run = (name: string, params: unknown) =>
+          Effect.flatMap(snapshot.toolkit.handle(name, params as never), Stream.runCollect).pipe(
+            Effect.map((outputs) => outputs[outputs.length - 1]!.result as McpToolkit.ToolResults.ToolOutput)
+          )
+        const weather = yield* run("get-structured-content", { location: "Chicago" })
+        assert.isNumber((weather.structuredContent as { temperature: number }).temperature)
+        assert.deepStrictEqual(JSON.parse(JSON.stringify(weather)), {
+          text: weather.text,
+          structuredContent: weather.structuredContent
+        })
+        const reference = yield* run("get-resource-reference", { resourceType: "Text", resourceId: 1 })
+        assert.include(reference.text, "Resource <demo://resource/dynamic/text/1>:")
+        assert.isUndefined(reference.structuredContent)
+        const links = yield* run("get-resource-links", { count: 2 })
+        assert.include(links.text, "Resource link: ")
+        assert.include(links.text, "<demo://resource/dynamic/")
+      }))
+
     it.effect("approval follows the per-tool setting and the predicate", () =>
       Effect.gen(function*() {
         const snapshot = yield* McpToolkit.snapshot(ToolSource.fromClient(yield* session), {
