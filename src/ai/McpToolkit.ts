@@ -290,6 +290,14 @@ interface Shared<E> {
 const isRecord = (u: unknown): u is { readonly [key: string]: unknown } =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
+/** The tools there are now, for a failure the model reads: at most 20 names. */
+const describeTools = (tools: ReadonlyMap<string, SourceTool>): string => {
+  if (tools.size === 0) return "it offers no tools now"
+  const names = [...tools.keys()]
+  const shown = names.slice(0, 20).join(", ")
+  return `the tools now are: ${shown}${names.length > 20 ? ` and ${names.length - 20} more` : ""}`
+}
+
 const keep = (shared: Shared<unknown>, full: string): string => {
   const id = `result-${++shared.counter}`
   shared.results.set(id, full)
@@ -310,10 +318,7 @@ const handlerFor = <E extends { readonly message: string }>(shared: Shared<E>, t
   return (params: unknown, context: Toolkit.HandlerContext<any>) =>
     Effect.gen(function*() {
       if (!shared.latest.has(tool.name)) {
-        return yield* failure(
-          "removed",
-          `the server no longer offers this tool; the tools now are: ${[...shared.latest.keys()].join(", ") || "none"}`
-        )
+        return yield* failure("removed", `the server no longer offers this tool; ${describeTools(shared.latest)}`)
       }
       const given = strict ? ToolSchemas.strictArguments(tool.tool.inputSchema, params) : params
       if (given !== undefined && given !== null && !isRecord(given)) {

@@ -81,7 +81,10 @@ export interface Options {
     | undefined
   /** Whether servers may sample at all. Defaults to true. */
   readonly allow?: boolean | undefined
-  /** The most tokens (input and output, as the model reports them) all requests may use together. */
+  /**
+   * The most tokens (input and output, as the model reports them) all requests of this session may use together,
+   * checked before each request; a request is also given at most what is left as its `maxTokens`.
+   */
   readonly tokenBudget?: number | undefined
   /** The highest `maxTokens` a request may ask for; higher ones are lowered to it. */
   readonly maxTokensPerRequest?: number | undefined

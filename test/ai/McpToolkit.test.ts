@@ -330,7 +330,10 @@ describe("McpToolkit and tool list changes", () => {
       const failure = results.get("c1")!
       assert.isTrue(failure.isFailure)
       assert.strictEqual((failure.result as McpToolkit.McpToolFailure).reason, "removed")
-      assert.include((failure.result as McpToolkit.McpToolFailure).message, "no longer offers")
+      assert.include(
+        (failure.result as McpToolkit.McpToolFailure).message,
+        "no longer offers this tool; the tools now are: stay"
+      )
       assert.strictEqual((results.get("c2")!.result as McpToolkit.ToolResults.ToolOutput).text, "ran stay")
     }))
 })
