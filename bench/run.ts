@@ -81,6 +81,8 @@ interface Workload {
   readonly bundled?: boolean
   /** A workload of this library alone: only our client runs it, with this runner (relative to this folder). */
   readonly oursOnly?: string
+  /** The clients that run it, when not all. */
+  readonly clients?: ReadonlyArray<string>
 }
 
 interface RunResult {
@@ -127,6 +129,15 @@ const allWorkloads: ReadonlyArray<Workload> = [
     higherIsBetter: false,
     config: { workload: "list", transport: "stdio", n: Math.round(200 * scale), concurrency: 1, tools: 1000 },
     metric: (r) => r.ms / r.ops
+  },
+  {
+    id: "toolkit-1000",
+    title: "effect/ai toolkit of 1000 tools: list, build, one call",
+    unit: "ms",
+    higherIsBetter: false,
+    config: { workload: "toolkit", transport: "stdio", n: Math.round(100 * scale), concurrency: 1, tools: 1000 },
+    metric: (r) => r.ms / r.ops,
+    clients: ["ours", "effect-ai"]
   },
   {
     id: "http-seq",
@@ -259,6 +270,7 @@ for (let round = 0; round < rounds; round++) {
     for (const client of order) {
       if (client.workloads !== undefined && !client.workloads.includes(workload.id)) continue
       if (workload.oursOnly !== undefined && client.id !== "ours") continue
+      if (workload.clients !== undefined && !workload.clients.includes(client.id)) continue
       const file = workload.bundled === true
         ? bundled.get(client.id)!
         : `${here}${workload.oursOnly ?? client.file}`
@@ -285,7 +297,8 @@ const results = workloads.map((workload) => {
     higherIsBetter: workload.higherIsBetter,
     clients: clients.filter((c) =>
       (c.workloads === undefined || c.workloads.includes(workload.id)) &&
-      (workload.oursOnly === undefined || c.id === "ours")
+      (workload.oursOnly === undefined || c.id === "ours") &&
+      (workload.clients === undefined || workload.clients.includes(c.id))
     ).map((client) => {
       const list = samples.get(`${workload.id} ${client.id}`) ?? []
       if (list.length === 0) return { client: client.id, label: client.label, runs: 0 }

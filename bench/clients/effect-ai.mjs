@@ -8,6 +8,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as ChildProcess from "effect/process/ChildProcess"
 import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import { main, serverScript } from "./harness.mjs"
 
 const connect = async (config) => {
@@ -31,6 +32,13 @@ const connect = async (config) => {
   return {
     call: (name, args) => Effect.runPromise(client.callTool({ tool: byName(name), arguments: args })),
     list: () => Effect.runPromise(Effect.map(client.listTools(), (t) => t.length)),
+    toolkit: () =>
+      Effect.runPromise(
+        Effect.flatMap(
+          McpClient.toolkit(client),
+          (toolkit) => Effect.flatMap(toolkit.handle("echo", { text: "hello" }), Stream.runDrain)
+        )
+      ),
     // The harness's pool in Effect: `concurrency` fibers, each taking the next call until n are done.
     run: (n, concurrency) => {
       let next = 0

@@ -35,6 +35,7 @@ const measure = async (ops, body) => {
  *   connect(config) -> Promise<session>, where session has
  *   call(name, args) -> Promise, list() -> Promise<number of tools>, close() -> Promise,
  *   and optionally run(n, concurrency, name, args) -> Promise (a native loop)
+ *   and toolkit() -> Promise (lists the tools, builds an effect/ai toolkit of them, calls echo through it)
  * }
  */
 export const main = async (adapter) => {
@@ -64,6 +65,8 @@ export const main = async (adapter) => {
     const concurrency = config.concurrency ?? 1
     const once = workload === "list"
       ? () => session.list()
+      : workload === "toolkit"
+      ? () => session.toolkit()
       : workload === "big"
       ? () => session.call("big", { text: "" })
       : () => session.call("echo", { text: "hello" })

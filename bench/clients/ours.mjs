@@ -9,6 +9,8 @@
 // layers instead (`McpClient.layer` over the transport's `layerNode`, built
 // in a scope).
 import * as McpClient from "effect-mcp-client/McpClient"
+import * as McpToolkit from "effect-mcp-client/McpToolkit"
+import * as ToolSource from "effect-mcp-client/ToolSource"
 import { Transport } from "effect-mcp-client/Transport"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -16,6 +18,7 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as References from "effect/References"
 import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import { main, serverScript } from "./harness.mjs"
 
 const connect = async (config) => {
@@ -61,6 +64,13 @@ const connect = async (config) => {
   return {
     call: (name, args) => Effect.runPromise(client.callTool(name, args)),
     list: () => Effect.runPromise(Effect.map(client.listTools(), (r) => r.tools.length)),
+    toolkit: () =>
+      Effect.runPromise(
+        Effect.flatMap(
+          McpToolkit.snapshot(ToolSource.fromClient(client), { needsApproval: () => false }),
+          (snapshot) => Effect.flatMap(snapshot.toolkit.handle("echo", { text: "hello" }), Stream.runDrain)
+        )
+      ),
     // The harness's pool in Effect: `concurrency` fibers, each taking the next call until n are done.
     run: (n, concurrency) => {
       let next = 0

@@ -40,7 +40,7 @@ const untilState = (supervisor: Supervisor.Supervisor, status: Supervisor.Server
 const text = (result: { readonly content: ReadonlyArray<unknown> }) =>
   result.content.map((block) => (block as { text?: string }).text ?? "").join("")
 
-describe.runIf(Peers.available)("supervision of real servers", () => {
+describe("supervision of real servers", () => {
   it.live(
     "a killed server is restarted; calls wait for it, or fail with ServerUnavailable past their timeout",
     () =>
