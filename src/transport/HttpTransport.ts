@@ -288,19 +288,17 @@ class Connection implements TransportShape {
     onMessage: (value: unknown) => void,
     done: () => boolean
   ) {
-    const parser = SseParser.make()
     const maxBytes = this.#maxBytes
-    let pending = 0
+    const parser = SseParser.make({ maxEventBytes: maxBytes })
     return response.stream.pipe(
       Stream.mapError(this.#failure("Reading from")),
       Stream.takeUntil(() => done()),
       Stream.runForEach((chunk) =>
         Effect.suspend(() => {
-          pending += chunk.length
           const events = parser.push(chunk)
-          if (events.length > 0) pending = 0
-          if (pending > maxBytes) {
-            return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: pending }))
+          const exceeded = parser.exceeded()
+          if (exceeded !== undefined) {
+            return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: exceeded }))
           }
           for (const event of events) {
             if (event.data === "") continue
@@ -344,12 +342,18 @@ class Connection implements TransportShape {
               `The server at ${url.origin}${url.pathname} refused both MCP transports (GET ${response.status})`
           })
         }
-        const parser = SseParser.make()
+        const maxBytes = this.#maxBytes
+        const parser = SseParser.make({ maxEventBytes: maxBytes })
         yield* response.stream.pipe(
           Stream.mapError(this.#failure("Reading from")),
           Stream.runForEach((chunk) =>
             Effect.suspend(() => {
-              for (const event of parser.push(chunk)) {
+              const events = parser.push(chunk)
+              const exceeded = parser.exceeded()
+              if (exceeded !== undefined) {
+                return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: exceeded }))
+              }
+              for (const event of events) {
                 if (event.event === "endpoint") {
                   const target = new URL(event.data.trim(), url)
                   if (target.origin !== url.origin) {
