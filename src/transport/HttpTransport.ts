@@ -14,8 +14,10 @@
  * - Stateful sessions: `Mcp-Session-Id` is taken from the `initialize`
  *   answer and sent afterwards, with `MCP-Protocol-Version`; the optional GET
  *   stream carries server messages (405 means the server has none); the
- *   session is ended with DELETE when the scope closes. A 404 for a session
- *   fails with `SessionExpired`.
+ *   session is ended with DELETE when the scope closes. A 404 for a request
+ *   that carried the session id fails with `SessionExpired`, and so does an
+ *   HTTP 400 whose JSON-RPC error says the session is unknown or the server
+ *   not initialized (see `saysSessionIsUnknown`).
  * - Headers: static ones and a provider called per request (tokens); values
  *   may be `Redacted`, and never appear in errors or logs.
  * - Fallback: when the very first POST is refused with 400, 404 or 405 and
@@ -108,6 +110,22 @@ const isReplyTo = (value: unknown, id: JsonRpc.RequestId): boolean =>
   isObject(value) && value.id === id && value.method === undefined && ("result" in value || "error" in value)
 
 /** Parses a JSON body into messages (one, or a 2025-03-26 batch). */
+/**
+ * The answers, besides the specification's HTTP 404, that servers give to a
+ * session id they do not know, within an HTTP 400: a JSON-RPC error whose
+ * message speaks of the session as unknown, missing, invalid, expired or
+ * terminated ("Bad Request: No valid session ID provided" of the reference
+ * servers, "Session not found"), or says the server is not initialized (a
+ * restarted server that lost its sessions).
+ */
+const saysSessionIsUnknown = (message: unknown): boolean => {
+  const error = isObject(message) ? message.error : undefined
+  const text = isObject(error) && typeof error.message === "string" ? error.message : ""
+  return /server not initiali[sz]ed/i.test(text) ||
+    (/session/i.test(text) &&
+      /not found|unknown|no valid|invalid|missing|expired|terminated|does not exist/i.test(text))
+}
+
 const parseMessages = (text: string): ReadonlyArray<unknown> => {
   if (text.trim().length === 0) return []
   const value = JSON.parse(text) as unknown
@@ -414,6 +432,14 @@ class Connection implements TransportShape {
   // Streamable HTTP
   // ---------------------------------------------------------------------------
 
+  /** The server no longer knows the session: forget it, so that the next initialize opens a new one. */
+  #expire(sessionId: string): Effect.Effect<never, SessionExpired> {
+    this.#sessionId = undefined
+    this.#protocolVersion = undefined
+    this.#serverStreamStarted = false
+    return Effect.fail(new SessionExpired({ sessionId }))
+  }
+
   /**
    * POSTs a message and handles the answer. For a request, resolves once its
    * reply was delivered (resuming a dropped stream as needed).
@@ -461,12 +487,7 @@ class Connection implements TransportShape {
         if (id !== undefined && id !== "") this.#sessionId = id
       }
 
-      if (response.status === 404 && sentSession !== undefined) {
-        this.#sessionId = undefined
-        this.#protocolVersion = undefined
-        this.#serverStreamStarted = false
-        return yield* new SessionExpired({ sessionId: sentSession })
-      }
+      if (response.status === 404 && sentSession !== undefined) return yield* this.#expire(sentSession)
 
       if (response.status >= 400) {
         const text = yield* this.#readBody(response).pipe(Effect.orElseSucceed(() => ""))
@@ -475,6 +496,9 @@ class Connection implements TransportShape {
           errors = parseMessages(text).filter((m) => isObject(m) && isObject(m.error))
         } catch {
           errors = []
+        }
+        if (sentSession !== undefined && response.status === 400 && errors.some(saysSessionIsUnknown)) {
+          return yield* this.#expire(sentSession)
         }
         if (errors.length > 0 && requestId !== undefined) {
           // The answer to this POST is the answer to this request, even without an id.
