@@ -38,6 +38,7 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
@@ -336,7 +337,12 @@ class Connection implements TransportShape {
           return Effect.void
         })
       ),
-      Effect.map(() => ({ lastEventId: parser.lastEventId(), retry: parser.retry() }))
+      Effect.map(() => ({ lastEventId: parser.lastEventId(), retry: parser.retry(), broken: undefined })),
+      // A stream that breaks (reset, abort, truncated chunk) is reported with what it had said, for resumption.
+      Effect.catchTag(
+        "TransportError",
+        (broken) => Effect.succeed({ lastEventId: parser.lastEventId(), retry: parser.retry(), broken })
+      )
     )
   }
 
@@ -549,22 +555,32 @@ class Connection implements TransportShape {
         this.#deliver(value)
         if (isReplyTo(value, requestId)) replied = true
       }
-      let state = yield* this.#readEvents(response, seen, onMessage, () => replied)
+      let state: { lastEventId: string | undefined; retry: number | undefined; broken: TransportError | undefined } =
+        yield* this.#readEvents(response, seen, onMessage, () => replied)
       let attempts = 0
+      // Whether the stream ended or broke, it is resumed from its last event id, a bounded number of times.
       while (!replied) {
         if (state.lastEventId === undefined || attempts >= this.#maxResumptions) {
-          return yield* new TransportError({
+          return yield* (state.broken ?? new TransportError({
             description: `The response stream of request ${requestId} ended before its reply`
-          })
+          }))
         }
         attempts++
         yield* Effect.sleep(Duration.millis((state.retry ?? this.#defaultRetry) * Math.min(attempts, 4)))
         const resumed = yield* this.#client.get(url, {
           headers: { ...(yield* this.#headers()), accept: "text/event-stream", "last-event-id": state.lastEventId }
-        }).pipe(Effect.mapError(this.#failure("GET")))
-        if (resumed.status >= 400 || contentType(resumed) !== "text/event-stream") continue
-        const next = yield* this.#readEvents(resumed, seen, onMessage, () => replied)
-        state = { lastEventId: next.lastEventId ?? state.lastEventId, retry: next.retry ?? state.retry }
+        }).pipe(Effect.mapError(this.#failure("GET")), Effect.result)
+        if (Result.isFailure(resumed)) {
+          state = { ...state, broken: resumed.failure }
+          continue
+        }
+        if (resumed.success.status >= 400 || contentType(resumed.success) !== "text/event-stream") continue
+        const next = yield* this.#readEvents(resumed.success, seen, onMessage, () => replied)
+        state = {
+          lastEventId: next.lastEventId ?? state.lastEventId,
+          retry: next.retry ?? state.retry,
+          broken: next.broken
+        }
       }
     }).pipe(Effect.scoped)
   }
@@ -599,6 +615,7 @@ class Connection implements TransportShape {
       const state = yield* this.#readEvents(response, seen, deliver, () => false)
       lastEventId = state.lastEventId ?? lastEventId
       retry = state.retry ?? retry
+      if (state.broken !== undefined) return yield* state.broken
       return "retry" as const
     }).pipe(Effect.scoped)
     const loop = (failures: number): Effect.Effect<void> =>

@@ -24,7 +24,7 @@ export interface Event {
   /** The event type; `"message"` when the stream names none. */
   readonly event: string
   readonly data: string
-  /** The last event id seen on the stream so far, if any. */
+  /** The last event id of the stream, this event's included, if any. */
   readonly id: string | undefined
 }
 
@@ -39,7 +39,7 @@ export interface Parser {
   readonly push: (chunk: Uint8Array) => ReadonlyArray<Event>
   /** The reconnection delay the stream asked for, in milliseconds, if any. */
   readonly retry: () => number | undefined
-  /** The last event id seen. */
+  /** The id of the last event completed (a blank line ends it), as a resumption asks for. */
   readonly lastEventId: () => string | undefined
   /**
    * When the event being read passed `maxEventBytes`: the bytes of it
@@ -92,12 +92,16 @@ export const make = (options: Options = {}): Parser => {
   let dataBytes = 0
   let hasData = false
   let eventType = ""
+  // The id field last seen (the "last event ID buffer"), and the one of the last event dispatched (the
+  // "last event ID string"): a stream resumed after a break asks for what follows the event it last completed.
+  let idBuffer: string | undefined
   let lastEventId: string | undefined
   let retry: number | undefined
   let exceeded: number | undefined
 
   const field = (text: string, events: Array<Event>) => {
     if (text === "") {
+      lastEventId = idBuffer
       if (hasData) {
         events.push({ event: eventType === "" ? "message" : eventType, data: data.join("\n"), id: lastEventId })
       }
@@ -121,7 +125,7 @@ export const make = (options: Options = {}): Parser => {
         eventType = value
         return
       case "id":
-        if (!value.includes("\u0000")) lastEventId = value
+        if (!value.includes("\u0000")) idBuffer = value
         return
       case "retry":
         if (/^\d+$/.test(value)) retry = Number(value)
