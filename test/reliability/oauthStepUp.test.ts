@@ -1,0 +1,28 @@
+/** Authorization keeps working for the whole session: the retry cap is per request. */
+import { NodeHttpClient } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { HttpTransport, McpClient, OAuthClient, UserAgents } from "../../src/index.ts"
+import * as AuthServer from "../support/AuthServer.ts"
+
+describe("OAuth for a whole session", () => {
+  it.live("a token revoked again and again is re-authorized each time, past three times", () =>
+    Effect.gen(function*() {
+      const server = yield* AuthServer.start({ requiredScope: "mcp:read" })
+      const httpClient = yield* Layer.build(NodeHttpClient.layerUndici)
+      const auth = yield* OAuthClient.make({
+        clientName: "test",
+        userAgent: UserAgents.headless("http://127.0.0.1:1/callback")
+      }).pipe(Effect.provideContext(httpClient))
+      const context = yield* Layer.build(HttpTransport.layerNode({ url: server.url, auth }))
+      const client = yield* McpClient.make({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
+        Effect.provideContext(context)
+      )
+      yield* client.listTools()
+      for (let round = 0; round < 5; round++) {
+        server.revoke()
+        yield* client.listTools()
+      }
+      assert.strictEqual(server.log.authorizeRequests.length, 6)
+    }).pipe(Effect.scoped))
+})
