@@ -186,6 +186,8 @@ class Connection implements TransportShape {
   readonly #url: URL
   readonly #inbox = new Inbox()
   #sessionId: string | undefined = undefined
+  /** The session the server forgot, until `initialize` opens the next: nothing else is sent meanwhile. */
+  #expiredSession: string | undefined = undefined
   #protocolVersion: string | undefined = undefined
   #initializeId: JsonRpc.RequestId | undefined = undefined
   #serverStreamStarted = false
@@ -440,9 +442,13 @@ class Connection implements TransportShape {
 
   /** The server no longer knows the session: forget it, so that the next initialize opens a new one. */
   #expire(sessionId: string): Effect.Effect<never, SessionExpired> {
-    this.#sessionId = undefined
-    this.#protocolVersion = undefined
-    this.#serverStreamStarted = false
+    // A late answer about a session already replaced leaves the new one alone.
+    if (this.#sessionId === sessionId) {
+      this.#expiredSession = sessionId
+      this.#sessionId = undefined
+      this.#protocolVersion = undefined
+      this.#serverStreamStarted = false
+    }
     return Effect.fail(new SessionExpired({ sessionId }))
   }
 
@@ -461,7 +467,14 @@ class Connection implements TransportShape {
       if (this.#legacyEndpoint !== undefined) return yield* this.#legacyPost(message)
       const isRequest = "method" in message && "id" in message
       const requestId = isRequest ? (message as JsonRpc.Request).id : undefined
-      if (isRequest && (message as JsonRpc.Request).method === "initialize") this.#initializeId = requestId
+      const initializing = isRequest && (message as JsonRpc.Request).method === "initialize"
+      if (initializing) this.#initializeId = requestId
+      // Sent without a session id, it would reach the server as a request outside any session; what opens
+      // the next session (the era probe, then initialize) goes through.
+      const opening = initializing || (isRequest && (message as JsonRpc.Request).method === "server/discover")
+      if (this.#expiredSession !== undefined && !opening) {
+        return yield* new SessionExpired({ sessionId: this.#expiredSession })
+      }
       const sentSession = this.#sessionId
       const response = yield* this.#client.execute(
         HttpClientRequest.post(url, {
@@ -491,6 +504,7 @@ class Connection implements TransportShape {
       if (requestId !== undefined && requestId === this.#initializeId) {
         const id = response.headers["mcp-session-id"]
         if (id !== undefined && id !== "") this.#sessionId = id
+        if (response.status < 400) this.#expiredSession = undefined
       }
 
       if (response.status === 404 && sentSession !== undefined) return yield* this.#expire(sentSession)

@@ -95,6 +95,45 @@ describe("session expiry", () => {
       yield* client.ping()
     }).pipe(Effect.scoped))
 
+  it.live("a late 404 for a request of the replaced session leaves the new session alone", () =>
+    Effect.gen(function*() {
+      let sessions = 0
+      const expired = new Set<string>()
+      const held: Array<Faults.Exchange> = []
+      const server = yield* Faults.start((exchange) => {
+        if (exchange.body?.method === "initialize") {
+          sessions++
+          Faults.json(exchange, { jsonrpc: "2.0", id: exchange.body.id, result: Faults.initializeResult }, {
+            "mcp-session-id": `s${sessions}`
+          })
+          return
+        }
+        if (exchange.body?.method === "tools/call") return void held.push(exchange)
+        if (exchange.headers["mcp-session-id"] === undefined && exchange.method === "POST") {
+          exchange.response.writeHead(400, { "content-type": "application/json" })
+          return void exchange.response.end(
+            JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32000, message: "Bad Request: no session" } })
+          )
+        }
+        if (expired.has(String(exchange.headers["mcp-session-id"]))) return void exchange.response.writeHead(404).end()
+        if (Faults.lifecycle(exchange, `s${sessions}`)) return
+        Faults.json(exchange, { jsonrpc: "2.0", id: exchange.body.id, result: { tools: [] } })
+      })
+      const client = yield* connect(server.url)
+      yield* client.listTools()
+      const late = yield* Effect.forkChild(Effect.flip(client.callTool("slow")), { startImmediately: true })
+      while (held.length === 0) yield* Effect.yieldNow
+      expired.add("s1")
+      yield* client.listTools()
+      assert.strictEqual(sessions, 2)
+      // The server now answers the call sent in the first session.
+      held[0]!.response.writeHead(404).end()
+      assert.strictEqual((yield* Fiber.join(late))._tag, "SessionExpired")
+      yield* client.listTools()
+      yield* client.ping()
+      assert.strictEqual(sessions, 2)
+    }).pipe(Effect.scoped))
+
   describe.runIf(Peers.available)("real servers restarted mid-session", () => {
     it.live(
       "everything (HTTP 400 'No valid session ID'): safe requests recover; echo is not repeated unless trusted",
