@@ -287,6 +287,13 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         return yield* fail("registration", `The pre-registered client belongs to ${pre.issuer}, not ${metadata.issuer}`)
       }
       if (options.clientMetadataUrl !== undefined && metadata.client_id_metadata_document_supported === true) {
+        // "The client_id MUST be an HTTPS URL with a path component."
+        if (!isMetadataDocumentUrl(options.clientMetadataUrl)) {
+          return yield* fail(
+            "registration",
+            `The client ID metadata document URL ${options.clientMetadataUrl} is not an https URL with a path`
+          )
+        }
         return { clientId: options.clientMetadataUrl, clientSecret: undefined, method: "none" } satisfies Registration
       }
       // Dynamic registrations are kept per issuer: never reused with another server.
@@ -558,6 +565,15 @@ export const make = Effect.fnUntraced(function*(options: Options) {
 // =============================================================================
 // Internal
 // =============================================================================
+
+const isMetadataDocumentUrl = (value: string): boolean => {
+  try {
+    const url = new URL(value)
+    return url.protocol === "https:" && url.pathname !== "/" && url.pathname !== ""
+  } catch {
+    return false
+  }
+}
 
 interface AuthorizationServerMetadata {
   readonly issuer: string
