@@ -462,8 +462,9 @@ export class MessageTooLarge extends Schema.TaggedError<MessageTooLarge>("effect
 
 /**
  * The server no longer knows the HTTP session (`404` for an
- * `Mcp-Session-Id`). With `recoverSessions` on, the client opens a new
- * session and repeats the request when it is safe to repeat.
+ * `Mcp-Session-Id`, or a `400` whose error says the session is unknown).
+ * Unless `recoverSessions` is `false`, the client opens a new session and
+ * repeats the request when it is safe to repeat.
  *
  * @category errors
  * @since 0.1.0

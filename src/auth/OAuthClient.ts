@@ -118,7 +118,8 @@ export interface OAuthClient {
   readonly headers: (resource: URL) => Effect.Effect<Record<string, Redacted.Redacted<string>>, AuthorizationError>
   /**
    * Handles a 401 or 403 challenge: discovers, registers, authorizes (or steps
-   * the scope up). The transport then repeats the request.
+   * the scope up). The transport then repeats the request; the caller bounds
+   * how many challenges one request may meet (the HTTP transport: three).
    */
   readonly challenge: (
     resource: URL,
@@ -291,6 +292,13 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         return yield* fail("registration", `The pre-registered client belongs to ${pre.issuer}, not ${metadata.issuer}`)
       }
       if (options.clientMetadataUrl !== undefined && metadata.client_id_metadata_document_supported === true) {
+        // "The client_id MUST be an HTTPS URL with a path component."
+        if (!isMetadataDocumentUrl(options.clientMetadataUrl)) {
+          return yield* fail(
+            "registration",
+            `The client ID metadata document URL ${options.clientMetadataUrl} is not an https URL with a path`
+          )
+        }
         return { clientId: options.clientMetadataUrl, clientSecret: undefined, method: "none" } satisfies Registration
       }
       // Dynamic registrations are kept per issuer: never reused with another server.
@@ -498,7 +506,6 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         metadata: undefined,
         registration: undefined,
         resourceParameter: undefined,
-        attempts: 0,
         requestedScopes: new Set()
       }
       sessions.set(key, state)
@@ -529,14 +536,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         if (response.status === 403 && challenge.error !== "insufficient_scope") {
           return yield* fail("forbidden", "The server refused the request (403)")
         }
-        // Step-up and retries are bounded: "retry only a few times".
-        state.attempts++
-        if (state.attempts > maxAttempts) {
-          return yield* fail(
-            "insufficient-scope",
-            `Authorization did not satisfy the server after ${maxAttempts} attempts`
-          )
-        }
+        // Step-up and retries are bounded per request by the caller ("retry only a few times"): the HTTP
+        // transport authorizes at most three times for one request, so a session steps up as often as it needs.
         const { metadata, prm } = yield* discover(resource, challenge)
         // Credentials are bound to the authorization server: a new issuer means a new start.
         if (state.metadata !== undefined && state.metadata.issuer !== metadata.issuer) {
@@ -562,17 +563,22 @@ export const make = Effect.fnUntraced(function*(options: Options) {
           body = yield* authorizeCode(state.resourceParameter, metadata, registration, scope)
         }
         yield* saveTokens(keyOf(state), body, scope)
-      }),
-    /** Resets the attempt count after a request that succeeded. */
-    succeeded: (resource: URL) => Effect.sync(() => void (stateOf(resource).attempts = 0))
-  } satisfies OAuthClient & { readonly succeeded: (resource: URL) => Effect.Effect<void> }
+      })
+  } satisfies OAuthClient
 })
 
 // =============================================================================
 // Internal
 // =============================================================================
 
-const maxAttempts = 3
+const isMetadataDocumentUrl = (value: string): boolean => {
+  try {
+    const url = new URL(value)
+    return url.protocol === "https:" && url.pathname !== "/" && url.pathname !== ""
+  } catch {
+    return false
+  }
+}
 
 interface AuthorizationServerMetadata {
   readonly issuer: string
@@ -599,7 +605,6 @@ interface ResourceState {
   registration: Registration | undefined
   /** The `resource` parameter (RFC 8707): what the protected resource metadata names, else the server URL. */
   resourceParameter: string | undefined
-  attempts: number
   readonly requestedScopes: Set<string>
 }
 

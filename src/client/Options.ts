@@ -85,11 +85,13 @@ export interface Options {
    */
   readonly cache?: boolean | { readonly maxEntries?: number | undefined } | undefined
   /**
-   * When the server forgets a stateful HTTP session (404, `SessionExpired`),
-   * open a new one and repeat the request if it is safe to repeat: lists,
-   * reads, prompts, completion, ping, and tools annotated read-only or
-   * idempotent. Other requests still fail with `SessionExpired`; the session
-   * is renewed for the next. Off by default.
+   * When the server forgets a stateful HTTP session (`SessionExpired`: HTTP
+   * 404, or the HTTP 400 answers of servers that say the session is unknown),
+   * open a new one with `initialize`, as the specification requires, and
+   * repeat the request if it is safe to repeat: lists, reads, prompts,
+   * completion and ping. Other requests still fail with `SessionExpired`; the
+   * new session serves the next ones. Concurrent callers share one new
+   * session. On by default; `false` leaves the session expired.
    */
   readonly recoverSessions?: boolean | undefined
   /**
@@ -99,6 +101,13 @@ export interface Options {
    * minimum log level where the session opens, the transport is not wrapped.
    */
   readonly wireLog?: boolean | WireLog.Options | undefined
+  /**
+   * With session recovery, also repeat a `tools/call` whose tool the server
+   * annotates `readOnlyHint` or `idempotentHint`. Annotations are the
+   * server's claims, not a guarantee: off by default, so that no side effect
+   * is ever repeated on a server's word alone.
+   */
+  readonly trustToolAnnotations?: boolean | undefined
 }
 
 /**

@@ -236,8 +236,10 @@ class SessionImpl implements Session {
   readonly #negotiationSettings: Negotiation.Settings
   readonly #cache: ResultCache.ResultCache | undefined
   readonly #clock: Clock.Clock
-  /** A session renewal under way (a stateful HTTP session the server forgot: 404). */
+  /** A session renewal under way (a stateful HTTP session the server forgot). */
   #recovery: Effect.Effect<void, unknown> | undefined = undefined
+  /** The session ids already replaced: a late answer for one repeats its request without a new renewal. */
+  readonly #replaced = new Set<string>()
 
   constructor(inputs: SessionInputs) {
     this.#negotiationSettings = inputs.negotiationSettings
@@ -260,18 +262,22 @@ class SessionImpl implements Session {
   // Session recovery
   // ---------------------------------------------------------------------------
 
-  /** Opens a new session; concurrent callers share one attempt. */
-  #renew(): Effect.Effect<void, unknown> {
+  /**
+   * Opens a new session in place of `expired`; concurrent callers share one
+   * attempt, and a session already replaced is not replaced again.
+   */
+  #renew(expired: string): Effect.Effect<void, unknown> {
     return Effect.suspend(() => {
-      if (this.#recovery === undefined) {
-        const attempt = Negotiation.negotiate(this.engine, this.#negotiationSettings).pipe(
-          Effect.asVoid,
-          Effect.ensuring(Effect.sync(() => {
-            this.#recovery = undefined
-          }))
-        )
-        this.#recovery = Effect.runSync(Effect.cached(attempt))
-      }
+      if (this.#recovery !== undefined) return this.#recovery
+      if (this.#replaced.has(expired)) return Effect.void
+      this.#replaced.add(expired)
+      const attempt = Negotiation.negotiate(this.engine, this.#negotiationSettings).pipe(
+        Effect.asVoid,
+        Effect.ensuring(Effect.sync(() => {
+          this.#recovery = undefined
+        }))
+      )
+      this.#recovery = Effect.runSync(Effect.cached(attempt))
       return this.#recovery
     })
   }
@@ -279,6 +285,7 @@ class SessionImpl implements Session {
   #repeatable(method: string, params: JsonRpc.JsonObject | undefined) {
     if (safeToRepeat.has(method)) return true
     if (method !== "tools/call" || typeof params?.name !== "string") return false
+    if (this.options.trustToolAnnotations !== true) return false
     const annotations = this.state.knownTools?.get(params.name)?.annotations
     return annotations?.readOnlyHint === true || annotations?.idempotentHint === true
   }
@@ -301,18 +308,19 @@ class SessionImpl implements Session {
         return common === undefined ? Effect.fail(error) : engine.request(method, params, validate, requestOptions)
       })
     }
-    if (this.options.recoverSessions !== true) return sent
+    if (this.options.recoverSessions === false) return sent
     return Effect.catchTag(
       sent,
       "SessionExpired",
       (expired) =>
         this.#repeatable(method, params)
+          // Repeated once: a second expiry, or a renewal that fails, reaches the caller as SessionExpired.
           ? Effect.andThen(
-            Effect.mapError(this.#renew(), () => expired),
+            Effect.mapError(this.#renew(expired.sessionId), () => expired),
             engine.request(method, params, validate, requestOptions)
           )
-          // Not safe to repeat: the caller learns the session expired; the next request opens a new one.
-          : Effect.andThen(Effect.ignore(this.#renew()), Effect.fail(expired))
+          // Not safe to repeat: the caller learns the session expired; the new session serves the next requests.
+          : Effect.andThen(Effect.ignore(this.#renew(expired.sessionId)), Effect.fail(expired))
     )
   }
 

@@ -204,6 +204,8 @@ export const classify = (value: unknown): Incoming => {
   }
   if ("result" in value) {
     if (!isId(id)) return invalid("Expected a string or integer id", "id")
+    // Neither outcome can be trusted when a response claims both.
+    if ("error" in value) return invalid("A response must carry either result or error, not both", "", id)
     const result = value.result
     if (!isObject(result)) return invalid("Expected an object", "result", id)
     return { _tag: "Success", id, result }

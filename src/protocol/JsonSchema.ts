@@ -12,6 +12,12 @@
  * default: it is not asserted. Schemas are kept as sent: compiling reads them
  * and never changes them.
  *
+ * A schema is data from the server and can never crash or stall a check: one
+ * beyond the bounds of `SchemaLimits` (too deep, too large, a `$ref` cycle at
+ * one place of the value, too long a `$ref` chain, compositions that multiply)
+ * is refused with the reason, and its patterns are matched in linear time
+ * (`LinearRegExp`).
+ *
  * Validators are compiled by TypeBox (`typebox/schema`); the choice and its
  * measurements are in docs/decisions/json-schema-validator.md. Each schema
  * object is compiled once and the result is cached for as long as the schema
@@ -23,6 +29,8 @@
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import type * as TypeBox from "typebox/schema"
+import type * as LinearRegExp from "./LinearRegExp.ts"
+import * as SchemaLimits from "./SchemaLimits.ts"
 
 /**
  * The first reason a value does not match a schema.
@@ -63,6 +71,8 @@ interface Compiler {
   readonly bundled: ReadonlyMap<string, MetaSchemaUri>
   /** A validator of each dialect's meta-schema, compiled on first use. */
   readonly meta: Map<Dialect, TypeBox.Validator>
+  /** Runs a call into the validator with the server's patterns matched in linear time. */
+  readonly linear: typeof LinearRegExp.withLinearPatterns
 }
 
 let compiler: Compiler | undefined
@@ -73,14 +83,15 @@ const load: Effect.Effect<Compiler> = Effect.suspend(() =>
   compiler !== undefined ?
     Effect.succeed(compiler) :
     Effect.promise(() =>
-      loading ??= import("typebox/schema").then((typebox) =>
+      loading ??= Promise.all([import("typebox/schema"), import("./LinearRegExp.ts")]).then(([typebox, linear]) =>
         compiler = {
           Compile: typebox.Compile,
           Meta: typebox.Meta,
           bundled: new Map(
             (Object.keys(typebox.Meta) as Array<MetaSchemaUri>).map((uri) => [withoutFragment(uri), uri])
           ),
-          meta: new Map()
+          meta: new Map(),
+          linear: linear.withLinearPatterns
         }
       )
     )
@@ -154,11 +165,17 @@ const resolveUri = (reference: string, base: string): string | undefined => {
 
 const unescapeToken = (token: string) => token.replace(/~1/g, "/").replace(/~0/g, "~")
 
+const escapeToken = (name: string) => name.replace(/~/g, "~0").replace(/\//g, "~1")
+
 interface Prepared {
   /** The first `$ref` that cannot be resolved inside the schema. */
   readonly unresolved: string | undefined
   /** The bundled meta-schemas the schema refers to. */
   readonly metaSchemas: ReadonlySet<MetaSchemaUri>
+  /** Every schema object of the document, with its JSON Pointer. */
+  readonly schemas: ReadonlyMap<JsonObject, string>
+  /** For each schema holding `$ref` or `$dynamicRef`, the subschemas they resolve to inside the document. */
+  readonly targets: ReadonlyMap<JsonObject, ReadonlyArray<unknown>>
 }
 
 /**
@@ -168,22 +185,24 @@ interface Prepared {
  */
 const prepare = (root: JsonObject, bundled: ReadonlyMap<string, MetaSchemaUri>): Prepared => {
   const resources = new Map<string, unknown>()
-  const anchors = new Set<string>()
-  const references: Array<readonly [string, string]> = []
+  const anchors = new Map<string, JsonObject>()
+  const references: Array<readonly [string, string, JsonObject]> = []
   const metaSchemas = new Set<MetaSchemaUri>()
+  const schemas = new Map<JsonObject, string>()
 
-  const visit = (schema: unknown, base: string): void => {
+  const visit = (schema: unknown, base: string, pointer: string): void => {
     if (Array.isArray(schema)) {
-      for (const item of schema) visit(item, base)
+      schema.forEach((item, index) => visit(item, base, `${pointer}/${index}`))
       return
     }
     if (!isObject(schema)) return
+    schemas.set(schema, pointer)
     let current = base
     const id = schema.$id
     if (typeof id === "string") {
       if (id.startsWith("#")) {
         // draft-07 names a plain-name fragment with `$id`.
-        anchors.add(`${withoutFragment(current)}#${id.slice(1)}`)
+        anchors.set(`${withoutFragment(current)}#${id.slice(1)}`, schema)
       } else {
         const resolved = resolveUri(id, current)
         if (resolved !== undefined) {
@@ -193,59 +212,70 @@ const prepare = (root: JsonObject, bundled: ReadonlyMap<string, MetaSchemaUri>):
       }
     }
     for (const anchor of [schema.$anchor, schema.$dynamicAnchor]) {
-      if (typeof anchor === "string") anchors.add(`${current}#${anchor}`)
+      if (typeof anchor === "string") anchors.set(`${current}#${anchor}`, schema)
     }
     for (const keyword of ["$ref", "$dynamicRef"]) {
       const reference = schema[keyword]
-      if (typeof reference === "string") references.push([reference, current])
+      if (typeof reference === "string") references.push([reference, current, schema])
     }
     if (typeof schema.format === "string") delete schema.format
     for (const [keyword, value] of Object.entries(schema)) {
-      if (schemaKeywords.has(keyword) || schemaArrayKeywords.has(keyword)) visit(value, current)
+      const at = `${pointer}/${escapeToken(keyword)}`
+      if (schemaKeywords.has(keyword) || schemaArrayKeywords.has(keyword)) visit(value, current, at)
       else if (schemaMapKeywords.has(keyword) && isObject(value)) {
-        for (const member of Object.values(value)) visit(member, current)
+        for (const [name, member] of Object.entries(value)) visit(member, current, `${at}/${escapeToken(name)}`)
       }
     }
   }
 
   resources.set(localBase, root)
-  visit(root, localBase)
+  visit(root, localBase, "#")
 
-  const resolves = (reference: string, base: string): boolean => {
+  /** The subschema a reference resolves to (`true` for a bundled meta-schema), or `undefined`. */
+  const resolve = (reference: string, base: string): unknown => {
     const target = resolveUri(reference, base)
-    if (target === undefined) return false
+    if (target === undefined) return undefined
     const resource = withoutFragment(target)
     const hash = target.slice(resource.length + 1)
     const document = resources.get(resource)
     if (document === undefined) {
       const meta = bundled.get(resource)
-      if (meta === undefined || hash !== "") return false
+      if (meta === undefined || hash !== "") return undefined
       metaSchemas.add(meta)
       return true
     }
-    if (hash === "") return true
+    if (hash === "") return document
     let fragment: string
     try {
       fragment = decodeURIComponent(hash)
     } catch {
-      return false
+      return undefined
     }
-    if (!fragment.startsWith("/")) return anchors.has(`${resource}#${fragment}`)
+    if (!fragment.startsWith("/")) return anchors.get(`${resource}#${fragment}`)
     let node: unknown = document
     for (const token of fragment.slice(1).split("/").map(unescapeToken)) {
       if (Array.isArray(node) && /^(0|[1-9][0-9]*)$/.test(token) && Number(token) < node.length) {
         node = node[Number(token)]
       } else if (isObject(node) && Object.hasOwn(node, token)) node = node[token]
-      else return false
+      else return undefined
     }
-    return true
+    return node
   }
 
-  const unresolved = references.find(([reference, base]) => !resolves(reference, base))?.[0]
-  return { unresolved, metaSchemas }
+  const targets = new Map<JsonObject, Array<unknown>>()
+  let unresolved: string | undefined
+  for (const [reference, base, holder] of references) {
+    const target = resolve(reference, base)
+    if (target === undefined) {
+      unresolved ??= reference
+      continue
+    }
+    const found = targets.get(holder)
+    if (found === undefined) targets.set(holder, [target])
+    else found.push(target)
+  }
+  return { unresolved, metaSchemas, schemas, targets }
 }
-
-const escapeToken = (name: string) => name.replace(/~/g, "~0").replace(/\//g, "~1")
 
 interface TypeBoxError {
   readonly keyword: string
@@ -316,6 +346,9 @@ const compileWith = (loaded: Compiler, schema: { readonly [key: string]: unknown
   const cached = cache.get(schema)
   if (cached !== undefined) return cached
   const compiled = Result.flatMap(dialectOf(schema), (dialect): Result.Result<Check, string> => {
+    // Bounds first: a schema too deep or too large is refused before anything recurses into it.
+    const tooLarge = SchemaLimits.measure(schema)
+    if (tooLarge !== undefined) return Result.fail(`Unusable schema: ${tooLarge}`)
     let validator: TypeBox.Validator
     try {
       // A structured clone keeps the compiler from ever touching the server's object.
@@ -325,20 +358,31 @@ const compileWith = (loaded: Compiler, schema: { readonly [key: string]: unknown
         const issue = firstError(meta, copy)
         return Result.fail(`Unusable schema: ${issue.path === "" ? "the schema" : issue.path} ${issue.message}`)
       }
-      const { metaSchemas, unresolved } = prepare(copy, loaded.bundled)
+      const { metaSchemas, schemas, targets, unresolved } = prepare(copy, loaded.bundled)
       if (unresolved !== undefined) {
         return Result.fail(`Unusable schema: $ref ${unresolved} cannot be resolved inside the schema`)
       }
-      validator = metaSchemas.size === 0
-        ? loaded.Compile(copy as TypeBox.XSchema)
-        : loaded.Compile(
-          Object.fromEntries([...metaSchemas].map((uri) => [uri, loaded.Meta[uri] as TypeBox.XSchema])),
-          copy as TypeBox.XSchema
-        )
+      const unbounded = SchemaLimits.checkApplication(schemas, targets)
+      if (unbounded !== undefined) return Result.fail(`Unusable schema: ${unbounded}`)
+      validator = loaded.linear(() =>
+        metaSchemas.size === 0
+          ? loaded.Compile(copy as TypeBox.XSchema)
+          : loaded.Compile(
+            Object.fromEntries([...metaSchemas].map((uri) => [uri, loaded.Meta[uri] as TypeBox.XSchema])),
+            copy as TypeBox.XSchema
+          )
+      )
     } catch (error) {
       return Result.fail(`Unusable schema: ${error instanceof Error ? error.message : String(error)}`)
     }
-    const check: Check = (value) => validator.Check(value) ? undefined : firstError(validator, value)
+    const check: Check = (value) => {
+      try {
+        return loaded.linear(() => validator.Check(value) ? undefined : firstError(validator, value))
+      } catch (error) {
+        // The bounds above keep this from happening; should the validator still throw, the value is not accepted.
+        return { path: "", message: `could not be checked: ${error instanceof Error ? error.message : String(error)}` }
+      }
+    }
     return Result.succeed(check)
   })
   cache.set(schema, compiled)

@@ -399,13 +399,15 @@ class SessionEngine implements Engine, Listener {
     if (this.#ended !== undefined) return
     this.#ended = error
     const failure = Exit.fail(error)
-    for (const entry of this.#pending.values()) {
+    // The table is emptied first: a caller may resume, and count what is pending, within `#complete`.
+    const entries = [...this.#pending.values()]
+    this.#pending.clear()
+    for (const entry of entries) {
       this.#complete(
         entry,
         error._tag === "SessionClosed" ? Exit.fail(new SessionClosed({ method: entry.method })) : failure
       )
     }
-    this.#pending.clear()
     this.#watcher?.interruptUnsafe()
     this.#watcher = undefined
   }

@@ -125,6 +125,47 @@ export const applyDefaults = (
   return filled
 }
 
+const blocksOf = (message: Mcp.SamplingMessage): ReadonlyArray<Mcp.SamplingContent> =>
+  Array.isArray(message.content) ? message.content : [message.content as Mcp.SamplingContent]
+
+/**
+ * Why a sampling request's use of tools breaks the rules of 2025-11-25, or
+ * `undefined`: `tools` or `toolChoice` when the client did not declare
+ * `sampling.tools`, a `toolChoice` without `tools`, a user message that mixes
+ * `tool_result` with other content, or a `tool_use` that the next message
+ * does not answer with a `tool_result` of the same id (and no other).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const toolUseProblem = (request: Mcp.CreateMessageParams, toolsDeclared: boolean): string | undefined => {
+  const hasTools = request.tools !== undefined && request.tools.length > 0
+  if ((hasTools || request.toolChoice !== undefined) && !toolsDeclared) {
+    return "This client did not declare sampling with tools"
+  }
+  if (request.toolChoice !== undefined && !hasTools) return "toolChoice was sent without tools"
+  let awaited: Set<string> | undefined
+  for (const [index, message] of request.messages.entries()) {
+    const blocks = blocksOf(message)
+    const results = blocks.filter((block) => block.type === "tool_result") as ReadonlyArray<Mcp.ToolResultContent>
+    if (results.length > 0 && (message.role !== "user" || results.length !== blocks.length)) {
+      return `messages[${index}]: tool_result blocks must make up a whole user message`
+    }
+    if (awaited !== undefined) {
+      const answered = new Set(results.map((result) => result.toolUseId))
+      const missing = [...awaited].find((id) => !answered.has(id))
+      if (missing !== undefined) return `messages[${index}] does not answer tool_use ${missing}`
+    }
+    const unexpected = results.find((result) => awaited === undefined || !awaited.has(result.toolUseId))
+    if (unexpected !== undefined) {
+      return `messages[${index}]: tool_result ${unexpected.toolUseId} answers no tool_use of the message before`
+    }
+    const uses = blocks.filter((block) => block.type === "tool_use") as ReadonlyArray<Mcp.ToolUseContent>
+    awaited = uses.length > 0 ? new Set(uses.map((use) => use.id)) : undefined
+  }
+  return awaited === undefined ? undefined : `tool_use ${[...awaited][0]} is never answered by a tool_result`
+}
+
 /**
  * Builds the engine's handler for server requests.
  *
@@ -137,11 +178,12 @@ export const makeHandler = (handlers: Handlers, checkForm: FormCheck): ServerReq
       if (Option.isNone(handlers.sampling)) return Effect.fail(methodNotFound(method))
       const sampling = handlers.sampling.value
       return createMessageParams(method, params).pipe(
-        Effect.flatMap((request) =>
-          request.tools !== undefined && request.tools.length > 0 && sampling.tools !== true
-            ? Effect.fail(invalidParams("This client did not declare sampling with tools"))
+        Effect.flatMap((request) => {
+          const problem = toolUseProblem(request, sampling.tools === true)
+          return problem !== undefined
+            ? Effect.fail(invalidParams(problem))
             : Effect.mapError(sampling.createMessage(request), fromHandlerError)
-        ),
+        }),
         Effect.map((result) => result as unknown as JsonRpc.JsonObject)
       )
     }
@@ -187,12 +229,28 @@ export const makeHandler = (handlers: Handlers, checkForm: FormCheck): ServerReq
     case "roots/list": {
       if (Option.isNone(handlers.roots)) return Effect.fail(methodNotFound(method))
       return handlers.roots.value.list.pipe(
-        Effect.map((roots) => ({ roots }) as JsonRpc.JsonObject),
-        Effect.mapError(fromHandlerError)
+        Effect.mapError(fromHandlerError),
+        Effect.flatMap((roots) => {
+          // "MUST be a file:// URI": a root the application gives otherwise is its mistake, never sent on.
+          const wrong = roots.find((root) => !isFileUri(root.uri))
+          if (wrong === undefined) return Effect.succeed({ roots } as JsonRpc.JsonObject)
+          const message = `The client's root ${JSON.stringify(wrong.uri)} is not a file:// URI`
+          return Effect.logWarning(message).pipe(
+            Effect.andThen(Effect.fail({ code: JsonRpc.ErrorCode.InternalError, message }))
+          )
+        })
       )
     }
     default:
       return Effect.fail(methodNotFound(method))
+  }
+}
+
+const isFileUri = (uri: string): boolean => {
+  try {
+    return new URL(uri).protocol === "file:"
+  } catch {
+    return false
   }
 }
 

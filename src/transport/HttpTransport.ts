@@ -14,8 +14,10 @@
  * - Stateful sessions: `Mcp-Session-Id` is taken from the `initialize`
  *   answer and sent afterwards, with `MCP-Protocol-Version`; the optional GET
  *   stream carries server messages (405 means the server has none); the
- *   session is ended with DELETE when the scope closes. A 404 for a session
- *   fails with `SessionExpired`.
+ *   session is ended with DELETE when the scope closes. A 404 for a request
+ *   that carried the session id fails with `SessionExpired`, and so does an
+ *   HTTP 400 whose JSON-RPC error says the session is unknown or the server
+ *   not initialized (see `saysSessionIsUnknown`).
  * - Headers: static ones and a provider called per request (tokens); values
  *   may be `Redacted`, and never appear in errors or logs.
  * - Fallback: when the very first POST is refused with 400, 404 or 405 and
@@ -36,6 +38,7 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
@@ -110,6 +113,22 @@ const isReplyTo = (value: unknown, id: JsonRpc.RequestId): boolean =>
   isObject(value) && value.id === id && value.method === undefined && ("result" in value || "error" in value)
 
 /** Parses a JSON body into messages (one, or a 2025-03-26 batch). */
+/**
+ * The answers, besides the specification's HTTP 404, that servers give to a
+ * session id they do not know, within an HTTP 400: a JSON-RPC error whose
+ * message speaks of the session as unknown, missing, invalid, expired or
+ * terminated ("Bad Request: No valid session ID provided" of the reference
+ * servers, "Session not found"), or says the server is not initialized (a
+ * restarted server that lost its sessions).
+ */
+const saysSessionIsUnknown = (message: unknown): boolean => {
+  const error = isObject(message) ? message.error : undefined
+  const text = isObject(error) && typeof error.message === "string" ? error.message : ""
+  return /server not initiali[sz]ed/i.test(text) ||
+    (/session/i.test(text) &&
+      /not found|unknown|no valid|invalid|missing|expired|terminated|does not exist/i.test(text))
+}
+
 const parseMessages = (text: string): ReadonlyArray<unknown> => {
   if (text.trim().length === 0) return []
   const value = JSON.parse(text) as unknown
@@ -175,6 +194,8 @@ class Connection implements TransportShape {
   readonly #url: URL
   readonly #inbox = new Inbox()
   #sessionId: string | undefined = undefined
+  /** The session the server forgot, until `initialize` opens the next: nothing else is sent meanwhile. */
+  #expiredSession: string | undefined = undefined
   #protocolVersion: string | undefined = undefined
   #initializeId: JsonRpc.RequestId | undefined = undefined
   #serverStreamStarted = false
@@ -295,19 +316,17 @@ class Connection implements TransportShape {
     onMessage: (value: unknown) => void,
     done: () => boolean
   ) {
-    const parser = SseParser.make()
     const maxBytes = this.#maxBytes
-    let pending = 0
+    const parser = SseParser.make({ maxEventBytes: maxBytes })
     return response.stream.pipe(
       Stream.mapError(this.#failure("Reading from")),
       Stream.takeUntil(() => done()),
       Stream.runForEach((chunk) =>
         Effect.suspend(() => {
-          pending += chunk.length
           const events = parser.push(chunk)
-          if (events.length > 0) pending = 0
-          if (pending > maxBytes) {
-            return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: pending }))
+          const exceeded = parser.exceeded()
+          if (exceeded !== undefined) {
+            return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: exceeded }))
           }
           for (const event of events) {
             if (event.data === "") continue
@@ -327,7 +346,12 @@ class Connection implements TransportShape {
           return Effect.void
         })
       ),
-      Effect.map(() => ({ lastEventId: parser.lastEventId(), retry: parser.retry() }))
+      Effect.map(() => ({ lastEventId: parser.lastEventId(), retry: parser.retry(), broken: undefined })),
+      // A stream that breaks (reset, abort, truncated chunk) is reported with what it had said, for resumption.
+      Effect.catchTag(
+        "TransportError",
+        (broken) => Effect.succeed({ lastEventId: parser.lastEventId(), retry: parser.retry(), broken })
+      )
     )
   }
 
@@ -354,12 +378,18 @@ class Connection implements TransportShape {
             status: response.status
           })
         }
-        const parser = SseParser.make()
+        const maxBytes = this.#maxBytes
+        const parser = SseParser.make({ maxEventBytes: maxBytes })
         yield* response.stream.pipe(
           Stream.mapError(this.#failure("Reading from")),
           Stream.runForEach((chunk) =>
             Effect.suspend(() => {
-              for (const event of parser.push(chunk)) {
+              const events = parser.push(chunk)
+              const exceeded = parser.exceeded()
+              if (exceeded !== undefined) {
+                return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: exceeded }))
+              }
+              for (const event of events) {
                 if (event.event === "endpoint") {
                   const target = new URL(event.data.trim(), url)
                   if (target.origin !== url.origin) {
@@ -424,6 +454,18 @@ class Connection implements TransportShape {
   // Streamable HTTP
   // ---------------------------------------------------------------------------
 
+  /** The server no longer knows the session: forget it, so that the next initialize opens a new one. */
+  #expire(sessionId: string): Effect.Effect<never, SessionExpired> {
+    // A late answer about a session already replaced leaves the new one alone.
+    if (this.#sessionId === sessionId) {
+      this.#expiredSession = sessionId
+      this.#sessionId = undefined
+      this.#protocolVersion = undefined
+      this.#serverStreamStarted = false
+    }
+    return Effect.fail(new SessionExpired({ sessionId }))
+  }
+
   /**
    * POSTs a message and handles the answer. For a request, resolves once its
    * reply was delivered (resuming a dropped stream as needed).
@@ -439,7 +481,14 @@ class Connection implements TransportShape {
       if (this.#legacyEndpoint !== undefined) return yield* this.#legacyPost(message)
       const isRequest = "method" in message && "id" in message
       const requestId = isRequest ? (message as JsonRpc.Request).id : undefined
-      if (isRequest && (message as JsonRpc.Request).method === "initialize") this.#initializeId = requestId
+      const initializing = isRequest && (message as JsonRpc.Request).method === "initialize"
+      if (initializing) this.#initializeId = requestId
+      // Sent without a session id, it would reach the server as a request outside any session; what opens
+      // the next session (the era probe, then initialize) goes through.
+      const opening = initializing || (isRequest && (message as JsonRpc.Request).method === "server/discover")
+      if (this.#expiredSession !== undefined && !opening) {
+        return yield* new SessionExpired({ sessionId: this.#expiredSession })
+      }
       const sentSession = this.#sessionId
       const response = yield* this.#client.execute(
         HttpClientRequest.post(url, {
@@ -469,14 +518,10 @@ class Connection implements TransportShape {
       if (requestId !== undefined && requestId === this.#initializeId) {
         const id = response.headers["mcp-session-id"]
         if (id !== undefined && id !== "") this.#sessionId = id
+        if (response.status < 400) this.#expiredSession = undefined
       }
 
-      if (response.status === 404 && sentSession !== undefined) {
-        this.#sessionId = undefined
-        this.#protocolVersion = undefined
-        this.#serverStreamStarted = false
-        return yield* new SessionExpired({ sessionId: sentSession })
-      }
+      if (response.status === 404 && sentSession !== undefined) return yield* this.#expire(sentSession)
 
       if (response.status >= 400) {
         const text = yield* this.#readBody(response).pipe(Effect.orElseSucceed(() => ""))
@@ -485,6 +530,9 @@ class Connection implements TransportShape {
           errors = parseMessages(text).filter((m) => isObject(m) && isObject(m.error))
         } catch {
           errors = []
+        }
+        if (sentSession !== undefined && response.status === 400 && errors.some(saysSessionIsUnknown)) {
+          return yield* this.#expire(sentSession)
         }
         if (errors.length > 0 && requestId !== undefined) {
           // The answer to this POST is the answer to this request, even without an id.
@@ -535,22 +583,32 @@ class Connection implements TransportShape {
         this.#deliver(value)
         if (isReplyTo(value, requestId)) replied = true
       }
-      let state = yield* this.#readEvents(response, seen, onMessage, () => replied)
+      let state: { lastEventId: string | undefined; retry: number | undefined; broken: TransportError | undefined } =
+        yield* this.#readEvents(response, seen, onMessage, () => replied)
       let attempts = 0
+      // Whether the stream ended or broke, it is resumed from its last event id, a bounded number of times.
       while (!replied) {
         if (state.lastEventId === undefined || attempts >= this.#maxResumptions) {
-          return yield* new TransportError({
+          return yield* (state.broken ?? new TransportError({
             description: `The response stream of request ${requestId} ended before its reply`
-          })
+          }))
         }
         attempts++
         yield* Effect.sleep(Duration.millis((state.retry ?? this.#defaultRetry) * Math.min(attempts, 4)))
         const resumed = yield* this.#client.get(url, {
           headers: { ...(yield* this.#headers()), accept: "text/event-stream", "last-event-id": state.lastEventId }
-        }).pipe(Effect.mapError(this.#failure("GET")))
-        if (resumed.status >= 400 || contentType(resumed) !== "text/event-stream") continue
-        const next = yield* this.#readEvents(resumed, seen, onMessage, () => replied)
-        state = { lastEventId: next.lastEventId ?? state.lastEventId, retry: next.retry ?? state.retry }
+        }).pipe(Effect.mapError(this.#failure("GET")), Effect.result)
+        if (Result.isFailure(resumed)) {
+          state = { ...state, broken: resumed.failure }
+          continue
+        }
+        if (resumed.success.status >= 400 || contentType(resumed.success) !== "text/event-stream") continue
+        const next = yield* this.#readEvents(resumed.success, seen, onMessage, () => replied)
+        state = {
+          lastEventId: next.lastEventId ?? state.lastEventId,
+          retry: next.retry ?? state.retry,
+          broken: next.broken
+        }
       }
     }).pipe(Effect.scoped)
   }
@@ -585,6 +643,7 @@ class Connection implements TransportShape {
       const state = yield* this.#readEvents(response, seen, deliver, () => false)
       lastEventId = state.lastEventId ?? lastEventId
       retry = state.retry ?? retry
+      if (state.broken !== undefined) return yield* state.broken
       return "retry" as const
     }).pipe(Effect.scoped)
     const loop = (failures: number): Effect.Effect<void> =>

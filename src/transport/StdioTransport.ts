@@ -150,6 +150,18 @@ const defaults = {
 const messagesPerWrite = 32
 
 /** The signal named in the spawner's error for a process killed by one. */
+/**
+ * How long the output's end waits for the process's exit code. Measured in
+ * real time, not on the Effect clock: it is the lag between two events of
+ * the operating system about one process, not a delay of the protocol.
+ */
+const exitGraceMillis = 50
+
+const exitGrace: Effect.Effect<Option.Option<never>> = Effect.callback((resume) => {
+  const timer = setTimeout(() => resume(Effect.succeed(Option.none())), exitGraceMillis)
+  return Effect.sync(() => clearTimeout(timer))
+})
+
 const signalOf = (cause: unknown): string | undefined => {
   const text = cause instanceof Error
     ? `${cause.message} ${String((cause as { cause?: unknown }).cause ?? "")}`
@@ -223,12 +235,15 @@ export const make = (
     // Exit: every later call, and the incoming stream, fail with the cause
     // -------------------------------------------------------------------------
     let failure: TransportError | MessageTooLarge | undefined
-    /** Why the connection ended: the exit code or signal, and the stderr tail. */
+    /**
+     * Why the connection ended: the exit code or signal, and the stderr tail.
+     * The output ending is reported at once; the exit code is part of the
+     * report when the process exits within `exitGraceMillis` of closing its
+     * output, as a process that ends does. A process that closed its output
+     * and lives on is not waited for.
+     */
     const describeExit = Effect.gen(function*() {
-      const exit = yield* handle.exitCode.pipe(
-        Effect.timeoutOption(Duration.seconds(1)),
-        Effect.exit
-      )
+      const exit = yield* Effect.raceFirst(Effect.map(handle.exitCode, Option.some), exitGrace).pipe(Effect.exit)
       // What the server printed may echo a credential from its environment.
       const stderr = Redaction.redactText(tail.join("\n"))
       if (Exit.isSuccess(exit)) {

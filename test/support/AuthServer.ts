@@ -19,6 +19,8 @@ export interface Config {
   ttl?: number
   /** Scopes the resource requires. */
   requiredScope?: string
+  /** Advertise client ID metadata documents (`client_id_metadata_document_supported`). */
+  clientIdMetadataDocuments?: boolean
 }
 
 export interface Log {
@@ -81,6 +83,7 @@ export const start = (config: Config = {}) =>
               token_endpoint: `${base}/token`,
               registration_endpoint: `${base}/register`,
               code_challenge_methods_supported: ["S256"],
+              ...(config.clientIdMetadataDocuments === true ? { client_id_metadata_document_supported: true } : {}),
               token_endpoint_auth_methods_supported: ["none"],
               ...(config.issSupported === undefined
                 ? {}

@@ -41,7 +41,7 @@ const scrubbed = (extra: ReadonlyArray<string> = []) => [
 ]
 
 /** The full command line of a peer in a transport mode (`everything` runs under `/usr/bin/env`). */
-const commandLine = (
+export const commandLine = (
   peer: Peer,
   mode: "stdio" | "http" | "sse",
   port: number | undefined,

@@ -105,7 +105,7 @@ describe("HttpTransport against a scripted server", () => {
       assert.strictEqual(resumedWith, "2")
     }).pipe(Effect.scoped))
 
-  it.live("a 404 for the session is SessionExpired; with recoverSessions, safe requests are repeated in a new session", () =>
+  it.live("a 404 for the session is SessionExpired; with recovery, safe requests are repeated in a new session", () =>
     Effect.gen(function*() {
       let sessions = 0
       const expired = new Set<string>()
@@ -138,16 +138,16 @@ describe("HttpTransport against a scripted server", () => {
         }
         Faults.json(exchange, { jsonrpc: "2.0", id: exchange.body.id, result: { content: [] } })
       })
-      const plain = yield* connect(server.url)
+      const plain = yield* connect(server.url, { recoverSessions: false })
       expired.add(current())
       assert.strictEqual((yield* Effect.flip(plain.listTools()))._tag, "SessionExpired")
 
-      const recovering = yield* connect(server.url, { recoverSessions: true })
+      const recovering = yield* connect(server.url, { trustToolAnnotations: true })
       yield* recovering.listTools()
       expired.add(current())
       assert.strictEqual((yield* recovering.listTools()).tools.length, 2)
       expired.add(current())
-      // A read-only tool is repeated in a new session…
+      // A tool annotated read-only is repeated in a new session, when annotations are trusted…
       assert.deepStrictEqual((yield* recovering.callTool("read")).content, [])
       expired.add(current())
       // …any other tool call is not, but the session is renewed for what follows.
