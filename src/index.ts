@@ -53,6 +53,8 @@ export * as HandlerError from "./handlers/HandlerError.ts"
 export * as ResultCache from "./session/ResultCache.ts"
 /** Generators of MCP values for property tests. @since 0.1.0 */
 export * as Arbitraries from "./testing/Arbitraries.ts"
+/** Fault injection around any transport, from a seed. @since 0.1.0 */
+export * as FaultTransport from "./testing/FaultTransport.ts"
 /** OAuth 2.1 authorization for HTTP servers. @since 0.1.0 */
 export * as OAuthClient from "./auth/OAuthClient.ts"
 /** Where an authorization client keeps its tokens. @since 0.1.0 */
