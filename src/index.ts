@@ -55,6 +55,14 @@ export * as ResultCache from "./session/ResultCache.ts"
 export * as Arbitraries from "./testing/Arbitraries.ts"
 /** Fault injection around any transport, from a seed. @since 0.1.0 */
 export * as FaultTransport from "./testing/FaultTransport.ts"
+/** Recorded conversations: entries, NDJSON, redaction. @since 0.1.0 */
+export * as Recording from "./testing/Recording.ts"
+/** Records a session's messages both ways. @since 0.1.0 */
+export * as Recorder from "./testing/Recorder.ts"
+/** Plays a recording as the server. @since 0.1.0 */
+export * as ReplayTransport from "./testing/ReplayTransport.ts"
+/** A text format for hand-written conversations. @since 0.1.0 */
+export * as Conversation from "./testing/Conversation.ts"
 /** OAuth 2.1 authorization for HTTP servers. @since 0.1.0 */
 export * as OAuthClient from "./auth/OAuthClient.ts"
 /** Where an authorization client keeps its tokens. @since 0.1.0 */
