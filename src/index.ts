@@ -53,6 +53,8 @@ export * as HandlerError from "./handlers/HandlerError.ts"
 export * as ResultCache from "./session/ResultCache.ts"
 /** Generators of MCP values for property tests. @since 0.1.0 */
 export * as Arbitraries from "./testing/Arbitraries.ts"
+/** Generated server behaviours, played as scripted servers. @since 0.1.0 */
+export * as ServerBehaviour from "./testing/ServerBehaviour.ts"
 /** Fault injection around any transport, from a seed. @since 0.1.0 */
 export * as FaultTransport from "./testing/FaultTransport.ts"
 /** Recorded conversations: entries, NDJSON, redaction. @since 0.1.0 */
