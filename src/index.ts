@@ -27,6 +27,8 @@ export * as Validate from "./protocol/Validate.ts"
 export * as Progress from "./client/Progress.ts"
 /** The session engine. @since 0.1.0 */
 export * as Engine from "./session/Engine.ts"
+/** W3C Trace Context in MCP messages. @since 0.1.0 */
+export * as TraceContext from "./session/TraceContext.ts"
 /** The transport service. @since 0.1.0 */
 export * as Transport from "./transport/Transport.ts"
 /** Child-process transport (stdio). @since 0.1.0 */
