@@ -23,6 +23,8 @@ export * as HttpHeaders from "./protocol/HttpHeaders.ts"
 export * as JsonSchema from "./protocol/JsonSchema.ts"
 /** Payload validation. @since 0.1.0 */
 export * as Validate from "./protocol/Validate.ts"
+/** Metrics of sessions (off unless enabled). @since 0.1.0 */
+export * as Metrics from "./client/Metrics.ts"
 /** Calls with progress as streams. @since 0.1.0 */
 export * as Progress from "./client/Progress.ts"
 /** The session engine. @since 0.1.0 */

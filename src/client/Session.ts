@@ -26,6 +26,7 @@ import type { ServerRequestHandler } from "../session/Engine.ts"
 import * as Negotiation from "../session/Negotiation.ts"
 import type * as ResultCache from "../session/ResultCache.ts"
 import type { TransportShape } from "../transport/Transport.ts"
+import * as Metrics from "./Metrics.ts"
 import type { CallOptions, Options } from "./Options.ts"
 
 /**
@@ -345,11 +346,12 @@ class SessionImpl implements Session {
   }
 
   traced<A, E>(effect: Effect.Effect<A, E>, method: string, attributes?: Record<string, unknown>): Effect.Effect<A, E> {
-    return Effect.withFiber((fiber) =>
+    return Effect.withFiber((fiber) => {
+      const measured = fiber.getRef(Metrics.Enabled) ? Metrics.measured(effect, method) : effect
       // Without a tracer to export them, spans would only cost: they are made when one is installed.
-      fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
-        ? effect
-        : Effect.withSpan(Effect.onExit(effect, recordOutcome), spanName(method, attributes), {
+      return fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
+        ? measured
+        : Effect.withSpan(Effect.onExit(measured, recordOutcome), spanName(method, attributes), {
           kind: "client",
           attributes: {
             "mcp.method.name": method,
@@ -360,7 +362,7 @@ class SessionImpl implements Session {
           },
           captureStackTrace: false
         })
-    )
+    })
   }
 
   cached<A>(method: string, key: string, request: Effect.Effect<A, RequestError>): Effect.Effect<A, RequestError> {

@@ -134,6 +134,8 @@ export interface EngineOptions {
    * waits for a subscriber.
    */
   readonly notificationBuffer?: number | undefined
+  /** Called for each notification a subscriber loses because it fell `notificationBuffer` behind. */
+  readonly onDropped?: (() => void) | undefined
 }
 
 /**
@@ -546,7 +548,11 @@ class SessionEngine implements Engine, Listener {
     const notification: ServerNotification = { method, params }
     this.#options.onNotification?.(notification)
     if (this.#subscribers !== undefined) {
-      for (const subscriber of this.#subscribers) Queue.offerUnsafe(subscriber, notification)
+      const onDropped = this.#options.onDropped
+      for (const subscriber of this.#subscribers) {
+        if (onDropped !== undefined && Queue.isFullUnsafe(subscriber)) onDropped()
+        Queue.offerUnsafe(subscriber, notification)
+      }
     }
   }
 
