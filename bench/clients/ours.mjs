@@ -9,15 +9,27 @@
 // layers instead (`McpClient.layer` over the transport's `layerNode`, built
 // in a scope).
 import * as McpClient from "effect-mcp-client/McpClient"
+import * as Metrics from "effect-mcp-client/Metrics"
 import { Transport } from "effect-mcp-client/Transport"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
+import * as Tracer from "effect/Tracer"
 import { main, serverScript } from "./harness.mjs"
+
+// With `tracing: true`, every call runs under a tracer (one that keeps Effect's native spans and exports nothing: the
+// cost of the instrumentation itself); with `metrics: true`, sessions and calls record `Metrics`.
+const instrumented = (config) => (effect) => {
+  const traced = config.tracing === true
+    ? Effect.withTracer(effect, Tracer.make({ span: (options) => Tracer.nativeTracer.span(options) }))
+    : effect
+  return config.metrics === true ? Effect.provideService(traced, Metrics.Enabled, true) : traced
+}
 
 const connect = async (config) => {
   const scope = Effect.runSync(Scope.make())
+  const around = instrumented(config)
   const module = config.transport === "http"
     ? await import("effect-mcp-client/HttpTransport")
     : await import("effect-mcp-client/StdioTransport")
@@ -38,11 +50,12 @@ const connect = async (config) => {
     : await Effect.runPromise(
       McpClient.make(clientOptions).pipe(
         Effect.provideServiceEffect(Transport, module.makeNode(transportOptions)),
-        Scope.provide(scope)
+        Scope.provide(scope),
+        around
       )
     )
   return {
-    call: (name, args) => Effect.runPromise(client.callTool(name, args)),
+    call: (name, args) => Effect.runPromise(around(client.callTool(name, args))),
     list: () => Effect.runPromise(Effect.map(client.listTools(), (r) => r.tools.length)),
     // The harness's pool in Effect: `concurrency` fibers, each taking the next call until n are done.
     run: (n, concurrency) => {
@@ -50,9 +63,9 @@ const connect = async (config) => {
       const worker = Effect.suspend(function loop() {
         return next++ < n ? Effect.flatMap(client.callTool("echo", { text: "hello" }), loop) : Effect.void
       })
-      return Effect.runPromise(
+      return Effect.runPromise(around(
         Effect.all(Array.from({ length: concurrency }, () => worker), { concurrency: "unbounded", discard: true })
-      )
+      ))
     },
     close: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
