@@ -9,14 +9,15 @@ const root = fileURLToPath(new URL("../../", import.meta.url))
 // The examples as the type check compiles them (docs/examples-compiled, made by scripts/doc-examples.ts), with the
 // package's own name pointing at its source.
 execFileSync(process.execPath, ["scripts/doc-examples.ts"], { cwd: root, stdio: "ignore" })
-const runnable = `${root}docs/examples-compiled/run/`
+// Written outside the type check's folders (test-results/ is not compiled, nor kept).
+const runnable = `${root}test-results/doc-programs/`
 mkdirSync(runnable, { recursive: true })
 
 const main = (name: string) =>
   Effect.flatMap(
     Effect.promise(() => {
       const source = readFileSync(`${root}docs/examples-compiled/${name}.ts`, "utf8")
-      writeFileSync(`${runnable}${name}.ts`, source.replaceAll(`"effect-mcp-client"`, `"${root}src/index.ts"`))
+      writeFileSync(`${runnable}${name}.ts`, source.replaceAll(`"effect-mcp-client"`, `"../../src/index.ts"`))
       return import(`${runnable}${name}.ts`)
     }),
     (module: { readonly main: Effect.Effect<unknown> }) => module.main

@@ -9,7 +9,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { Effect, Fiber, Layer, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { HttpTransport, McpClient, Transport } from "../../src/index.ts"
+import { HttpTransport, McpClient, TraceContext, Transport } from "../../src/index.ts"
 import * as Faults from "../support/HttpFaultServer.ts"
 import * as Scripted from "../support/Scripted.ts"
 
@@ -164,4 +164,25 @@ describe("OpenTelemetry", () => {
       const ping = yield* Scripted.takeUntil(sent, (m) => m.method === "ping")
       assert.isUndefined(ping.params?._meta?.traceparent)
     }).pipe(Effect.scoped))
+
+  it("traceparent values are written and read as W3C Trace Context version 00", () => {
+    const parent = TraceContext.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
+    assert.deepInclude(parent, {
+      traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      spanId: "00f067aa0ba902b7",
+      sampled: false
+    })
+    assert.strictEqual(TraceContext.traceparent(parent!), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
+    for (
+      const invalid of [
+        undefined,
+        42,
+        "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7"
+      ]
+    ) assert.isUndefined(TraceContext.parse(invalid), String(invalid))
+  })
 })
