@@ -162,7 +162,10 @@ export const meterTransport = (transport: TransportShape, context: Context.Conte
   const { exchange, listen, offer, telemetry } = transport
   return {
     send: (message) => Effect.andThen(Effect.sync(() => sent(message)), transport.send(message)),
-    incoming: transport.incoming.pipe(Stream.tap((message) => Effect.sync(() => received(message)))),
+    // A getter: reading `incoming` of a transport with `listen` claims its messages, which the engine may not want.
+    get incoming() {
+      return transport.incoming.pipe(Stream.tap((message) => Effect.sync(() => received(message))))
+    },
     ...(offer === undefined ? {} : {
       offer: (message: JsonRpc.Message) => {
         sent(message)

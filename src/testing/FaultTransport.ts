@@ -11,7 +11,9 @@
  * reproduces the failure when rerun.
  *
  * Requests travel through `send` (the wrapped transport's `offer`, `listen`
- * and `exchange` are not used), so every request can be faulted.
+ * and `exchange` are not used), so every request can be faulted. Over
+ * 2026-07-28 HTTP, where each request's exchange carries headers of its
+ * own, wrap the memory or stdio transports instead.
  *
  * @since 0.1.0
  */

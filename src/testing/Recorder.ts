@@ -85,7 +85,10 @@ export const make = (inner: TransportShape, options: Options = {}): Effect.Effec
           record("send", message)
           return inner.send(message)
         }),
-      incoming: inner.incoming.pipe(Stream.tap((message) => Effect.sync(() => record("receive", message)))),
+      // A getter: reading `incoming` of a transport with `listen` claims its messages, which the engine may not want.
+      get incoming() {
+        return inner.incoming.pipe(Stream.tap((message) => Effect.sync(() => record("receive", message))))
+      },
       ...(exchange === undefined ? {} : {
         exchange: (request, context) =>
           Effect.suspend(() => {

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Metric, Stream } from "effect"
-import { Metrics } from "../../src/index.ts"
+import { Deferred, Effect, Fiber, Layer, Metric, Stream } from "effect"
+import { HttpTransport, McpClient, Metrics } from "../../src/index.ts"
+import * as Faults from "../support/HttpFaultServer.ts"
 import * as Scripted from "../support/Scripted.ts"
 
 const tag = (attributes: Record<string, string>) => ({ "mcp.method.name": "tools/call", ...attributes })
@@ -84,4 +85,27 @@ describe("metrics", () => {
       assert.strictEqual(yield* duration(tag({})), ok)
       assert.strictEqual(yield* count(Metrics.messages, { "network.io.direction": "transmit" }), transmitted)
     }).pipe(Effect.scoped))
+
+  it.live("over HTTP, where replies are handed to the session, messages both ways are counted", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.start((exchange) => {
+        if (Faults.lifecycle(exchange, "metered")) return
+        Faults.json(exchange, { jsonrpc: "2.0", id: exchange.body.id, result: { tools: [] } })
+      })
+      const transmitted = yield* count(Metrics.messages, { "network.io.direction": "transmit" })
+      const received = yield* count(Metrics.messages, { "network.io.direction": "receive" })
+      yield* Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        yield* client.listTools()
+      }).pipe(
+        Effect.provide(
+          McpClient.layer({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
+            Layer.provide(HttpTransport.layerNode({ url: server.url }))
+          )
+        )
+      )
+      // initialize, notifications/initialized and tools/list out; the two replies in.
+      assert.strictEqual((yield* count(Metrics.messages, { "network.io.direction": "transmit" })) - transmitted, 3)
+      assert.strictEqual((yield* count(Metrics.messages, { "network.io.direction": "receive" })) - received, 2)
+    }).pipe(Effect.scoped, Effect.provide(Metrics.layer)))
 })

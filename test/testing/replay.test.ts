@@ -5,6 +5,7 @@ import { TestClock } from "effect/testing"
 import { readFileSync } from "node:fs"
 import {
   Conversation,
+  HttpTransport,
   McpClient,
   McpError,
   MemoryTransport,
@@ -13,6 +14,7 @@ import {
   ReplayTransport,
   Transport
 } from "../../src/index.ts"
+import * as Faults from "../support/HttpFaultServer.ts"
 import { clientOptions, fixture, flow } from "../support/recordEverything.ts"
 
 const ping = `
@@ -157,4 +159,31 @@ describe("record and replay", () => {
     const entries = Result.getOrThrow(Conversation.parse(ping))
     assert.deepStrictEqual(Result.getOrThrow(Conversation.parse(Conversation.format(entries))), entries)
   })
+
+  it.live("an HTTP session records as it runs, and its recording replays", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.start((exchange) => {
+        if (Faults.lifecycle(exchange, "recorded")) return
+        Faults.json(exchange, {
+          jsonrpc: "2.0",
+          id: exchange.body.id,
+          result: { tools: [{ name: "a", inputSchema: {} }] }
+        })
+      })
+      const lines: Array<string> = []
+      const list = Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        return yield* client.listTools()
+      })
+      const session = (transport: Layer.Layer<Transport.Transport, unknown>) =>
+        list.pipe(Effect.provide(McpClient.layer({ name: "test", version: "1.0.0" }).pipe(Layer.provide(transport))))
+      const live = yield* session(
+        Recorder.layer({ onLine: (line) => lines.push(line) }).pipe(
+          Layer.provide(HttpTransport.layerNode({ url: server.url }))
+        )
+      )
+      assert.deepStrictEqual(live.tools.map((tool) => tool.name), ["a"])
+      const replayed = yield* session(ReplayTransport.layerNdjson(lines.join("\n")))
+      assert.deepStrictEqual(replayed, live)
+    }).pipe(Effect.scoped))
 })
