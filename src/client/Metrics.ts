@@ -128,9 +128,7 @@ export const measured = <A, E, R>(effect: Effect.Effect<A, E, R>, method: string
     return Effect.onExit(effect, (exit) =>
       Effect.sync(() => {
         inFlight.updateUnsafe(-1, context)
-        const attributes: Record<string, string> = { "mcp.method.name": method }
-        if (Exit.isFailure(exit)) attributes["error.type"] = errorType(exit.cause)
-        Metric.withAttributes(operationDuration, attributes).updateUnsafe(
+        durationOf(method, Exit.isFailure(exit) ? errorType(exit.cause) : undefined).updateUnsafe(
           (performance.now() - started) / 1000,
           context
         )
@@ -150,14 +148,13 @@ export const meterTransport = (transport: TransportShape, context: Context.Conte
   const sentBytes = Metric.withAttributes(bytes, { "network.io.direction": "transmit" })
   const receivedMessages = Metric.withAttributes(messages, { "network.io.direction": "receive" })
   const receivedBytes = Metric.withAttributes(bytes, { "network.io.direction": "receive" })
-  const encoder = new TextEncoder()
   const sent = (message: JsonRpc.Message) => {
     sentMessages.updateUnsafe(1, context)
-    sentBytes.updateUnsafe(encoder.encode(JSON.stringify(message)).length, context)
+    sentBytes.updateUnsafe(utf8Length(JSON.stringify(message)), context)
   }
   const received = (message: unknown) => {
     receivedMessages.updateUnsafe(1, context)
-    receivedBytes.updateUnsafe(encoder.encode(JSON.stringify(message) ?? "").length, context)
+    receivedBytes.updateUnsafe(utf8Length(JSON.stringify(message) ?? ""), context)
   }
   const { exchange, listen, offer, telemetry } = transport
   return {
@@ -202,6 +199,37 @@ export const onDropped = (context: Context.Context<never>): (() => void) | undef
 // =============================================================================
 // Internal
 // =============================================================================
+
+/** The duration series of a method and outcome, made once each (up to 256 of them). */
+const durations = new Map<string, Metric.Metric<number, Metric.HistogramState>>()
+const durationOf = (method: string, errorType: string | undefined) => {
+  const key = errorType === undefined ? method : `${method} ${errorType}`
+  let series = durations.get(key)
+  if (series === undefined) {
+    series = Metric.withAttributes(
+      operationDuration,
+      errorType === undefined ? { "mcp.method.name": method } : { "mcp.method.name": method, "error.type": errorType }
+    )
+    // Error codes come from servers: the cache stays bounded whatever they send.
+    if (durations.size < 256) durations.set(key, series)
+  }
+  return series
+}
+
+/** The UTF-8 length of a string, without encoding it. */
+const utf8Length = (text: string): number => {
+  let length = text.length
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x80) continue
+    if (code < 0x800) length += 1
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      length += 2
+      i++
+    } else length += 2
+  }
+  return length
+}
 
 const errorType = (cause: Cause.Cause<unknown>): string => {
   const error = Cause.findErrorOption(cause)
