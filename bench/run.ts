@@ -64,6 +64,22 @@ const allClients: ReadonlyArray<Client> = [
     config: { wireLog: true, wireLogDebug: true },
     workloads: ["stdio-seq", "stdio-64"]
   },
+  // The same client with tracing on (a tracer that exports nothing: what the spans, attributes and traceparent cost)
+  // and with metrics on; beside "ours", they show what each costs per call.
+  {
+    id: "ours-traced",
+    label: "effect-mcp-client, tracing on",
+    file: "clients/ours.mjs",
+    config: { tracing: true },
+    workloads: ["stdio-seq", "stdio-64", "http-seq"]
+  },
+  {
+    id: "ours-metrics",
+    label: "effect-mcp-client, metrics on",
+    file: "clients/ours.mjs",
+    config: { metrics: true },
+    workloads: ["stdio-seq", "stdio-64", "http-seq"]
+  },
   { id: "sdk-v1", label: "@modelcontextprotocol/sdk (v1)", file: "clients/sdk-v1.mjs" },
   { id: "sdk-v2", label: "@modelcontextprotocol/client (v2)", file: "clients/sdk-v2.mjs" },
   { id: "effect-ai", label: "effect/ai McpClient", file: "clients/effect-ai.mjs" }

@@ -27,6 +27,7 @@ import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Lists from "./client/Lists.ts"
+import * as Metrics from "./client/Metrics.ts"
 import * as Notifications from "./client/Notifications.ts"
 import type {
   CallOptions,
@@ -282,9 +283,11 @@ export const make: (
   options: Options
 ) => Effect.Effect<McpClientShape, ConnectError, Scope.Scope | Transport> = Effect.fnUntraced(
   function*(options: Options) {
-    const transport = options.wireLog === undefined || options.wireLog === false
+    const context = yield* Effect.context<never>()
+    const given = options.wireLog === undefined || options.wireLog === false
       ? yield* Transport
       : yield* WireLog.wrap(yield* Transport, options.wireLog === true ? undefined : options.wireLog)
+    const transport = Metrics.meterTransport(given, context)
     const state: Session.State = {
       knownTools: undefined,
       promptNames: undefined,
@@ -317,6 +320,7 @@ export const make: (
       transport,
       timeout: options.timeout,
       notificationBuffer: options.notificationBuffer,
+      onDropped: Metrics.onDropped(context),
       onRequest: answer,
       onNotification: (notification) => {
         if (notification.method === "notifications/tools/list_changed") state.knownTools = undefined

@@ -23,10 +23,14 @@ export * as HttpHeaders from "./protocol/HttpHeaders.ts"
 export * as JsonSchema from "./protocol/JsonSchema.ts"
 /** Payload validation. @since 0.1.0 */
 export * as Validate from "./protocol/Validate.ts"
+/** Metrics of sessions (off unless enabled). @since 0.1.0 */
+export * as Metrics from "./client/Metrics.ts"
 /** Calls with progress as streams. @since 0.1.0 */
 export * as Progress from "./client/Progress.ts"
 /** The session engine. @since 0.1.0 */
 export * as Engine from "./session/Engine.ts"
+/** W3C Trace Context in MCP messages. @since 0.1.0 */
+export * as TraceContext from "./session/TraceContext.ts"
 /** The transport service. @since 0.1.0 */
 export * as Transport from "./transport/Transport.ts"
 /** Child-process transport (stdio). @since 0.1.0 */
@@ -57,6 +61,18 @@ export * as HandlerError from "./handlers/HandlerError.ts"
 export * as ResultCache from "./session/ResultCache.ts"
 /** Generators of MCP values for property tests. @since 0.1.0 */
 export * as Arbitraries from "./testing/Arbitraries.ts"
+/** Generated server behaviours, played as scripted servers. @since 0.1.0 */
+export * as ServerBehaviour from "./testing/ServerBehaviour.ts"
+/** Fault injection around any transport, from a seed. @since 0.1.0 */
+export * as FaultTransport from "./testing/FaultTransport.ts"
+/** Recorded conversations: entries, NDJSON, redaction. @since 0.1.0 */
+export * as Recording from "./testing/Recording.ts"
+/** Records a session's messages both ways. @since 0.1.0 */
+export * as Recorder from "./testing/Recorder.ts"
+/** Plays a recording as the server. @since 0.1.0 */
+export * as ReplayTransport from "./testing/ReplayTransport.ts"
+/** A text format for hand-written conversations. @since 0.1.0 */
+export * as Conversation from "./testing/Conversation.ts"
 /** OAuth 2.1 authorization for HTTP servers. @since 0.1.0 */
 export * as OAuthClient from "./auth/OAuthClient.ts"
 /** Where an authorization client keeps its tokens. @since 0.1.0 */

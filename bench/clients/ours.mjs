@@ -11,6 +11,7 @@
 import * as McpClient from "effect-mcp-client/McpClient"
 import * as McpToolkit from "effect-mcp-client/McpToolkit"
 import * as ToolSource from "effect-mcp-client/ToolSource"
+import * as Metrics from "effect-mcp-client/Metrics"
 import { Transport } from "effect-mcp-client/Transport"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -19,10 +20,21 @@ import * as Logger from "effect/Logger"
 import * as References from "effect/References"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import { main, serverScript } from "./harness.mjs"
+
+// With `tracing: true`, every call runs under a tracer (one that keeps Effect's native spans and exports nothing: the
+// cost of the instrumentation itself); with `metrics: true`, sessions and calls record `Metrics`.
+const instrumented = (config) => (effect) => {
+  const traced = config.tracing === true
+    ? Effect.withTracer(effect, Tracer.make({ span: (options) => Tracer.nativeTracer.span(options) }))
+    : effect
+  return config.metrics === true ? Effect.provideService(traced, Metrics.Enabled, true) : traced
+}
 
 const connect = async (config) => {
   const scope = Effect.runSync(Scope.make())
+  const around = instrumented(config)
   const module = config.transport === "http"
     ? await import("effect-mcp-client/HttpTransport")
     : await import("effect-mcp-client/StdioTransport")
@@ -58,11 +70,12 @@ const connect = async (config) => {
       McpClient.make(clientOptions).pipe(
         Effect.provideServiceEffect(Transport, module.makeNode(transportOptions)),
         atLevel,
-        Scope.provide(scope)
+        Scope.provide(scope),
+        around
       )
     )
   return {
-    call: (name, args) => Effect.runPromise(client.callTool(name, args)),
+    call: (name, args) => Effect.runPromise(around(client.callTool(name, args))),
     list: () => Effect.runPromise(Effect.map(client.listTools(), (r) => r.tools.length)),
     toolkit: () =>
       Effect.runPromise(
@@ -77,9 +90,9 @@ const connect = async (config) => {
       const worker = Effect.suspend(function loop() {
         return next++ < n ? Effect.flatMap(client.callTool("echo", { text: "hello" }), loop) : Effect.void
       })
-      return Effect.runPromise(
+      return Effect.runPromise(around(
         Effect.all(Array.from({ length: concurrency }, () => worker), { concurrency: "unbounded", discard: true })
-      )
+      ))
     },
     close: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }

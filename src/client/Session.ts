@@ -9,8 +9,10 @@
  *
  * @since 0.1.0
  */
+import * as Cause from "effect/Cause"
 import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Result from "effect/Result"
 import * as Tracer from "effect/Tracer"
 import { CapabilityNotSupported, InputDeclined, ProtocolError, type RequestError } from "../McpError.ts"
@@ -24,6 +26,7 @@ import type { ServerRequestHandler } from "../session/Engine.ts"
 import * as Negotiation from "../session/Negotiation.ts"
 import type * as ResultCache from "../session/ResultCache.ts"
 import type { TransportShape } from "../transport/Transport.ts"
+import * as Metrics from "./Metrics.ts"
 import type { CallOptions, Options } from "./Options.ts"
 
 /**
@@ -354,17 +357,23 @@ class SessionImpl implements Session {
   }
 
   traced<A, E>(effect: Effect.Effect<A, E>, method: string, attributes?: Record<string, unknown>): Effect.Effect<A, E> {
-    const version = this.version
-    return Effect.withFiber((fiber) =>
+    return Effect.withFiber((fiber) => {
+      const measured = fiber.getRef(Metrics.Enabled) ? Metrics.measured(effect, method) : effect
       // Without a tracer to export them, spans would only cost: they are made when one is installed.
-      fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
-        ? effect
-        : Effect.withSpan(effect, `McpClient ${method}`, {
+      return fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
+        ? measured
+        : Effect.withSpan(Effect.onExit(measured, recordOutcome), spanName(method, attributes), {
           kind: "client",
-          attributes: { "mcp.method.name": method, "mcp.protocol.version": version, ...attributes },
+          attributes: {
+            "mcp.method.name": method,
+            "mcp.protocol.version": this.version,
+            ...(method === "tools/call" ? { "gen_ai.operation.name": "execute_tool" } : {}),
+            ...this.transport.telemetry?.(),
+            ...attributes
+          },
           captureStackTrace: false
         })
-    )
+    })
   }
 
   cached<A>(method: string, key: string, request: Effect.Effect<A, RequestError>): Effect.Effect<A, RequestError> {
@@ -438,4 +447,38 @@ class SessionImpl implements Session {
         )
     return round(0, {})
   }
+}
+
+/**
+ * OpenTelemetry's MCP conventions: `{mcp.method.name} {target}`, the target
+ * being the tool or prompt (a resource URI is not used: too many names).
+ */
+const spanName = (method: string, attributes: Record<string, unknown> | undefined) => {
+  const target = attributes?.["gen_ai.tool.name"] ?? attributes?.["gen_ai.prompt.name"]
+  return target === undefined ? method : `${method} ${String(target)}`
+}
+
+/**
+ * `error.type` (and `rpc.response.status_code` for a JSON-RPC error) on the
+ * current span: the server's code, `timeout`, `tool_error` for a tool
+ * result with `isError`, or the failure's tag.
+ */
+const recordOutcome = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> => {
+  if (Exit.isSuccess(exit)) {
+    const value = exit.value as { readonly isError?: unknown } | null
+    return typeof value === "object" && value !== null && value.isError === true
+      ? Effect.annotateCurrentSpan("error.type", "tool_error")
+      : Effect.void
+  }
+  const error = Cause.findErrorOption(exit.cause)
+  if (error._tag === "None") return Effect.annotateCurrentSpan("error.type", "_OTHER")
+  const failure = error.value as { readonly _tag?: unknown; readonly code?: unknown }
+  if (failure._tag === "McpServerError" && typeof failure.code === "number") {
+    return Effect.annotateCurrentSpan({
+      "error.type": String(failure.code),
+      "rpc.response.status_code": String(failure.code)
+    })
+  }
+  if (failure._tag === "RequestTimeout") return Effect.annotateCurrentSpan("error.type", "timeout")
+  return Effect.annotateCurrentSpan("error.type", typeof failure._tag === "string" ? failure._tag : "_OTHER")
 }

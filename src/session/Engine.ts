@@ -41,6 +41,7 @@ import * as JsonRpc from "../protocol/JsonRpc.ts"
 import type { ProgressNotificationParams, ServerNotification } from "../protocol/Mcp.ts"
 import type { Validator } from "../protocol/Validate.ts"
 import type { ConnectionError, ExchangeContext, Listener, TransportShape } from "../transport/Transport.ts"
+import * as TraceContext from "./TraceContext.ts"
 
 /**
  * Per-request settings.
@@ -133,6 +134,8 @@ export interface EngineOptions {
    * waits for a subscriber.
    */
   readonly notificationBuffer?: number | undefined
+  /** Called for each notification a subscriber loses because it fell `notificationBuffer` behind. */
+  readonly onDropped?: (() => void) | undefined
 }
 
 /**
@@ -508,7 +511,7 @@ class SessionEngine implements Engine, Listener {
     const transport = this.#transport
     this.#runHandler(
       id,
-      handle(method, params).pipe(
+      TraceContext.continueFrom(handle(method, params), method, id, params, this.#context).pipe(
         Effect.matchCauseEffect({
           onSuccess: (result) => transport.send(JsonRpc.success(id, result)),
           onFailure: (cause) => {
@@ -547,7 +550,11 @@ class SessionEngine implements Engine, Listener {
     const notification: ServerNotification = { method, params }
     this.#options.onNotification?.(notification)
     if (this.#subscribers !== undefined) {
-      for (const subscriber of this.#subscribers) Queue.offerUnsafe(subscriber, notification)
+      const onDropped = this.#options.onDropped
+      for (const subscriber of this.#subscribers) {
+        if (onDropped !== undefined && Queue.isFullUnsafe(subscriber)) onDropped()
+        Queue.offerUnsafe(subscriber, notification)
+      }
     }
   }
 
@@ -614,14 +621,14 @@ class SessionEngine implements Engine, Listener {
     validate: Validator<A>,
     requestOptions?: RequestOptions & { readonly cancellable?: boolean | undefined }
   ): Effect.Effect<A, RequestError> {
-    return Effect.suspend(() => {
+    return Effect.withFiber((fiber) => {
       const ended = this.#ended
       if (ended !== undefined) {
         return Effect.fail(ended._tag === "SessionClosed" ? new SessionClosed({ method }) : ended)
       }
       const id = this.#nextId++
       requestOptions?.onId?.(id)
-      const onProgress = requestOptions?.onProgress
+      let onProgress = requestOptions?.onProgress
       let sentParams = params
       if (onProgress !== undefined || this.#requestMeta !== undefined) {
         const meta: Record<string, unknown> = {
@@ -631,6 +638,24 @@ class SessionEngine implements Engine, Listener {
         // The request's id is unique among active requests, so it serves as its progress token.
         if (onProgress !== undefined) meta.progressToken = id
         sentParams = { ...params, _meta: meta }
+      }
+      // With an exporting tracer: the request's span gets its id, sends its trace context, and records progress.
+      const span = TraceContext.activeSpan(fiber)
+      if (span !== undefined) {
+        span.attribute("jsonrpc.request.id", String(id))
+        sentParams = TraceContext.inject(sentParams, span) as JsonRpc.JsonObject
+        const report = onProgress
+        const clock = this.#clock
+        if (report !== undefined) {
+          onProgress = (progress) => {
+            span.event("mcp.progress", clock.currentTimeNanosUnsafe(), {
+              "mcp.progress.value": progress.progress,
+              ...(progress.total === undefined ? {} : { "mcp.progress.total": progress.total }),
+              ...(progress.message === undefined ? {} : { "mcp.progress.message": progress.message })
+            })
+            report(progress)
+          }
+        }
       }
       const timeoutMillis = requestOptions?.timeout === undefined
         ? this.#timeoutMillis

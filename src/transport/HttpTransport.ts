@@ -242,6 +242,18 @@ class Connection implements TransportShape {
     this.#inbox.listen(listener)
   }
 
+  telemetry(): { readonly [attribute: string]: string | number } {
+    const url = this.#url
+    const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port)
+    return {
+      "network.transport": "tcp",
+      "network.protocol.name": "http",
+      "server.address": url.hostname,
+      "server.port": port,
+      ...(this.#sessionId === undefined ? {} : { "mcp.session.id": this.#sessionId })
+    }
+  }
+
   /** Ends a stateful session with DELETE (405: the server keeps no sessions to end). */
   endSession(): Effect.Effect<void> {
     if (this.#sessionId === undefined || this.#legacyEndpoint !== undefined) return Effect.void

@@ -375,7 +375,8 @@ export const make = (
           return error === undefined ? Effect.void : Effect.fail(error)
         }),
       offer,
-      incoming
+      incoming,
+      telemetry: () => stdioTelemetry
     } satisfies TransportShape
   })
 
@@ -446,3 +447,6 @@ export const makeNode = (options: Options): Effect.Effect<TransportShape, Transp
 const nodeSpawner = NodeChildProcessSpawner.layer.pipe(
   Layer.provide(Layer.merge(NodeFileSystem.layer, NodePath.layer))
 )
+
+/** OpenTelemetry's MCP conventions: stdio is a pipe. */
+const stdioTelemetry = { "network.transport": "pipe" } as const

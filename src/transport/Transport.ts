@@ -80,6 +80,15 @@ export interface TransportShape {
       context?: ExchangeContext
     ) => Effect.Effect<void, ConnectionError>)
     | undefined
+  /**
+   * What OpenTelemetry's MCP conventions record about the connection on each
+   * request span: `network.transport` (`pipe` for stdio, `tcp` for HTTP),
+   * `network.protocol.name`, `server.address`, `server.port` and
+   * `mcp.session.id`, as far as the transport knows them. Read when a
+   * request is traced, so it may change (an HTTP session id arrives with
+   * the first reply).
+   */
+  readonly telemetry?: (() => { readonly [attribute: string]: string | number }) | undefined
 }
 
 /**

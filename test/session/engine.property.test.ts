@@ -3,8 +3,17 @@
  * of interruptions, and any junk from the server.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Queue, Schema } from "effect"
-import type { MemoryTransport } from "../../src/index.ts"
+import { Deferred, Effect, Exit, Fiber, Queue, Schema, Stream } from "effect"
+import { TestClock } from "effect/testing"
+import {
+  Arbitraries,
+  FaultTransport,
+  McpClient,
+  McpError,
+  MemoryTransport,
+  ServerBehaviour,
+  Transport
+} from "../../src/index.ts"
 import * as Scripted from "../support/Scripted.ts"
 
 const Keys = Schema.Array(Schema.Int).check(Schema.isMinLength(1), Schema.isMaxLength(40))
@@ -138,5 +147,149 @@ describe("engine properties", () => {
         assert.strictEqual(yield* client.pendingRequests, 0)
       }).pipe(Effect.scoped),
     options
+  )
+})
+
+/** A session over `transport`, in the legacy era (no discovery probe), with short deadlines. */
+const sessionOver = (transport: Transport.TransportShape) =>
+  McpClient.make({ name: "property", version: "1.0.0", era: "legacy", timeout: "2 seconds" }).pipe(
+    Effect.provideService(Transport.Transport, transport)
+  )
+
+describe("engine properties against any server behaviour", () => {
+  it.effect.prop(
+    "every call ends as the server conducted it, pages are joined, and nothing stays pending",
+    { behaviour: ServerBehaviour.arbitrary },
+    ({ behaviour }) =>
+      Effect.gen(function*() {
+        const client = yield* sessionOver(yield* ServerBehaviour.make(behaviour))
+        const listed = yield* client.listTools()
+        assert.deepStrictEqual(listed.tools.map((tool) => tool.name), behaviour.tools.map((tool) => tool.name))
+        const calls = yield* Effect.forEach(behaviour.tools, (tool) =>
+          Effect.forkChild(Effect.exit(client.callTool(tool.name))))
+        // Calls the server answers end without the clock moving; silent ones end at their deadline.
+        for (const [i, call] of calls.entries()) {
+          if (behaviour.conducts[i]!.reply._tag !== "Silent") {
+            yield* Fiber.await(call)
+          }
+        }
+        yield* TestClock.adjust("2 seconds")
+        for (const [i, call] of calls.entries()) {
+          const reply = behaviour.conducts[i]!.reply
+          const exit = yield* Fiber.join(call)
+          switch (reply._tag) {
+            case "Result":
+              assert.deepStrictEqual(exit, Exit.succeed(reply.result))
+              break
+            case "Error": {
+              assert.isTrue(Exit.isFailure(exit))
+              const error = Exit.isFailure(exit) ? exit.cause.reasons[0] : undefined
+              assert.strictEqual((error as any)?.error?._tag, "McpServerError")
+              assert.strictEqual((error as any)?.error?.code, reply.code)
+              break
+            }
+            case "Silent": {
+              const error = Exit.isFailure(exit) ? exit.cause.reasons[0] : undefined
+              assert.strictEqual((error as any)?.error?._tag, "RequestTimeout")
+            }
+          }
+        }
+        yield* client.ping()
+        assert.strictEqual(yield* client.pendingRequests, 0)
+      }).pipe(Effect.scoped),
+    { arbitrary: { runs: 50 } }
+  )
+})
+
+/** A server that answers `tools/call` with the tool's name, and copes with damaged requests. */
+const echoServer = (peer: MemoryTransport.Peer) =>
+  peer.incoming.pipe(Stream.runForEach((raw) => {
+    const message = raw as Scripted.Received
+    if (typeof message !== "object" || message === null || message.id === undefined) return Effect.void
+    switch (message.method) {
+      case "initialize":
+        return Scripted.reply(peer, message, {
+          protocolVersion: message.params?.protocolVersion ?? "2025-11-25",
+          capabilities: { tools: {} },
+          serverInfo: { name: "echo", version: "1.0.0" }
+        })
+      case "tools/call":
+        return Scripted.reply(peer, message, { content: [{ type: "text", text: String(message.params?.name) }] })
+      case "tools/list":
+        return Scripted.reply(peer, message, { tools: [] })
+      case "ping":
+        return Scripted.reply(peer, message, {})
+      default:
+        return Scripted.replyError(peer, message, -32601, "Method not found")
+    }
+  }))
+
+const allFaults: FaultTransport.Faults = { drop: 0.05, duplicate: 0.05, reorder: 0.05, delay: 0.1, corrupt: 0.05 }
+
+/** Moves the clock past every delay and deadline, a little at a time, so the fibers between them run. */
+const settle = Effect.gen(function*() {
+  for (let i = 0; i < 25; i++) yield* TestClock.adjust("100 millis")
+})
+
+/** Connects and makes `count` calls through a faulty connection; returns how each ended. */
+const faultyRun = (seed: number, count: number) =>
+  Effect.gen(function*() {
+    const { client: transport, peer } = yield* MemoryTransport.makePair
+    yield* Effect.forkScoped(echoServer(peer))
+    const faulty = yield* FaultTransport.make(transport, {
+      seed,
+      send: allFaults,
+      receive: allFaults,
+      cutProbability: 0.01
+    })
+    const connecting = yield* Effect.forkChild(Effect.exit(sessionOver(faulty.transport)))
+    yield* settle
+    const connected = yield* Fiber.join(connecting)
+    if (Exit.isFailure(connected)) {
+      const error = connected.cause.reasons[0] as any
+      assert.isTrue(McpError.isMcpError(error?.error), `a typed failure to connect (seed ${seed})`)
+      return { outcomes: [`connect: ${error.error._tag}`], decisions: faulty.decisions, seed }
+    }
+    const client = connected.value
+    const calls = yield* Effect.forEach(
+      Array.from({ length: count }, (_, i) => i),
+      (i) => Effect.forkChild(Effect.exit(client.callTool(`t${i}`)))
+    )
+    yield* settle
+    const outcomes: Array<string> = []
+    for (const [i, call] of calls.entries()) {
+      const exit = yield* Fiber.join(call)
+      if (Exit.isSuccess(exit)) {
+        // A reply never reaches another caller, whatever happened to it on the way ("undefined" is the
+        // server's answer to a request that lost its params on the way).
+        const text = (exit.value.content[0] as { text?: string } | undefined)?.text
+        assert.include([`t${i}`, "undefined"], text, `seed ${seed}`)
+        outcomes.push("ok")
+      } else {
+        const error = (exit.cause.reasons[0] as any)?.error
+        assert.isTrue(McpError.isMcpError(error), `call ${i} ends with a typed error (seed ${seed})`)
+        outcomes.push(error._tag)
+      }
+    }
+    assert.strictEqual(yield* client.pendingRequests, 0, `nothing stays pending (seed ${seed})`)
+    return { outcomes, decisions: faulty.decisions, seed }
+  }).pipe(Effect.scoped)
+
+describe("engine properties under injected faults", () => {
+  it.effect.prop(
+    "every call ends with its own reply or a typed error, and a seed reproduces its run exactly",
+    [Arbitraries.integer(0, 2 ** 31 - 1), Arbitraries.integer(1, 12)],
+    ([seed, count]) =>
+      Effect.gen(function*() {
+        const first = yield* faultyRun(seed, count)
+        const again = yield* faultyRun(seed, count)
+        assert.deepStrictEqual(
+          again.outcomes,
+          first.outcomes,
+          `seed ${seed} reproduces:\n${FaultTransport.describe(first.decisions)}`
+        )
+        assert.deepStrictEqual(again.decisions, first.decisions)
+      }),
+    { arbitrary: { runs: 40 } }
   )
 })
