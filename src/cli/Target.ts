@@ -165,7 +165,10 @@ export const connect = (
     return yield* McpClient.make({
       ...clientInfo,
       era: settings.era,
-      ...(timeout === undefined ? {} : { timeout, discoverTimeout: Duration.min(timeout, Duration.seconds(5)) }),
+      ...(timeout === undefined ? {} : { timeout }),
+      // Starting a server counts towards the first exchange: --timeout is for requests, not for that.
+      initializeTimeout: Duration.seconds(60),
+      discoverTimeout: Duration.seconds(15),
       validateToolArguments: true
     }).pipe(Effect.provideService(Transport, connection))
   })
