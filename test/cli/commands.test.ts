@@ -22,7 +22,7 @@ const library = <A, E>(
   f: (client: McpClient.McpClientShape) => Effect.Effect<A, E>
 ) =>
   Effect.scoped(
-    McpClient.make({ ...Target.clientInfo, era }).pipe(
+    McpClient.make({ ...Target.clientInfo, era, discoverTimeout: "15 seconds" }).pipe(
       Effect.provideServiceEffect(Transport.Transport, connect),
       Effect.flatMap(f),
       Effect.provide(Elicitation.layer({
@@ -55,6 +55,14 @@ describe.runIf(Peers.available).concurrent("effect-mcp --json against everything
     ["complete", ["complete", "--prompt", "completable-prompt", "department", "E"], (client) =>
       client.complete({ type: "ref/prompt", name: "completable-prompt" }, { name: "department", value: "E" })],
     ["ping", ["ping"], (client) => Effect.as(client.ping(), {})],
+    ["info", ["info"], (client) =>
+      Effect.succeed({
+        protocolVersion: client.protocolVersion,
+        era: client.era,
+        serverInfo: client.serverInfo,
+        capabilities: client.serverCapabilities,
+        instructions: client.instructions
+      })],
     ["the Inspector's --method form", [
       "--method",
       "tools/call",
@@ -66,30 +74,23 @@ describe.runIf(Peers.available).concurrent("effect-mcp --json against everything
       "b=41"
     ], (client) => client.callTool("get-sum", { a: 1, b: 41 })]
   ]
-  for (const [name, args, answer] of cases) {
+  // The library's answers, from one session.
+  const expected = Effect.runPromise(
+    library(stdioPeer("everything"), "auto", (client) =>
+      Effect.forEach(cases, ([, , answer]) => answer(client))).pipe(
+        Effect.map((answers) => JSON.parse(JSON.stringify(answers)) as ReadonlyArray<unknown>)
+      )
+  )
+  // Each test awaits it; this keeps a failure from being reported before then as unhandled.
+  expected.catch(() => undefined)
+  cases.forEach(([name, args], index) => {
     it.live(`${name}: stdout is exactly the protocol result`, () =>
       Effect.gen(function*() {
         const outcome = yield* cli([...args, ...(args[0] === "--method" ? [] : ["--json"]), ...everything])
         assert.strictEqual(outcome.code, 0, outcome.stderr)
-        const expected = yield* library(stdioPeer("everything"), "auto", answer)
-        assert.deepStrictEqual(Run.json(outcome), JSON.parse(JSON.stringify(expected)))
-      }), 120_000)
-  }
-
-  it.live("info: the negotiated revision, era, server info and capabilities", () =>
-    Effect.gen(function*() {
-      const outcome = yield* cli(["info", "--json", ...everything])
-      assert.strictEqual(outcome.code, 0, outcome.stderr)
-      const expected = yield* library(stdioPeer("everything"), "auto", (client) =>
-        Effect.succeed({
-          protocolVersion: client.protocolVersion,
-          era: client.era,
-          serverInfo: client.serverInfo,
-          capabilities: client.serverCapabilities,
-          instructions: client.instructions
-        }))
-      assert.deepStrictEqual(Run.json(outcome), JSON.parse(JSON.stringify(expected)))
-    }), 120_000)
+        assert.deepStrictEqual(Run.json(outcome), (yield* Effect.promise(() => expected))[index])
+      }), 300_000)
+  })
 })
 
 describe.runIf(Peers.available).concurrent("effect-mcp for people", () => {
@@ -101,14 +102,14 @@ describe.runIf(Peers.available).concurrent("effect-mcp for people", () => {
       assert.match(lines[0]!, /^NAME\s+ARGUMENTS\s+DESCRIPTION$/)
       assert.match(outcome.stdout, /\nget-sum\s+a b\s+Returns the sum of two numbers\n/)
       assert.match(outcome.stdout, /\nget-resource-links\s+count\?\s+/)
-    }), 120_000)
+    }), 300_000)
 
   it.live("call: the text of the result; arguments read as the schema's numbers", () =>
     Effect.gen(function*() {
       const outcome = yield* cli(["call", "get-sum", "a=2", "b=3.5", ...everything])
       assert.strictEqual(outcome.code, 0, outcome.stderr)
       assert.strictEqual(outcome.stdout, "The sum of 2 and 3.5 is 5.5.\n")
-    }), 120_000)
+    }), 300_000)
 
   it.live("call --out: an image is saved to a file, and its path printed", () =>
     Effect.gen(function*() {
@@ -118,14 +119,14 @@ describe.runIf(Peers.available).concurrent("effect-mcp for people", () => {
       const file = path.join(dir, "get-tiny-image-1.png")
       assert.include(outcome.stdout, `[image image/png saved to ${file}]`)
       assert.deepStrictEqual([...readFileSync(file).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47])
-    }), 120_000)
+    }), 300_000)
 
   it.live("call without --out: an image is described, nothing written", () =>
     Effect.gen(function*() {
       const outcome = yield* cli(["call", "get-tiny-image", ...everything])
       assert.strictEqual(outcome.code, 0, outcome.stderr)
       assert.match(outcome.stdout, /\[image image\/png, \d+ bytes; --out DIR saves it\]/)
-    }), 120_000)
+    }), 300_000)
 
   it.live("call: progress is reported on stderr when it is not a terminal, the result on stdout", () =>
     Effect.gen(function*() {
@@ -134,7 +135,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp for people", () => {
       assert.include(outcome.stderr, "progress 1/2")
       assert.include(outcome.stderr, "progress 2/2")
       assert.strictEqual(outcome.stdout, "Long running operation completed. Duration: 1 seconds, Steps: 2.\n")
-    }), 120_000)
+    }), 300_000)
 
   it.live("read, prompts, prompt, templates, resources, complete, ping, info", () =>
     Effect.gen(function*() {
@@ -152,7 +153,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp for people", () => {
       assert.match(prompts.stdout, /\nargs-prompt\s+city state\?\s+A prompt with two arguments/)
       assert.match(prompt.stdout, /^user: .*Paris/)
       assert.match(templates.stdout, /^URI TEMPLATE\s+NAME\s+DESCRIPTION\n/)
-      assert.include(templates.stdout, "demo://resource/dynamic/text/{index}")
+      assert.include(templates.stdout, "demo://resource/dynamic/text/{resourceId}")
       assert.match(resources.stdout, /\ndemo:\/\/resource\/static\/document\/architecture\.md\s+architecture\.md\s+text\/markdown/)
       assert.strictEqual(complete.stdout, "Engineering\n")
       assert.match(ping.stdout, /^ok \(\d+ ms\)\n$/)
@@ -160,7 +161,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp for people", () => {
       for (const outcome of [read, prompts, prompt, templates, resources, complete, ping, info]) {
         assert.strictEqual(outcome.code, 0, outcome.stderr)
       }
-    }), 180_000)
+    }), 300_000)
 })
 
 describe.runIf(Peers.available).concurrent("effect-mcp over HTTP and in the 2026-07-28 era", () => {
@@ -174,7 +175,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp over HTTP and in the 2026
         Effect.all([client.listTools(), client.callTool("echo", { message: "over http" })]))
       assert.deepStrictEqual(Run.json(tools), JSON.parse(JSON.stringify(expected[0])))
       assert.deepStrictEqual(Run.json(call), JSON.parse(JSON.stringify(expected[1])))
-    }).pipe(Effect.scoped), 120_000)
+    }).pipe(Effect.scoped), 300_000)
 
   it.live("--url: the TS SDK v2 server speaks 2026-07-28; --era legacy asks for 2025-11-25", () =>
     Effect.gen(function*() {
@@ -191,7 +192,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp over HTTP and in the 2026
       const expected = yield* library(HttpTransport.makeNode({ url }), "auto", (client) =>
         client.callTool("add", { a: 20, b: 22 }))
       assert.deepStrictEqual(Run.json(call), JSON.parse(JSON.stringify(expected)))
-    }).pipe(Effect.scoped), 120_000)
+    }).pipe(Effect.scoped), 300_000)
 
   it.live("the Effect server over stdio, 2026-07-28: tools, resources, read as the library sees them", () =>
     Effect.gen(function*() {
@@ -206,7 +207,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp over HTTP and in the 2026
       assert.deepStrictEqual(Run.json(tools), JSON.parse(JSON.stringify(expected[0])))
       assert.deepStrictEqual(Run.json(resources).resources, JSON.parse(JSON.stringify(expected[1].resources)))
       assert.deepStrictEqual(Run.json(read).contents, JSON.parse(JSON.stringify(expected[2].contents)))
-    }), 120_000)
+    }), 300_000)
 
   it.live("logs: the log messages a tool sends, one JSON line each (ts-v2, 2026-07-28)", () =>
     Effect.gen(function*() {
@@ -229,7 +230,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp over HTTP and in the 2026
       const message = Run.json(outcome)
       assert.strictEqual(message.level, "warning")
       assert.strictEqual(message.data, "hello from the server")
-    }), 120_000)
+    }), 300_000)
 
   it.live("logs for people, in the 2025 era: [level] data", () =>
     Effect.gen(function*() {
@@ -251,7 +252,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp over HTTP and in the 2026
       ])
       assert.strictEqual(outcome.code, 0, outcome.stderr)
       assert.match(outcome.stdout, /^\[error\]( \S+:)? plain\n$/)
-    }), 120_000)
+    }), 300_000)
 
   for (const era of ["legacy", "modern"] as const) {
     it.live(`watch: an update of the watched resource (ts-v2, ${era})`, () =>
@@ -273,7 +274,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp over HTTP and in the 2026
         ])
         assert.strictEqual(outcome.code, 0, outcome.stderr)
         assert.strictEqual(Run.json(outcome).uri, uri)
-      }), 120_000)
+      }), 300_000)
   }
 })
 
@@ -284,7 +285,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp answering the server", ()
       assert.strictEqual(outcome.code, 0, outcome.stderr)
       assert.include(outcome.stderr, "Declined the server's question")
       assert.include(JSON.stringify(Run.json(outcome)), "declined")
-    }), 120_000)
+    }), 300_000)
 
   it.live("form elicitation: answered by --elicit-json", () =>
     Effect.gen(function*() {
@@ -299,7 +300,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp answering the server", ()
       assert.strictEqual(outcome.code, 0, outcome.stderr)
       assert.include(outcome.stdout, "Ada Lovelace")
       assert.include(outcome.stdout, "accept")
-    }), 120_000)
+    }), 300_000)
 
   it.live("sampling: answered by --sampling-reply", () =>
     Effect.gen(function*() {
@@ -313,7 +314,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp answering the server", ()
       ])
       assert.strictEqual(outcome.code, 0, outcome.stderr)
       assert.include(outcome.stdout, "a fixed answer")
-    }), 120_000)
+    }), 300_000)
 
   it.live("roots: the folders given with --root", () =>
     Effect.gen(function*() {
@@ -321,7 +322,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp answering the server", ()
       const outcome = yield* cli(["call", "get-roots-list", "--root", dir, ...everything])
       assert.strictEqual(outcome.code, 0, outcome.stderr)
       assert.include(outcome.stdout, `file://${dir}`)
-    }), 120_000)
+    }), 300_000)
 })
 
 describe.runIf(Peers.available).concurrent("effect-mcp exit codes", () => {
@@ -331,7 +332,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp exit codes", () => {
       assert.strictEqual(outcome.code, 1)
       assert.include(outcome.stdout, "not in the allowed domains list")
       assert.include(outcome.stderr, "Tool 'gzip-file-as-resource' reported an error")
-    }), 120_000)
+    }), 300_000)
 
   it.live("2: an argument that does not fit the tool's inputSchema; nothing is called", () =>
     Effect.gen(function*() {
@@ -339,7 +340,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp exit codes", () => {
       assert.strictEqual(outcome.code, 2)
       assert.include(outcome.stderr, "Argument 'a': 'two' is not a number")
       assert.strictEqual(outcome.stdout, "")
-    }), 120_000)
+    }), 300_000)
 
   it.live("2: a required argument missing, a bad flag, no server", () =>
     Effect.gen(function*() {
@@ -356,7 +357,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp exit codes", () => {
       assert.include(none.stderr, "No server")
       assert.strictEqual(config.code, 2)
       assert.include(config.stderr, "--config/--server are not available yet")
-    }), 120_000)
+    }), 300_000)
 
   it.live("3: the server command does not exist; nothing listens at the URL", () =>
     Effect.gen(function*() {
@@ -368,7 +369,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp exit codes", () => {
       assert.strictEqual(command.code, 3)
       assert.include(command.stderr, "/nonexistent/mcp-server")
       assert.strictEqual(url.code, 3)
-    }), 120_000)
+    }), 300_000)
 
   it.live("4: the server refused: an unknown tool, resource or prompt", () =>
     Effect.gen(function*() {
@@ -381,7 +382,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp exit codes", () => {
       assert.include(tool.stderr, "Tool 'no-such-tool' not found")
       assert.strictEqual(resource.code, 4)
       assert.strictEqual(prompt.code, 4)
-    }), 120_000)
+    }), 300_000)
 
   it.live("5: the deadline passed", () =>
     Effect.gen(function*() {
@@ -396,7 +397,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp exit codes", () => {
       ])
       assert.strictEqual(outcome.code, 5)
       assert.include(outcome.stderr, "tools/call timed out after 1000 ms")
-    }), 120_000)
+    }), 300_000)
 
   it.live("130: Ctrl-C during a call cancels it and closes the session", () =>
     Effect.gen(function*() {
@@ -412,7 +413,7 @@ describe.runIf(Peers.available).concurrent("effect-mcp exit codes", () => {
       assert.isTrue(interrupted)
       assert.strictEqual(outcome.code, 130)
       assert.strictEqual(outcome.stdout, "")
-    }), 120_000)
+    }), 300_000)
 
   it.live("--help exits 0 and lists the commands", () =>
     Effect.gen(function*() {
