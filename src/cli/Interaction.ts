@@ -92,7 +92,13 @@ const askField = (
     const defaults = Array.isArray(field.default) ? field.default.map(String) : []
     return run(Prompt.MultiSelect({
       message,
-      choices: choices.map((choice) => ({ title: choice.title, value: choice.value, selected: defaults.includes(choice.value) }))
+      choices: choices.map((choice) => ({
+        title: choice.title,
+        value: choice.value,
+        selected: defaults.includes(choice.value)
+      })),
+      ...(typeof field.minItems === "number" ? { min: field.minItems } : {}),
+      ...(typeof field.maxItems === "number" ? { max: field.maxItems } : {})
     }))
   }
   const choices = choicesOf(field)
@@ -102,7 +108,11 @@ const askField = (
       run(Prompt.Select({
         message,
         choices: [
-          ...choices.map((choice) => ({ title: choice.title, value: choice.value })),
+          ...choices.map((choice) => ({
+            title: choice.title,
+            value: choice.value,
+            selected: choice.value === String(field.default)
+          })),
           ...(required ? [] : [{ title: "(leave out)", value: skip }])
         ]
       })),

@@ -165,7 +165,8 @@ export const connect = (
     return yield* McpClient.make({
       ...clientInfo,
       era: settings.era,
-      ...(timeout === undefined ? {} : { timeout }),
+      // Without --timeout, 10 minutes: a call may wait for the user to answer the server.
+      timeout: timeout ?? Duration.minutes(10),
       // Starting a server counts towards the first exchange: --timeout is for requests, not for that.
       initializeTimeout: Duration.seconds(60),
       discoverTimeout: Duration.seconds(15),
