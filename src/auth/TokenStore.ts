@@ -98,8 +98,9 @@ const fromStored = (stored: Stored): Tokens => {
     ...(stored.expiresAt === undefined ? {} : { expiresAt: stored.expiresAt }),
     ...(stored.scope === undefined ? {} : { scope: stored.scope }),
     ...(client === undefined ? {} : {
-      client: (({ clientSecret, ...rest }) =>
-        clientSecret === undefined ? rest : { ...rest, clientSecret: Redacted.make(clientSecret) })(client)
+      client:
+        (({ clientSecret, ...rest }) =>
+          clientSecret === undefined ? rest : { ...rest, clientSecret: Redacted.make(clientSecret) })(client)
     })
   }
 }
@@ -112,8 +113,9 @@ const toStored = (tokens: Tokens): Stored => {
     ...(tokens.expiresAt === undefined ? {} : { expiresAt: tokens.expiresAt }),
     ...(tokens.scope === undefined ? {} : { scope: tokens.scope }),
     ...(client === undefined ? {} : {
-      client: (({ clientSecret, ...rest }) =>
-        clientSecret === undefined ? rest : { ...rest, clientSecret: Redacted.value(clientSecret) })(client)
+      client:
+        (({ clientSecret, ...rest }) =>
+          clientSecret === undefined ? rest : { ...rest, clientSecret: Redacted.value(clientSecret) })(client)
     })
   }
 }

@@ -5,15 +5,15 @@
  *
  * @since 0.1.0
  */
+import * as Argument from "effect/cli/Argument"
+import * as Command from "effect/cli/Command"
+import * as Flag from "effect/cli/Flag"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Latch from "effect/Latch"
 import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
-import * as Argument from "effect/cli/Argument"
-import * as Command from "effect/cli/Command"
-import * as Flag from "effect/cli/Flag"
 import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import type * as McpClient from "../McpClient.ts"
 import type * as Mcp from "../protocol/Mcp.ts"
 import { type CliFailure, ToolReportedError, UsageError } from "./ExitCode.ts"
@@ -145,9 +145,11 @@ const callTool = (
               process.stderr.write(`\r\u001b[2K${Render.progressBar(event)}`)
               drawn = true
             } else {
-              notice(`progress ${event.progress}${event.total !== undefined ? `/${event.total}` : ""}${
-                event.message !== undefined ? ` ${event.message}` : ""
-              }`)
+              notice(
+                `progress ${event.progress}${event.total !== undefined ? `/${event.total}` : ""}${
+                  event.message !== undefined ? ` ${event.message}` : ""
+                }`
+              )
             }
             return last
           })
@@ -211,10 +213,13 @@ const limited = <A, E>(stream: Stream.Stream<A, E>, count: Option.Option<number>
 // Subcommands
 // -----------------------------------------------------------------------------
 
-const info = Command.make("info", {}, () =>
-  withSession((client, flags) => emit(flags, Render.infoJson(client), () => Render.info(client)))).pipe(
-    Command.withDescription("Server info, negotiated revision and era, capabilities, instructions")
-  )
+const info = Command.make(
+  "info",
+  {},
+  () => withSession((client, flags) => emit(flags, Render.infoJson(client), () => Render.info(client)))
+).pipe(
+  Command.withDescription("Server info, negotiated revision and era, capabilities, instructions")
+)
 
 const tools = Command.make("tools", {}, () => withSession(listTools)).pipe(
   Command.withDescription("List the server's tools")
@@ -267,7 +272,10 @@ const complete = Command.make(
     prompt: optionalString("prompt", "Complete an argument of this prompt"),
     template: optionalString("template", "Complete a variable of this resource template"),
     argument: Argument.String("argument").pipe(Argument.withDescription("The argument (or variable) name")),
-    value: Argument.String("value").pipe(Argument.withDescription("What has been typed so far"), Argument.withDefault("")),
+    value: Argument.String("value").pipe(
+      Argument.withDescription("What has been typed so far"),
+      Argument.withDefault("")
+    ),
     context: repeated("context", "Values of other arguments, key=value (repeatable)")
   },
   (input) =>
@@ -417,8 +425,7 @@ const inspector = (input: Command.Command.Config.Infer<typeof inspectorFlags> & 
         case "logging/setLevel":
           return Effect.flatMap(
             required(Option.map(input.logLevel, String), "--log-level", method),
-            (level) =>
-              Effect.andThen(client.setLoggingLevel(level as Mcp.LoggingLevel), emit(flags, {}, () => ""))
+            (level) => Effect.andThen(client.setLoggingLevel(level as Mcp.LoggingLevel), emit(flags, {}, () => ""))
           )
         case "ping":
           return Effect.andThen(client.ping(), emit(flags, {}, () => ""))

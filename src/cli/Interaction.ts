@@ -6,13 +6,13 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Prompt from "effect/cli/Prompt"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
+import * as Prompt from "effect/cli/Prompt"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
 import * as Elicitation from "../handlers/Elicitation.ts"
@@ -216,7 +216,10 @@ export const layer = (settings: Settings): Layer.Layer<Elicitation.Elicitation> 
       })
   })
   const roots = settings.roots.length === 0 ? Layer.empty : Roots.layerStatic(
-    settings.roots.map((dir) => ({ uri: pathToFileURL(path.resolve(dir)).href, name: path.basename(path.resolve(dir)) }))
+    settings.roots.map((dir) => ({
+      uri: pathToFileURL(path.resolve(dir)).href,
+      name: path.basename(path.resolve(dir))
+    }))
   )
   return Layer.mergeAll(elicitation, sampling, roots)
 }

@@ -314,9 +314,13 @@ export const logMessage = (message: Mcp.LoggingMessageParams): string =>
  */
 export const progressBar = (progress: Mcp.ProgressNotificationParams, width = 30): string => {
   const message = progress.message !== undefined ? ` ${progress.message}` : ""
-  if (progress.total === undefined || progress.total <= 0) return `[${"?".repeat(width)}] ${progress.progress}${message}`
+  if (progress.total === undefined || progress.total <= 0) {
+    return `[${"?".repeat(width)}] ${progress.progress}${message}`
+  }
   const fraction = Math.min(Math.max(progress.progress / progress.total, 0), 1)
   const filled = Math.round(fraction * width)
   const percent = `${Math.round(fraction * 100)}%`.padStart(4)
-  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${percent} ${progress.progress}/${progress.total}${message}`
+  return `[${"#".repeat(filled)}${
+    "-".repeat(width - filled)
+  }] ${percent} ${progress.progress}/${progress.total}${message}`
 }

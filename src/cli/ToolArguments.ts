@@ -107,8 +107,7 @@ export const forTool = (
         }
         return out
       },
-      catch: (error) =>
-        error instanceof UsageError ? error : new UsageError({ description: String(error) })
+      catch: (error) => error instanceof UsageError ? error : new UsageError({ description: String(error) })
     })
     // A schema the validator cannot compile is left to the server to apply.
     const compiled = schema === undefined ? undefined : yield* JsonSchema.compile(schema)

@@ -32,8 +32,7 @@ const library = <A, E>(
     )
   ) as Effect.Effect<A, unknown>
 
-const stdioPeer = (peer: Peers.Peer) =>
-  StdioTransport.makeNode({ ...Peers.stdioCommand(peer), stderr: "ignore" })
+const stdioPeer = (peer: Peers.Peer) => StdioTransport.makeNode({ ...Peers.stdioCommand(peer), stderr: "ignore" })
 
 const cli = (args: ReadonlyArray<string>, options?: Run.RunOptions) => Effect.promise(() => Run.run(args, options))
 
@@ -43,17 +42,30 @@ describe.runIf(Peers.available).concurrent("effect-mcp --json against everything
   > = [
     ["tools", ["tools"], (client) => client.listTools()],
     ["call", ["call", "get-sum", "a=2", "b=3"], (client) => client.callTool("get-sum", { a: 2, b: 3 })],
-    ["call --json-args", ["call", "echo", "--json-args", "{\"message\":\"hi\"}"], (client) =>
-      client.callTool("echo", { message: "hi" })],
+    [
+      "call --json-args",
+      ["call", "echo", "--json-args", "{\"message\":\"hi\"}"],
+      (client) => client.callTool("echo", { message: "hi" })
+    ],
     ["resources", ["resources"], (client) => client.listResources()],
     ["templates", ["templates"], (client) => client.listResourceTemplates()],
-    ["read", ["read", "demo://resource/static/document/architecture.md"], (client) =>
-      client.readResource("demo://resource/static/document/architecture.md")],
+    [
+      "read",
+      ["read", "demo://resource/static/document/architecture.md"],
+      (client) => client.readResource("demo://resource/static/document/architecture.md")
+    ],
     ["prompts", ["prompts"], (client) => client.listPrompts()],
-    ["prompt", ["prompt", "args-prompt", "city=Paris", "state=TX"], (client) =>
-      client.getPrompt("args-prompt", { city: "Paris", state: "TX" })],
-    ["complete", ["complete", "--prompt", "completable-prompt", "department", "E"], (client) =>
-      client.complete({ type: "ref/prompt", name: "completable-prompt" }, { name: "department", value: "E" })],
+    [
+      "prompt",
+      ["prompt", "args-prompt", "city=Paris", "state=TX"],
+      (client) => client.getPrompt("args-prompt", { city: "Paris", state: "TX" })
+    ],
+    [
+      "complete",
+      ["complete", "--prompt", "completable-prompt", "department", "E"],
+      (client) =>
+        client.complete({ type: "ref/prompt", name: "completable-prompt" }, { name: "department", value: "E" })
+    ],
     ["ping", ["ping"], (client) => Effect.as(client.ping(), {})],
     ["info", ["info"], (client) =>
       Effect.succeed({
@@ -76,10 +88,9 @@ describe.runIf(Peers.available).concurrent("effect-mcp --json against everything
   ]
   // The library's answers, from one session.
   const expected = Effect.runPromise(
-    library(stdioPeer("everything"), "auto", (client) =>
-      Effect.forEach(cases, ([, , answer]) => answer(client))).pipe(
-        Effect.map((answers) => JSON.parse(JSON.stringify(answers)) as ReadonlyArray<unknown>)
-      )
+    library(stdioPeer("everything"), "auto", (client) => Effect.forEach(cases, ([, , answer]) => answer(client))).pipe(
+      Effect.map((answers) => JSON.parse(JSON.stringify(answers)) as ReadonlyArray<unknown>)
+    )
   )
   // Each test awaits it; this keeps a failure from being reported before then as unhandled.
   expected.catch(() => undefined)
@@ -128,14 +139,18 @@ describe.runIf(Peers.available).concurrent("effect-mcp for people", () => {
       assert.match(outcome.stdout, /\[image image\/png, \d+ bytes; --out DIR saves it\]/)
     }), 300_000)
 
-  it.live("call: progress is reported on stderr when it is not a terminal, the result on stdout", () =>
-    Effect.gen(function*() {
-      const outcome = yield* cli(["call", "trigger-long-running-operation", "duration=1", "steps=2", ...everything])
-      assert.strictEqual(outcome.code, 0, outcome.stderr)
-      assert.include(outcome.stderr, "progress 1/2")
-      assert.include(outcome.stderr, "progress 2/2")
-      assert.strictEqual(outcome.stdout, "Long running operation completed. Duration: 1 seconds, Steps: 2.\n")
-    }), 300_000)
+  it.live(
+    "call: progress is reported on stderr when it is not a terminal, the result on stdout",
+    () =>
+      Effect.gen(function*() {
+        const outcome = yield* cli(["call", "trigger-long-running-operation", "duration=1", "steps=2", ...everything])
+        assert.strictEqual(outcome.code, 0, outcome.stderr)
+        assert.include(outcome.stderr, "progress 1/2")
+        assert.include(outcome.stderr, "progress 2/2")
+        assert.strictEqual(outcome.stdout, "Long running operation completed. Duration: 1 seconds, Steps: 2.\n")
+      }),
+    300_000
+  )
 
   it.live("read, prompts, prompt, templates, resources, complete, ping, info", () =>
     Effect.gen(function*() {
@@ -154,10 +169,16 @@ describe.runIf(Peers.available).concurrent("effect-mcp for people", () => {
       assert.match(prompt.stdout, /^user: .*Paris/)
       assert.match(templates.stdout, /^URI TEMPLATE\s+NAME\s+DESCRIPTION\n/)
       assert.include(templates.stdout, "demo://resource/dynamic/text/{resourceId}")
-      assert.match(resources.stdout, /\ndemo:\/\/resource\/static\/document\/architecture\.md\s+architecture\.md\s+text\/markdown/)
+      assert.match(
+        resources.stdout,
+        /\ndemo:\/\/resource\/static\/document\/architecture\.md\s+architecture\.md\s+text\/markdown/
+      )
       assert.strictEqual(complete.stdout, "Engineering\n")
       assert.match(ping.stdout, /^ok \(\d+ ms\)\n$/)
-      assert.match(info.stdout, /^server\s+mcp-servers\/everything .*\nprotocol\s+2025-11-25 \(legacy\)\ncapabilities\s+tools/)
+      assert.match(
+        info.stdout,
+        /^server\s+mcp-servers\/everything .*\nprotocol\s+2025-11-25 \(legacy\)\ncapabilities\s+tools/
+      )
       for (const outcome of [read, prompts, prompt, templates, resources, complete, ping, info]) {
         assert.strictEqual(outcome.code, 0, outcome.stderr)
       }
@@ -165,49 +186,71 @@ describe.runIf(Peers.available).concurrent("effect-mcp for people", () => {
 })
 
 describe.runIf(Peers.available).concurrent("effect-mcp over HTTP and in the 2026-07-28 era", () => {
-  it.live("--url: everything over Streamable HTTP, tools and a call as the library sees them", () =>
-    Effect.gen(function*() {
-      const url = yield* Peers.http("everything")
-      const tools = yield* cli(["tools", "--json", "--url", url])
-      const call = yield* cli(["call", "echo", "message=over http", "--json", "--url", url])
-      assert.strictEqual(tools.code, 0, tools.stderr)
-      const expected = yield* library(HttpTransport.makeNode({ url }), "auto", (client) =>
-        Effect.all([client.listTools(), client.callTool("echo", { message: "over http" })]))
-      assert.deepStrictEqual(Run.json(tools), JSON.parse(JSON.stringify(expected[0])))
-      assert.deepStrictEqual(Run.json(call), JSON.parse(JSON.stringify(expected[1])))
-    }).pipe(Effect.scoped), 300_000)
+  it.live(
+    "--url: everything over Streamable HTTP, tools and a call as the library sees them",
+    () =>
+      Effect.gen(function*() {
+        const url = yield* Peers.http("everything")
+        const tools = yield* cli(["tools", "--json", "--url", url])
+        const call = yield* cli(["call", "echo", "message=over http", "--json", "--url", url])
+        assert.strictEqual(tools.code, 0, tools.stderr)
+        const expected = yield* library(
+          HttpTransport.makeNode({ url }),
+          "auto",
+          (client) => Effect.all([client.listTools(), client.callTool("echo", { message: "over http" })])
+        )
+        assert.deepStrictEqual(Run.json(tools), JSON.parse(JSON.stringify(expected[0])))
+        assert.deepStrictEqual(Run.json(call), JSON.parse(JSON.stringify(expected[1])))
+      }).pipe(Effect.scoped),
+    300_000
+  )
 
-  it.live("--url: the TS SDK v2 server speaks 2026-07-28; --era legacy asks for 2025-11-25", () =>
-    Effect.gen(function*() {
-      const url = yield* Peers.http("ts-v2")
-      const [modern, legacy, call] = yield* Effect.all([
-        cli(["info", "--json", "--url", url]),
-        cli(["info", "--json", "--era", "legacy", "--url", url]),
-        cli(["call", "add", "a=20", "b=22", "--json", "--url", url])
-      ], { concurrency: 3 })
-      assert.strictEqual(Run.json(modern).protocolVersion, "2026-07-28")
-      assert.strictEqual(Run.json(modern).era, "modern")
-      assert.strictEqual(Run.json(legacy).protocolVersion, "2025-11-25")
-      assert.strictEqual(Run.json(legacy).era, "legacy")
-      const expected = yield* library(HttpTransport.makeNode({ url }), "auto", (client) =>
-        client.callTool("add", { a: 20, b: 22 }))
-      assert.deepStrictEqual(Run.json(call), JSON.parse(JSON.stringify(expected)))
-    }).pipe(Effect.scoped), 300_000)
+  it.live(
+    "--url: the TS SDK v2 server speaks 2026-07-28; --era legacy asks for 2025-11-25",
+    () =>
+      Effect.gen(function*() {
+        const url = yield* Peers.http("ts-v2")
+        const [modern, legacy, call] = yield* Effect.all([
+          cli(["info", "--json", "--url", url]),
+          cli(["info", "--json", "--era", "legacy", "--url", url]),
+          cli(["call", "add", "a=20", "b=22", "--json", "--url", url])
+        ], { concurrency: 3 })
+        assert.strictEqual(Run.json(modern).protocolVersion, "2026-07-28")
+        assert.strictEqual(Run.json(modern).era, "modern")
+        assert.strictEqual(Run.json(legacy).protocolVersion, "2025-11-25")
+        assert.strictEqual(Run.json(legacy).era, "legacy")
+        const expected = yield* library(
+          HttpTransport.makeNode({ url }),
+          "auto",
+          (client) => client.callTool("add", { a: 20, b: 22 })
+        )
+        assert.deepStrictEqual(Run.json(call), JSON.parse(JSON.stringify(expected)))
+      }).pipe(Effect.scoped),
+    300_000
+  )
 
-  it.live("the Effect server over stdio, 2026-07-28: tools, resources, read as the library sees them", () =>
-    Effect.gen(function*() {
-      const effect = Run.stdio("effect")
-      const [tools, resources, read] = yield* Effect.all([
-        cli(["tools", "--json", ...effect]),
-        cli(["resources", "--json", ...effect]),
-        cli(["read", "bench://static/hello", "--json", ...effect])
-      ], { concurrency: 3 })
-      const expected = yield* library(stdioPeer("effect"), "modern", (client) =>
-        Effect.all([client.listTools(), client.listResources(), client.readResource("bench://static/hello")]))
-      assert.deepStrictEqual(Run.json(tools), JSON.parse(JSON.stringify(expected[0])))
-      assert.deepStrictEqual(Run.json(resources).resources, JSON.parse(JSON.stringify(expected[1].resources)))
-      assert.deepStrictEqual(Run.json(read).contents, JSON.parse(JSON.stringify(expected[2].contents)))
-    }), 300_000)
+  it.live(
+    "the Effect server over stdio, 2026-07-28: tools, resources, read as the library sees them",
+    () =>
+      Effect.gen(function*() {
+        const effect = Run.stdio("effect")
+        const [tools, resources, read] = yield* Effect.all([
+          cli(["tools", "--json", ...effect]),
+          cli(["resources", "--json", ...effect]),
+          cli(["read", "bench://static/hello", "--json", ...effect])
+        ], { concurrency: 3 })
+        const expected = yield* library(
+          stdioPeer("effect"),
+          "modern",
+          (client) =>
+            Effect.all([client.listTools(), client.listResources(), client.readResource("bench://static/hello")])
+        )
+        assert.deepStrictEqual(Run.json(tools), JSON.parse(JSON.stringify(expected[0])))
+        assert.deepStrictEqual(Run.json(resources).resources, JSON.parse(JSON.stringify(expected[1].resources)))
+        assert.deepStrictEqual(Run.json(read).contents, JSON.parse(JSON.stringify(expected[2].contents)))
+      }),
+    300_000
+  )
 
   it.live("logs: the log messages a tool sends, one JSON line each (ts-v2, 2026-07-28)", () =>
     Effect.gen(function*() {
