@@ -70,7 +70,10 @@ const coerce = (key: string, raw: string, types: ReadonlyArray<string>): unknown
       }
     }
   }
-  throw new UsageError({ description: `Argument '${key}': '${raw}' is not a ${types.join(" or ")}` })
+  const expected = types.join(" or ")
+  throw new UsageError({
+    description: `Argument '${key}': '${raw}' is not ${/^[aeiou]/.test(expected) ? "an" : "a"} ${expected}`
+  })
 }
 
 /**
