@@ -40,7 +40,7 @@ describe("tool arguments from key=value", () => {
         const read = yield* ToolArguments.forTool(inputSchema, pairs)
         assert.deepStrictEqual(read, JSON.parse(JSON.stringify(args)))
       }),
-    { arbitrary: { numRuns: 300 } }
+    { arbitrary: { runs: 300 } }
   )
 
   it.effect.prop(
