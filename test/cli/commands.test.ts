@@ -368,6 +368,47 @@ describe.runIf(Peers.available).concurrent("effect-mcp answering the server", ()
     }), 300_000)
 })
 
+describe.runIf(Peers.available).concurrent("effect-mcp target flags", () => {
+  it.live(
+    "--env: a variable for the stdio server, on top of the allow-listed environment",
+    () =>
+      Effect.gen(function*() {
+        const { args, command } = Peers.stdioCommand("everything", ["--inherit-env"])
+        const outcome = yield* cli([
+          "call",
+          "get-env",
+          "--env",
+          "EFFECT_MCP_TEST=from the flag",
+          "--",
+          command,
+          ...args
+        ], {
+          env: { EFFECT_MCP_SECRET: "not passed on" }
+        })
+        assert.strictEqual(outcome.code, 0, outcome.stderr)
+        assert.include(outcome.stdout, "from the flag")
+        assert.notInclude(outcome.stdout, "not passed on")
+      }),
+    300_000
+  )
+
+  it.live(
+    "2: a header that is not 'Name: value', or a flag for the other kind of server",
+    () =>
+      Effect.gen(function*() {
+        const [header, env] = yield* Effect.all([
+          cli(["tools", "--url", "http://127.0.0.1:9/mcp", "--header", "no-colon"]),
+          cli(["tools", "--url", "http://127.0.0.1:9/mcp", "--env", "A=b"])
+        ], { concurrency: 2 })
+        assert.strictEqual(header.code, 2)
+        assert.include(header.stderr, "--header expects NAME:VALUE, got 'no-colon'")
+        assert.strictEqual(env.code, 2)
+        assert.include(env.stderr, "--env applies to a stdio server")
+      }),
+    300_000
+  )
+})
+
 describe.runIf(Peers.available).concurrent("effect-mcp exit codes", () => {
   it.live("1: the tool reported isError (its result still printed)", () =>
     Effect.gen(function*() {
