@@ -366,15 +366,57 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     return { headers: {}, body: { client_id: registration.clientId } }
   }
 
-  const saveTokens = (key: string, body: Record<string, unknown>, scope: string | undefined) =>
+  /** Who tokens belong to, stored with them so that a later process can use and refresh them. */
+  const clientOf = (state: ResourceState): TokenStore.StoredClient | undefined => {
+    const { metadata, registration } = state
+    if (metadata === undefined) return undefined
+    return {
+      issuer: metadata.issuer,
+      authorizationEndpoint: metadata.authorization_endpoint,
+      tokenEndpoint: metadata.token_endpoint,
+      resource: state.resourceParameter ?? state.resource,
+      ...(registration === undefined ? {} : {
+        clientId: registration.clientId,
+        ...(registration.clientSecret === undefined ? {} : { clientSecret: registration.clientSecret }),
+        ...(registration.method === undefined ? {} : { authMethod: registration.method })
+      })
+    }
+  }
+
+  /** Takes up, in a new process, the authorization a store kept for the resource. */
+  const restore = (state: ResourceState) =>
+    Effect.gen(function*() {
+      const found = store.find === undefined ? undefined : yield* store.find(state.resource)
+      const client = found?.tokens.client
+      if (client === undefined) return
+      state.metadata = {
+        issuer: client.issuer,
+        authorization_endpoint: client.authorizationEndpoint,
+        token_endpoint: client.tokenEndpoint
+      }
+      state.resourceParameter = client.resource
+      if (client.clientId !== undefined) {
+        const registration: Registration = {
+          clientId: client.clientId,
+          clientSecret: client.clientSecret,
+          method: client.authMethod
+        }
+        state.registration = registration
+        state.registrations.set(client.issuer, registration)
+      }
+    })
+
+  const saveTokens = (key: string, body: Record<string, unknown>, scope: string | undefined, state: ResourceState) =>
     Effect.gen(function*() {
       if (typeof body.access_token !== "string") return yield* fail("token", "The token response has no access_token")
       const now = clock.currentTimeMillisUnsafe()
+      const client = clientOf(state)
       const tokens: TokenStore.Tokens = {
         accessToken: Redacted.make(body.access_token),
         ...(typeof body.refresh_token === "string" ? { refreshToken: Redacted.make(body.refresh_token) } : {}),
         ...(typeof body.expires_in === "number" ? { expiresAt: now + body.expires_in * 1000 } : {}),
-        ...(typeof body.scope === "string" ? { scope: body.scope } : scope === undefined ? {} : { scope })
+        ...(typeof body.scope === "string" ? { scope: body.scope } : scope === undefined ? {} : { scope }),
+        ...(client === undefined ? {} : { client })
       }
       yield* store.set(key, tokens)
       return tokens
@@ -493,7 +535,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         yield* store.remove(key)
         return undefined
       }
-      return yield* saveTokens(key, response.body, tokens.scope)
+      return yield* saveTokens(key, response.body, tokens.scope, state)
     })
 
   const stateOf = (resource: URL): ResourceState => {
@@ -519,6 +561,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     headers: (resource) =>
       Effect.gen(function*() {
         const state = stateOf(resource)
+        if (state.metadata === undefined) yield* restore(state)
         if (state.metadata === undefined) return {}
         const key = keyOf(state)
         let tokens = yield* store.get(key)
@@ -562,7 +605,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
           state.registration = registration
           body = yield* authorizeCode(state.resourceParameter, metadata, registration, scope)
         }
-        yield* saveTokens(keyOf(state), body, scope)
+        yield* saveTokens(keyOf(state), body, scope, state)
       })
   } satisfies OAuthClient
 })

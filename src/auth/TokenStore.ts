@@ -22,6 +22,29 @@ export interface Tokens {
   /** When the access token expires, in milliseconds since the epoch. */
   readonly expiresAt?: number
   readonly scope?: string
+  /**
+   * Who the tokens were issued to, and by whom: what a later process needs
+   * to use and refresh them without authorizing again.
+   */
+  readonly client?: StoredClient
+}
+
+/**
+ * The authorization server and client registration tokens belong to.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface StoredClient {
+  readonly issuer: string
+  readonly authorizationEndpoint: string
+  readonly tokenEndpoint: string
+  /** The `resource` parameter the tokens were requested for. */
+  readonly resource: string
+  /** The registration used, if any (none for client credentials). */
+  readonly clientId?: string
+  readonly clientSecret?: Redacted.Redacted<string>
+  readonly authMethod?: string
 }
 
 /**
@@ -34,6 +57,14 @@ export interface TokenStore {
   readonly get: (key: string) => Effect.Effect<Tokens | undefined, AuthorizationError>
   readonly set: (key: string, tokens: Tokens) => Effect.Effect<void, AuthorizationError>
   readonly remove: (key: string) => Effect.Effect<void, AuthorizationError>
+  /**
+   * The stored tokens of a resource (keys end with ` <resource>`) that carry
+   * their `client`, for a process that has not authorized yet. Optional: a
+   * store without it is used only for the tokens of this process's flows.
+   */
+  readonly find?: (
+    resource: string
+  ) => Effect.Effect<{ readonly key: string; readonly tokens: Tokens } | undefined, AuthorizationError>
 }
 
 /**
@@ -56,6 +87,37 @@ interface Stored {
   readonly refreshToken?: string
   readonly expiresAt?: number
   readonly scope?: string
+  readonly client?: Omit<StoredClient, "clientSecret"> & { readonly clientSecret?: string }
+}
+
+const fromStored = (stored: Stored): Tokens => {
+  const client = stored.client
+  return {
+    accessToken: Redacted.make(stored.accessToken),
+    ...(stored.refreshToken === undefined ? {} : { refreshToken: Redacted.make(stored.refreshToken) }),
+    ...(stored.expiresAt === undefined ? {} : { expiresAt: stored.expiresAt }),
+    ...(stored.scope === undefined ? {} : { scope: stored.scope }),
+    ...(client === undefined ? {} : {
+      client:
+        (({ clientSecret, ...rest }) =>
+          clientSecret === undefined ? rest : { ...rest, clientSecret: Redacted.make(clientSecret) })(client)
+    })
+  }
+}
+
+const toStored = (tokens: Tokens): Stored => {
+  const client = tokens.client
+  return {
+    accessToken: Redacted.value(tokens.accessToken),
+    ...(tokens.refreshToken === undefined ? {} : { refreshToken: Redacted.value(tokens.refreshToken) }),
+    ...(tokens.expiresAt === undefined ? {} : { expiresAt: tokens.expiresAt }),
+    ...(tokens.scope === undefined ? {} : { scope: tokens.scope }),
+    ...(client === undefined ? {} : {
+      client:
+        (({ clientSecret, ...rest }) =>
+          clientSecret === undefined ? rest : { ...rest, clientSecret: Redacted.value(clientSecret) })(client)
+    })
+  }
 }
 
 /**
@@ -97,25 +159,14 @@ export const file = (path: string): TokenStore => {
     get: (key) =>
       Effect.map(read, (all) => {
         const stored = all[key]
-        if (stored === undefined) return undefined
-        return {
-          accessToken: Redacted.make(stored.accessToken),
-          ...(stored.refreshToken === undefined ? {} : { refreshToken: Redacted.make(stored.refreshToken) }),
-          ...(stored.expiresAt === undefined ? {} : { expiresAt: stored.expiresAt }),
-          ...(stored.scope === undefined ? {} : { scope: stored.scope })
-        }
+        return stored === undefined ? undefined : fromStored(stored)
       }),
-    set: (key, tokens) =>
-      Effect.flatMap(read, (all) =>
-        write({
-          ...all,
-          [key]: {
-            accessToken: Redacted.value(tokens.accessToken),
-            ...(tokens.refreshToken === undefined ? {} : { refreshToken: Redacted.value(tokens.refreshToken) }),
-            ...(tokens.expiresAt === undefined ? {} : { expiresAt: tokens.expiresAt }),
-            ...(tokens.scope === undefined ? {} : { scope: tokens.scope })
-          }
-        })),
+    set: (key, tokens) => Effect.flatMap(read, (all) => write({ ...all, [key]: toStored(tokens) })),
+    find: (resource) =>
+      Effect.map(read, (all) => {
+        const key = Object.keys(all).find((key) => key.endsWith(` ${resource}`) && all[key]!.client !== undefined)
+        return key === undefined ? undefined : { key, tokens: fromStored(all[key]!) }
+      }),
     remove: (key) =>
       Effect.flatMap(read, (all) => {
         const { [key]: _, ...rest } = all
