@@ -376,7 +376,7 @@ describe("McpToolkit over the TS SDK v2 server over HTTP", () => {
         assert.strictEqual((toolResults(contents[0]!).get("c1")!.result as McpToolkit.ToolResults.ToolOutput).text, "5")
         assert.include(
           (toolResults(contents[1]!).get("c2")!.result as McpToolkit.ToolResults.ToolOutput).text,
-          "2 steps"
+          "counted to 2"
         )
         assert.deepStrictEqual(seen, [1, 2])
         assert.strictEqual(contents[2]!.find((part) => part.type === "text")?.type, "text")

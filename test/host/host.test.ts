@@ -18,7 +18,7 @@ const configFile = (url: string) => {
   writeFileSync(
     path,
     `{
-  // Claude's format; the peers' script comes from the environment the test gives.
+  // Claude's format; the peers' commands come from the environment the test gives.
   "mcpServers": {
     "everything": {
       "command": "\${PEERS}",
@@ -26,19 +26,19 @@ const configFile = (url: string) => {
       "exclude": ["get-*", "gzip-*"]
     },
     "tsv2": { "type": "http", "url": "${url}", "headers": { "Authorization": "Bearer \${input:token}" } },
-    "effect": { "command": "\${env:PEERS}", "args": ${JSON.stringify(effect.args)}, "prefix": "fx" },
+    "effect": { "command": "\${env:EFFECT_COMMAND}", "args": ${JSON.stringify(effect.args)}, "prefix": "fx" },
     "missing": { "command": "/nonexistent/mcp-server-\${USER:-test}", "restart": { "maxAttempts": 1 } },
     "off": { "command": "never-started", "enabled": false },
   },
   "inputs": [{ "type": "promptString", "id": "token", "password": true }],
 }`
   )
-  return { path, command: everything.command }
+  return { path, everything: everything.command, effect: effect.command }
 }
 
 const HostLive = Layer.unwrap(Effect.gen(function*() {
   const url = yield* Peers.http("ts-v2")
-  const { command, path } = configFile(url)
+  const { effect, everything, path } = configFile(url)
   return McpHost.layer(HostConfig.fromFile(path), {
     stderr: "ignore",
     handlers: (server) =>
@@ -52,7 +52,7 @@ const HostLive = Layer.unwrap(Effect.gen(function*() {
       })
   }).pipe(
     Layer.provide(HostInputs.layerValues({ token: "t0ken" })),
-    Layer.provide(HostInputs.layerEnvironment({ PEERS: command }))
+    Layer.provide(HostInputs.layerEnvironment({ PEERS: everything, EFFECT_COMMAND: effect }))
   )
 }))
 
@@ -124,9 +124,9 @@ describe("McpHost over three real servers and a missing one", () => {
         assert.include(JSON.stringify(prompt.messages), "Say hello to Ada.")
         // Two servers list it: the first in the configuration answers, unless a server is named.
         const first = yield* host.readResource("bench://static/hello")
-        assert.notInclude(JSON.stringify(first.contents), "bench-effect")
+        assert.notInclude(JSON.stringify(first.contents), "test-effect")
         const read = yield* host.readResource("bench://static/hello", { server: "effect" })
-        assert.include(JSON.stringify(read.contents), "hello from bench-effect")
+        assert.include(JSON.stringify(read.contents), "hello from test-effect")
         const item = yield* host.readResource("demo://resource/dynamic/text/7")
         assert.include(JSON.stringify(item.contents), "demo://resource/dynamic/text/7")
         const templated = yield* host.complete(
@@ -155,7 +155,7 @@ describe("McpHost over three real servers and a missing one", () => {
     it.effect("one server as its own service, from the host", () =>
       Effect.gen(function*() {
         const effectful = yield* Effectful
-        assert.strictEqual(effectful.serverInfo.name, "bench-effect")
+        assert.strictEqual(effectful.serverInfo.name, "test-effect")
         assert.strictEqual(text(yield* effectful.callTool("add", { a: 1, b: 1 })), "2")
       }).pipe(Effect.provide(McpHost.layerClient(Effectful, "effect"))))
 
