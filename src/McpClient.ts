@@ -42,6 +42,8 @@ import * as Prompts from "./client/Prompts.ts"
 import * as Resources from "./client/Resources.ts"
 import * as Session from "./client/Session.ts"
 import * as Tools from "./client/Tools.ts"
+import type * as TaskSchema from "./tasks/TaskSchema.ts"
+import * as Tasks from "./tasks/Tasks.ts"
 import { Elicitation } from "./handlers/Elicitation.ts"
 import { Roots } from "./handlers/Roots.ts"
 import { Sampling } from "./handlers/Sampling.ts"
@@ -151,6 +153,25 @@ export interface McpClientShape {
     schema: S,
     options?: ToolCallOptions
   ) => Effect.Effect<S["Type"], CallToolError | ToolExecutionError>
+  /**
+   * Calls a tool as a task (2025-11-25) when the tool allows it, as a stream
+   * of the task's statuses, in order, ending with the result. A tool that
+   * cannot run as a task gives its result alone. Closing the stream before
+   * the task ends cancels it (`tasks/cancel`). The first status carries the
+   * task id, for `task(taskId)`.
+   */
+  readonly callToolAsTask: (
+    name: string,
+    args?: { readonly [key: string]: unknown },
+    options?: ToolCallOptions
+  ) => Stream.Stream<Tasks.TaskEvent<Mcp.CallToolResult>, CallToolError>
+  /**
+   * A tool call's task by id, from this session or an earlier one with the
+   * same server: its status, its events, its result, and cancelling it.
+   */
+  readonly task: (taskId: string) => Tasks.TaskHandle<Mcp.CallToolResult>
+  /** Lists the server's tasks (`tasks/list`): one page with a cursor, otherwise all. */
+  readonly listTasks: (options?: ListOptions) => Effect.Effect<TaskSchema.ListTasksResult, FeatureError>
 
   /** Lists the server's resources. */
   readonly listResources: (options?: ListOptions) => Effect.Effect<Mcp.ListResourcesResult, FeatureError>
@@ -373,6 +394,7 @@ class Client implements McpClientShape {
   #lists: Lists.Lists | undefined
   #core: Core | undefined
   #tools: Tools.Tools | undefined
+  #tasks: Tasks.Tasks | undefined
   #resources: Resources.Resources | undefined
   #prompts: Prompts.Prompts | undefined
   #notifications: Notifications.Notifications | undefined
@@ -392,8 +414,11 @@ class Client implements McpClientShape {
   get #coreMethods() {
     return this.#core ??= makeCore(this.#session)
   }
+  get #taskMethods() {
+    return this.#tasks ??= Tasks.make(this.#session, this.#listing)
+  }
   get #toolMethods() {
-    return this.#tools ??= Tools.make(this.#session, this.#listing)
+    return this.#tools ??= Tools.make(this.#session, this.#listing, this.#taskMethods)
   }
   get #resourceMethods() {
     return this.#resources ??= Resources.make(this.#session, this.#listing)
@@ -440,6 +465,15 @@ class Client implements McpClientShape {
   }
   get callToolTyped() {
     return this.#toolMethods.callToolTyped
+  }
+  get callToolAsTask() {
+    return this.#toolMethods.callToolAsTask
+  }
+  task(taskId: string) {
+    return this.#taskMethods.handle(taskId, this.#session.validators.callTool)
+  }
+  get listTasks() {
+    return this.#taskMethods.list
   }
   get listResources() {
     return this.#resourceMethods.listResources

@@ -59,3 +59,12 @@ export * as OAuthClient from "./auth/OAuthClient.ts"
 export * as TokenStore from "./auth/TokenStore.ts"
 /** The user's side of authorization: loopback redirect or headless. @since 0.1.0 */
 export * as UserAgents from "./auth/UserAgents.ts"
+
+/** @since 0.2.0 */
+export * as Tasks from "./tasks/Tasks.ts"
+
+/** @since 0.2.0 */
+export * as TaskSchema from "./tasks/TaskSchema.ts"
+
+/** @since 0.2.0 */
+export * as PollSchedule from "./tasks/PollSchedule.ts"

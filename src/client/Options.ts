@@ -11,6 +11,8 @@ import type {
   InvalidToolArguments,
   OutputValidationError,
   RequestError,
+  TaskCancelled,
+  TaskFailed,
   ToolNotFound,
   UrlElicitationRequired
 } from "../McpError.ts"
@@ -131,6 +133,13 @@ export interface ToolCallOptions extends CallOptions {
    * `validateToolArguments`.
    */
   readonly validateArguments?: boolean | undefined
+  /**
+   * Run the call as a task (2025-11-25) when the tool allows it
+   * (`execution.taskSupport` `optional`), kept by the server for `ttl`
+   * milliseconds. Tools that require tasks always run as one, and tools that
+   * forbid them never do. The call still ends in the tool's result.
+   */
+  readonly task?: { readonly ttl?: number | undefined } | undefined
 }
 
 /**
@@ -165,6 +174,8 @@ export type CallToolError =
   | UrlElicitationRequired
   | OutputValidationError
   | InvalidToolArguments
+  | TaskFailed
+  | TaskCancelled
 
 /**
  * The lists a server may announce changes of.

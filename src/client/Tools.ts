@@ -12,9 +12,13 @@ import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import {
   CapabilityNotSupported,
+  type InputDeclined,
   InvalidToolArguments,
   type McpServerError,
   OutputValidationError,
+  type RequestError,
+  type TaskCancelled,
+  type TaskFailed,
   ToolExecutionError,
   ToolNotFound,
   UrlElicitationRequired
@@ -34,8 +38,16 @@ import type {
 } from "./Options.ts"
 import * as Progress from "./Progress.ts"
 import type { Session } from "./Session.ts"
+import type { Tasks, TaskEvent } from "../tasks/Tasks.ts"
 
 type Arguments = { readonly [key: string]: unknown }
+
+/** The result the events of a task end with. */
+const resultOfEvents = <E>(events: Stream.Stream<TaskEvent<Mcp.CallToolResult>, E>) =>
+  Effect.flatMap(Stream.runLast(events), (last) =>
+    last._tag === "Some" && last.value._tag === "Result"
+      ? Effect.succeed(last.value.result)
+      : Effect.die(new Error("A task's events ended without its result")))
 
 /**
  * The tool operations of a session.
@@ -67,6 +79,11 @@ export interface Tools {
     schema: S,
     options?: ToolCallOptions
   ) => Effect.Effect<S["Type"], CallToolError | ToolExecutionError>
+  readonly callToolAsTask: (
+    name: string,
+    args?: Arguments,
+    options?: ToolCallOptions
+  ) => Stream.Stream<TaskEvent<Mcp.CallToolResult>, CallToolError>
 }
 
 const validateUrlElicitation = validator(Mcp.ElicitUrlParams)
@@ -84,7 +101,7 @@ const textOf = (content: ReadonlyArray<Mcp.ContentBlock>): string =>
  * @category constructors
  * @since 0.1.0
  */
-export const make = (session: Session, lists: Lists): Tools => {
+export const make = (session: Session, lists: Lists, tasks: Tasks): Tools => {
   const { state, validators } = session
   const requireTools = (method: string) => session.require(method, "tools", session.capabilities.tools !== undefined)
 
@@ -186,6 +203,29 @@ export const make = (session: Session, lists: Lists): Tools => {
     })
   }
 
+  /**
+   * Whether a call runs as a task: only when the server takes task-augmented
+   * `tools/call`, then as the tool's `execution.taskSupport` says (`required`:
+   * always; `optional`: when asked).
+   */
+  const runsAsTask = (name: string, callOptions: ToolCallOptions | undefined, asked: boolean) => {
+    const requests = session.capabilities.tasks?.requests as { readonly tools?: { readonly call?: unknown } } | undefined
+    if (requests?.tools?.call === undefined) return Effect.succeed(false)
+    return Effect.map(findTool(name, callOptions), (tool) => {
+      const support = (tool?.execution as { readonly taskSupport?: unknown } | undefined)?.taskSupport
+      return support === "required" || (support === "optional" && asked)
+    })
+  }
+
+  /** The task's events: created with `tools/call`, followed to its result; cancelled if abandoned. */
+  const toolTaskEvents = (name: string, args: Arguments | undefined, callOptions: ToolCallOptions | undefined) =>
+    Stream.unwrap(
+      Effect.map(
+        tasks.create("tools/call", args === undefined ? { name } : { name, arguments: args }, callOptions?.task?.ttl, callOptions),
+        (task) => tasks.follow(task, validators.callTool, { cancelOnInterrupt: true, callOptions })
+      )
+    )
+
   /** `-32042`: the server needs URL elicitations first; their completion will be reported. */
   const urlElicitationRequired = (error: McpServerError) => {
     const data = error.data as { readonly elicitations?: ReadonlyArray<unknown> } | undefined
@@ -240,7 +280,11 @@ export const make = (session: Session, lists: Lists): Tools => {
           return Effect.fail(new CapabilityNotSupported({ method: "tools/call", capability: "tools" }))
         }
         const validateArguments = (callOptions?.validateArguments ?? session.options.validateToolArguments) === true
-        const send = sendToolCall(name, args, callOptions)
+        const send = Effect.flatMap(
+          runsAsTask(name, callOptions, callOptions?.task !== undefined),
+          (asTask): Effect.Effect<Mcp.CallToolResult, RequestError | InputDeclined | TaskFailed | TaskCancelled> =>
+            asTask ? resultOfEvents(toolTaskEvents(name, args, callOptions)) : sendToolCall(name, args, callOptions)
+        )
         // One step sorts the outcome, whatever it is.
         return Effect.matchEffect(
           validateArguments ? Effect.andThen(checkArguments(name, args, callOptions), send) : send,
@@ -261,7 +305,28 @@ export const make = (session: Session, lists: Lists): Tools => {
         ? Effect.fail(new ToolExecutionError({ name, text: textOf(result.content), content: result.content }))
         : Effect.succeed(result))
 
+  /** A call as a task's events; a tool that cannot run as a task gives its result alone. */
+  const callToolAsTask = (name: string, args?: Arguments, callOptions?: ToolCallOptions) =>
+    Stream.unwrap(
+      Effect.map(
+        session.require("tools/call", "tools", session.capabilities.tools !== undefined).pipe(
+          Effect.andThen(runsAsTask(name, callOptions, true))
+        ),
+        (asTask): Stream.Stream<TaskEvent<Mcp.CallToolResult>, CallToolError> =>
+          asTask
+            ? Stream.mapEffect(
+              toolTaskEvents(name, args, callOptions),
+              (event): Effect.Effect<TaskEvent<Mcp.CallToolResult>, CallToolError> =>
+                event._tag === "Result"
+                  ? Effect.map(callSucceeded(name, event.result, callOptions), (result) => ({ _tag: "Result", result }))
+                  : Effect.succeed(event)
+            )
+            : Stream.fromEffect(Effect.map(callTool(name, args, callOptions), (result) => ({ _tag: "Result", result }) as const))
+      )
+    )
+
   return {
+    callToolAsTask,
     listTools,
     listToolsPages: (callOptions) =>
       Stream.unwrap(
