@@ -34,8 +34,8 @@ const ClientLive = McpClient.layer({ name: "tasks-test", version: "1.0.0", era: 
 )
 
 describe("tasks against everything", () => {
-  layer(ClientLive, { timeout: "60 seconds" })("simulate-research-query", (it) => {
-    it.live("runs as a task to its report, its statuses in order", () =>
+  layer(ClientLive, { timeout: "60 seconds", excludeTestServices: true })("simulate-research-query", (it) => {
+    it.effect("runs as a task to its report, its statuses in order", () =>
       Effect.gen(function*() {
         const client = yield* McpClient.McpClient
         const events = yield* Stream.runCollect(client.callToolAsTask("simulate-research-query", { topic: "tides" }))
@@ -46,14 +46,14 @@ describe("tasks against everything", () => {
         if (last._tag === "Result") assert.include(textOf(last.result), "# Research Report: tides")
       }))
 
-    it.live("callTool runs a tool that requires tasks as one and returns its result", () =>
+    it.effect("callTool runs a tool that requires tasks as one and returns its result", () =>
       Effect.gen(function*() {
         const client = yield* McpClient.McpClient
         const result = yield* client.callTool("simulate-research-query", { topic: "rivers" })
         assert.include(textOf(result), "# Research Report: rivers")
       }))
 
-    it.live("an ambiguous query's elicitation is answered by the application's handler", () =>
+    it.effect("an ambiguous query's elicitation is answered by the application's handler", () =>
       Effect.gen(function*() {
         const client = yield* McpClient.McpClient
         const events = yield* Stream.runCollect(
@@ -69,7 +69,7 @@ describe("tasks against everything", () => {
         assert.include(textOf(last.result), "jaguar (historical)")
       }))
 
-    it.live("a resumed task by id returns the same result as the original caller", () =>
+    it.effect("a resumed task by id returns the same result as the original caller", () =>
       Effect.gen(function*() {
         const client = yield* McpClient.McpClient
         const original = yield* Effect.forkChild(Stream.runCollect(
@@ -90,7 +90,7 @@ describe("tasks against everything", () => {
         assert.deepStrictEqual(resumed, last.result)
       }))
 
-    it.live("interrupting the caller cancels the task, which reports cancelled", () =>
+    it.effect("interrupting the caller cancels the task, which reports cancelled", () =>
       Effect.gen(function*() {
         const client = yield* McpClient.McpClient
         const first = yield* client.callToolAsTask("simulate-research-query", { topic: "volcanoes" }).pipe(
