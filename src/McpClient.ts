@@ -43,7 +43,9 @@ import * as Resources from "./client/Resources.ts"
 import * as Session from "./client/Session.ts"
 import * as Tools from "./client/Tools.ts"
 import type * as TaskSchema from "./tasks/TaskSchema.ts"
+import * as TaskReceiver from "./tasks/TaskReceiver.ts"
 import * as Tasks from "./tasks/Tasks.ts"
+import * as TaskStore from "./tasks/TaskStore.ts"
 import { Elicitation } from "./handlers/Elicitation.ts"
 import { Roots } from "./handlers/Roots.ts"
 import { Sampling } from "./handlers/Sampling.ts"
@@ -326,7 +328,22 @@ export const make: (
       ),
       roots: yield* Effect.serviceOption(Roots)
     }
-    const answer = ServerRequests.makeHandler(handlers, JsonSchema.checkForm)
+    const receiver = options.taskReceiver === undefined || options.taskReceiver === false
+      ? undefined
+      : {
+        sampling: Option.isSome(handlers.sampling),
+        elicitation: Option.isSome(handlers.elicitation),
+        maxTtl: (options.taskReceiver === true ? undefined : options.taskReceiver.maxTtl) ?? defaultTaskTtl,
+        pollInterval: (options.taskReceiver === true ? undefined : options.taskReceiver.pollInterval) ??
+          defaultTaskPollInterval
+      }
+    const handle = ServerRequests.makeHandler(handlers, JsonSchema.checkForm)
+    const answer = receiver === undefined ? handle : TaskReceiver.make(
+      handle,
+      Option.getOrUndefined(yield* Effect.serviceOption(TaskStore.TaskStore)) ?? (yield* TaskStore.makeMemory()),
+      yield* Effect.scope,
+      receiver
+    )
     const cache = options.cache === undefined || options.cache === false
       ? undefined
       : ResultCache.make(options.cache === true ? defaultCacheEntries : options.cache.maxEntries ?? defaultCacheEntries)
@@ -347,7 +364,11 @@ export const make: (
       era: options.era ?? "auto",
       protocolVersion: options.protocolVersion,
       clientInfo: (version) => clientInfo(options, version),
-      capabilities: (version) => ({ ...ServerRequests.capabilities(handlers, version), ...options.capabilities }),
+      capabilities: (version) => ({
+        ...ServerRequests.capabilities(handlers, version),
+        ...(receiver !== undefined && version === "2025-11-25" ? TaskReceiver.capabilities(receiver) : {}),
+        ...options.capabilities
+      }),
       discoverTimeout: options.discoverTimeout ?? defaultDiscoverTimeout,
       initializeTimeout: options.initializeTimeout ?? options.timeout,
       exchanges: transport.exchange !== undefined
@@ -589,6 +610,8 @@ export const layer = (options: Options): Layer.Layer<McpClient, ConnectError, Tr
 
 const defaultDiscoverTimeout = "5 seconds"
 const defaultCacheEntries = 1000
+const defaultTaskTtl = 300_000
+const defaultTaskPollInterval = 500
 
 /** `clientInfo` with only the members the offered revision defines. */
 const clientInfo = (options: Options, version: string): Mcp.Implementation =>

@@ -60,11 +60,13 @@ export * as TokenStore from "./auth/TokenStore.ts"
 /** The user's side of authorization: loopback redirect or headless. @since 0.1.0 */
 export * as UserAgents from "./auth/UserAgents.ts"
 
-/** @since 0.2.0 */
+/** Tool calls as tasks: following, cancelling, resuming by id, listing. @since 0.2.0 */
 export * as Tasks from "./tasks/Tasks.ts"
-
-/** @since 0.2.0 */
+/** The 2025-11-25 task types. @since 0.2.0 */
 export * as TaskSchema from "./tasks/TaskSchema.ts"
-
-/** @since 0.2.0 */
+/** How often a task is polled. @since 0.2.0 */
 export * as PollSchedule from "./tasks/PollSchedule.ts"
+/** Where the client keeps the tasks it runs for a server. @since 0.2.0 */
+export * as TaskStore from "./tasks/TaskStore.ts"
+/** The client as a task receiver. @since 0.2.0 */
+export * as TaskReceiver from "./tasks/TaskReceiver.ts"

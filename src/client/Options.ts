@@ -93,6 +93,19 @@ export interface Options {
    * is renewed for the next. Off by default.
    */
   readonly recoverSessions?: boolean | undefined
+  /**
+   * Let the server run its sampling and elicitation requests as tasks on
+   * this client (2025-11-25): declares `tasks.requests` for the handlers
+   * provided, runs such requests in the session's scope, and serves
+   * `tasks/get`, `tasks/result`, `tasks/list` and `tasks/cancel` from the
+   * `TaskStore` in context (a bounded in-memory one otherwise). `maxTtl`
+   * (milliseconds, 5 minutes by default) bounds how long a task is kept.
+   * Off by default.
+   */
+  readonly taskReceiver?:
+    | boolean
+    | { readonly maxTtl?: number | undefined; readonly pollInterval?: number | undefined }
+    | undefined
 }
 
 /**

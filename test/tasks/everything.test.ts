@@ -5,7 +5,7 @@
  */
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Exit, Fiber, Layer, Ref, Stream } from "effect"
-import { Elicitation, McpClient } from "../../src/index.ts"
+import { Elicitation, McpClient, Sampling } from "../../src/index.ts"
 import * as Peers from "../support/Peers.ts"
 
 const textOf = (result: { readonly content: ReadonlyArray<unknown> }) =>
@@ -104,6 +104,41 @@ describe("tasks against everything", () => {
         const exit = yield* Effect.exit(client.task(head.task.taskId).result)
         assert.isTrue(Exit.isFailure(exit))
         if (Exit.isFailure(exit)) assert.include(String(exit.cause), "TaskCancelled")
+      }))
+  })
+
+  layer(
+    McpClient.layer({ name: "tasks-test", version: "1.0.0", era: "legacy", taskReceiver: { pollInterval: 200 } }).pipe(
+      Layer.provide(Layer.mergeAll(
+        Peers.stdio("everything"),
+        Sampling.layer({
+          createMessage: (params) =>
+            Effect.succeed({
+              role: "assistant",
+              content: { type: "text", text: `sampled ${params.messages.length} message(s)` },
+              model: "task-model"
+            })
+        }),
+        Elicitation.layer({ form: () => Effect.succeed({ action: "accept", content: { name: "Ada" } }) })
+      ))
+    ),
+    { timeout: "60 seconds", excludeTestServices: true }
+  )("the client as a task receiver", (it) => {
+    it.effect("trigger-sampling-request-async: the server polls our task and reads its result", () =>
+      Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        const text = textOf(yield* client.callTool("trigger-sampling-request-async", { prompt: "hello" }))
+        assert.include(text, "[COMPLETED]")
+        assert.include(text, "Task created: ")
+        assert.include(text, "task-model")
+      }))
+
+    it.effect("trigger-elicitation-request-async: the server polls our task and reads its result", () =>
+      Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        const text = textOf(yield* client.callTool("trigger-elicitation-request-async", {}))
+        assert.include(text, "[COMPLETED] User provided the requested information!")
+        assert.include(text, "Ada")
       }))
   })
 })
