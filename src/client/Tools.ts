@@ -27,6 +27,7 @@ import * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as JsonSchema from "../protocol/JsonSchema.ts"
 import * as Mcp from "../protocol/Mcp.ts"
 import { decoder, validator } from "../protocol/Validate.ts"
+import type { TaskEvent, Tasks } from "../tasks/Tasks.ts"
 import type { Lists } from "./Lists.ts"
 import type {
   CallOptions,
@@ -38,7 +39,6 @@ import type {
 } from "./Options.ts"
 import * as Progress from "./Progress.ts"
 import type { Session } from "./Session.ts"
-import type { Tasks, TaskEvent } from "../tasks/Tasks.ts"
 
 type Arguments = { readonly [key: string]: unknown }
 
@@ -209,7 +209,9 @@ export const make = (session: Session, lists: Lists, tasks: Tasks): Tools => {
    * always; `optional`: when asked).
    */
   const runsAsTask = (name: string, callOptions: ToolCallOptions | undefined, asked: boolean) => {
-    const requests = session.capabilities.tasks?.requests as { readonly tools?: { readonly call?: unknown } } | undefined
+    const requests = session.capabilities.tasks?.requests as
+      | { readonly tools?: { readonly call?: unknown } }
+      | undefined
     if (requests?.tools?.call === undefined) return Effect.succeed(false)
     return Effect.map(findTool(name, callOptions), (tool) => {
       const support = (tool?.execution as { readonly taskSupport?: unknown } | undefined)?.taskSupport
@@ -221,7 +223,12 @@ export const make = (session: Session, lists: Lists, tasks: Tasks): Tools => {
   const toolTaskEvents = (name: string, args: Arguments | undefined, callOptions: ToolCallOptions | undefined) =>
     Stream.unwrap(
       Effect.map(
-        tasks.create("tools/call", args === undefined ? { name } : { name, arguments: args }, callOptions?.task?.ttl, callOptions),
+        tasks.create(
+          "tools/call",
+          args === undefined ? { name } : { name, arguments: args },
+          callOptions?.task?.ttl,
+          callOptions
+        ),
         (task) => tasks.follow(task, validators.callTool, { cancelOnInterrupt: true, callOptions })
       )
     )
@@ -321,7 +328,9 @@ export const make = (session: Session, lists: Lists, tasks: Tasks): Tools => {
                   ? Effect.map(callSucceeded(name, event.result, callOptions), (result) => ({ _tag: "Result", result }))
                   : Effect.succeed(event)
             )
-            : Stream.fromEffect(Effect.map(callTool(name, args, callOptions), (result) => ({ _tag: "Result", result }) as const))
+            : Stream.fromEffect(
+              Effect.map(callTool(name, args, callOptions), (result) => ({ _tag: "Result", result }) as const)
+            )
       )
     )
 

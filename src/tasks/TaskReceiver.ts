@@ -15,8 +15,8 @@ import type * as Scope from "effect/Scope"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import type * as Mcp from "../protocol/Mcp.ts"
 import type { ServerRequestHandler } from "../session/Engine.ts"
-import type { StoredTask, TaskStoreShape } from "./TaskStore.ts"
 import * as TaskSchema from "./TaskSchema.ts"
+import type { StoredTask, TaskStoreShape } from "./TaskStore.ts"
 
 /**
  * Which requests the client takes as tasks, and for how long it keeps them.
@@ -110,7 +110,14 @@ export const make = (
       const stamp = new Date(now).toISOString()
       const taskId = `task-${now.toString(36)}-${(++counter).toString(36)}`
       const created: StoredTask = {
-        task: { taskId, status: "working", createdAt: stamp, lastUpdatedAt: stamp, ttl, pollInterval: settings.pollInterval }
+        task: {
+          taskId,
+          status: "working",
+          createdAt: stamp,
+          lastUpdatedAt: stamp,
+          ttl,
+          pollInterval: settings.pollInterval
+        }
       }
       yield* store.put(created)
       const done = yield* Deferred.make<void>()
@@ -145,8 +152,12 @@ export const make = (
       }
       const meta = { [TaskSchema.relatedTaskKey]: { taskId: stored.task.taskId } }
       const outcome = stored.outcome
-      if (outcome?._tag === "Result") return { ...outcome.result, _meta: { ...(outcome.result._meta as object), ...meta } }
-      if (outcome?._tag === "Error") return yield* Effect.fail(outcome.error)
+      if (outcome?._tag === "Result") {
+        return { ...outcome.result, _meta: { ...(outcome.result._meta as object), ...meta } }
+      }
+      if (outcome?._tag === "Error") {
+        return yield* Effect.fail(outcome.error)
+      }
       return yield* Effect.fail<JsonRpc.ErrorObject>({
         code: JsonRpc.ErrorCode.InvalidParams,
         message: `Task ${stored.task.taskId} has no result (${stored.task.status})`

@@ -103,7 +103,9 @@ export const makeMemory = (options: { readonly maxTasks?: number | undefined } =
           const all = [...tasks.values()].map((stored) => stored.task)
           const start = cursor === undefined ? 0 : all.findIndex((task) => task.taskId === cursor) + 1
           const page = all.slice(start, start + limit)
-          return start + limit < all.length ? { tasks: page, nextCursor: page[page.length - 1]!.taskId } : { tasks: page }
+          return start + limit < all.length
+            ? { tasks: page, nextCursor: page[page.length - 1]!.taskId }
+            : { tasks: page }
         })
     }
   })

@@ -43,14 +43,18 @@ server.experimental.tasks.registerToolTask("brew", {
         await extra.taskStore.updateTaskStatus(task.taskId, "working", `stage ${step} of ${args.steps}`)
         if (step === 1 && args.ask === true) {
           await extra.taskStore.updateTaskStatus(task.taskId, "input_required", "who is it for?")
-          const answer = await extra.sendRequest({
-            method: "elicitation/create",
-            params: {
-              message: "Who is the brew for?",
-              requestedSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] }
-            }
-            // The SDK's types leave `relatedTask` out, but it routes the request through the task's queue.
-          }, ElicitResultSchema, { relatedTask: { taskId: task.taskId } } as Parameters<typeof extra.sendRequest>[2])
+          const answer = await extra.sendRequest(
+            {
+              method: "elicitation/create",
+              params: {
+                message: "Who is the brew for?",
+                requestedSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] }
+              }
+              // The SDK's types leave `relatedTask` out, but it routes the request through the task's queue.
+            },
+            ElicitResultSchema,
+            { relatedTask: { taskId: task.taskId } } as Parameters<typeof extra.sendRequest>[2]
+          )
           if (answer.action === "accept" && typeof answer.content?.name === "string") name = answer.content.name
           await extra.taskStore.updateTaskStatus(task.taskId, "working", `brewing for ${name}`)
         }

@@ -57,7 +57,9 @@ describe("tasks against the TypeScript SDK v1", () => {
         if (!Exit.isFailure(exit)) return assert.fail("expected a failure")
         const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")?.error
         assert.strictEqual(error?._tag, "TaskFailed")
-        if (error?._tag === "TaskFailed") assert.deepStrictEqual(error.content, [{ type: "text", text: "the kettle broke" }])
+        if (error?._tag === "TaskFailed") {
+          assert.deepStrictEqual(error.content, [{ type: "text", text: "the kettle broke" }])
+        }
       }))
 
     it.effect("a resumed task by id returns the same result; a cancelled one reports cancelled", () =>
