@@ -64,6 +64,7 @@ import * as ServerRequests from "./session/ServerRequests.ts"
 import * as TaskReceiver from "./tasks/TaskReceiver.ts"
 import * as Tasks from "./tasks/Tasks.ts"
 import type * as TaskSchema from "./tasks/TaskSchema.ts"
+import * as TasksExtension from "./tasks/TasksExtension.ts"
 import * as TaskStore from "./tasks/TaskStore.ts"
 import { Transport } from "./transport/Transport.ts"
 
@@ -367,7 +368,10 @@ export const make: (
       capabilities: (version) => ({
         ...ServerRequests.capabilities(handlers, version),
         ...(receiver !== undefined && version === "2025-11-25" ? TaskReceiver.capabilities(receiver) : {}),
-        ...options.capabilities
+        ...options.capabilities,
+        ...(options.tasksExtension === true && ProtocolVersion.atLeast(version, "2026-07-28")
+          ? { extensions: { ...options.capabilities?.extensions, [TasksExtension.extensionId]: {} } }
+          : {})
       }),
       discoverTimeout: options.discoverTimeout ?? defaultDiscoverTimeout,
       initializeTimeout: options.initializeTimeout ?? options.timeout,

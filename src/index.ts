@@ -70,3 +70,5 @@ export * as PollSchedule from "./tasks/PollSchedule.ts"
 export * as TaskStore from "./tasks/TaskStore.ts"
 /** The client as a task receiver. @since 0.2.0 */
 export * as TaskReceiver from "./tasks/TaskReceiver.ts"
+/** The 2026-07-28 Tasks extension behind the same task events. @since 0.2.0 */
+export * as TasksExtension from "./tasks/TasksExtension.ts"

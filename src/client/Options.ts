@@ -102,6 +102,13 @@ export interface Options {
    * (milliseconds, 5 minutes by default) bounds how long a task is kept.
    * Off by default.
    */
+  /**
+   * Speak the 2026-07-28 Tasks extension (`io.modelcontextprotocol/tasks`):
+   * declares it in every request's capabilities, so a server may answer a
+   * `tools/call` with a task; `callTool` then follows it to the tool's
+   * result, and `callToolAsTask` shows its statuses. Off by default.
+   */
+  readonly tasksExtension?: boolean | undefined
   readonly taskReceiver?:
     | boolean
     | { readonly maxTtl?: number | undefined; readonly pollInterval?: number | undefined }

@@ -26,8 +26,9 @@ import {
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as JsonSchema from "../protocol/JsonSchema.ts"
 import * as Mcp from "../protocol/Mcp.ts"
-import { decoder, validator } from "../protocol/Validate.ts"
+import { decoder, type Validator, validator } from "../protocol/Validate.ts"
 import type { TaskEvent, Tasks } from "../tasks/Tasks.ts"
+import * as TasksExtension from "../tasks/TasksExtension.ts"
 import type { Lists } from "./Lists.ts"
 import type {
   CallOptions,
@@ -188,11 +189,16 @@ export const make = (session: Session, lists: Lists, tasks: Tasks): Tools => {
    * the headers wrong (`-32020`), the tool list is fetched again and the call
    * retried once.
    */
-  const sendToolCall = (name: string, args: Arguments | undefined, callOptions: ToolCallOptions | undefined) => {
+  const sendToolCall = <A>(
+    name: string,
+    args: Arguments | undefined,
+    callOptions: ToolCallOptions | undefined,
+    validate: Validator<A>
+  ) => {
     const send = session.withInputs(
       "tools/call",
       args === undefined ? { name } : { name, arguments: args },
-      validators.callTool,
+      validate,
       callOptions
     )
     if (!session.httpModern) return send
@@ -202,6 +208,24 @@ export const make = (session: Session, lists: Lists, tasks: Tasks): Tools => {
       return withDefinition
     })
   }
+
+  /** Over 2026-07-28 with the Tasks extension, the server may answer any call with a task. */
+  const extensionTasks = session.modern && session.options.tasksExtension === true
+  const validateCallOrTask = TasksExtension.orTask(validators.callTool)
+
+  /** A call that may become an extension task: its events, or its result alone. */
+  const extensionCallEvents = (name: string, args: Arguments | undefined, callOptions: ToolCallOptions | undefined) =>
+    Stream.unwrap(
+      Effect.map(
+        sendToolCall(name, args, callOptions, validateCallOrTask),
+        (
+          result
+        ): Stream.Stream<TaskEvent<Mcp.CallToolResult>, RequestError | InputDeclined | TaskFailed | TaskCancelled> =>
+          TasksExtension.isTask(result)
+            ? TasksExtension.follow(session, result, validators.callTool, { cancelOnInterrupt: true, callOptions })
+            : Stream.make({ _tag: "Result", result })
+      )
+    )
 
   /**
    * Whether a call runs as a task: only when the server takes task-augmented
@@ -290,7 +314,11 @@ export const make = (session: Session, lists: Lists, tasks: Tasks): Tools => {
         const send = Effect.flatMap(
           runsAsTask(name, callOptions, callOptions?.task !== undefined),
           (asTask): Effect.Effect<Mcp.CallToolResult, RequestError | InputDeclined | TaskFailed | TaskCancelled> =>
-            asTask ? resultOfEvents(toolTaskEvents(name, args, callOptions)) : sendToolCall(name, args, callOptions)
+            asTask
+              ? resultOfEvents(toolTaskEvents(name, args, callOptions))
+              : extensionTasks
+              ? resultOfEvents(extensionCallEvents(name, args, callOptions))
+              : sendToolCall(name, args, callOptions, validators.callTool)
         )
         // One step sorts the outcome, whatever it is.
         return Effect.matchEffect(
@@ -320,9 +348,9 @@ export const make = (session: Session, lists: Lists, tasks: Tasks): Tools => {
           Effect.andThen(runsAsTask(name, callOptions, true))
         ),
         (asTask): Stream.Stream<TaskEvent<Mcp.CallToolResult>, CallToolError> =>
-          asTask
+          asTask || extensionTasks
             ? Stream.mapEffect(
-              toolTaskEvents(name, args, callOptions),
+              asTask ? toolTaskEvents(name, args, callOptions) : extensionCallEvents(name, args, callOptions),
               (event): Effect.Effect<TaskEvent<Mcp.CallToolResult>, CallToolError> =>
                 event._tag === "Result"
                   ? Effect.map(callSucceeded(name, event.result, callOptions), (result) => ({ _tag: "Result", result }))
