@@ -17,11 +17,12 @@ import * as Stream from "effect/Stream"
 import type { Lists } from "../client/Lists.ts"
 import type { CallOptions, FeatureError, ListOptions } from "../client/Options.ts"
 import type { Session } from "../client/Session.ts"
-import { McpServerError, type RequestError, TaskCancelled, TaskFailed } from "../McpError.ts"
+import { type InputDeclined, McpServerError, type RequestError, TaskCancelled, TaskFailed } from "../McpError.ts"
 import type * as Mcp from "../protocol/Mcp.ts"
 import { type Validator, validator } from "../protocol/Validate.ts"
 import * as PollSchedule from "./PollSchedule.ts"
 import * as TaskSchema from "./TaskSchema.ts"
+import * as TasksExtension from "./TasksExtension.ts"
 
 /**
  * What following a task emits: each new status (a change of `status` or
@@ -35,12 +36,13 @@ export type TaskEvent<A> =
   | { readonly _tag: "Result"; readonly result: A }
 
 /**
- * The failures of following a task.
+ * The failures of following a task (`InputDeclined` over the 2026-07-28
+ * extension, when a handler refuses one of the task's input requests).
  *
  * @category models
  * @since 0.2.0
  */
-export type TaskError = RequestError | TaskFailed | TaskCancelled
+export type TaskError = RequestError | TaskFailed | TaskCancelled | InputDeclined
 
 /**
  * A task known by its id: on the session that created it or on any later
@@ -228,6 +230,7 @@ export const make = (session: Session, lists: Lists): Tasks => {
     )
 
   const handle: Tasks["handle"] = <A>(taskId: string, validate: Validator<A>): TaskHandle<A> => {
+    if (session.modern) return TasksExtension.handle(session, taskId, validate)
     const events = Stream.unwrap(
       Effect.map(get(taskId), (task) => follow(task, validate, { cancelOnInterrupt: false }))
     )

@@ -154,6 +154,44 @@ export const isTask = (result: unknown): result is CreateTaskResult =>
 const cancelTimeout = "5 seconds"
 
 /**
+ * A handle on an extension task by id: the same operations as a 2025-11-25
+ * task's handle. Its `events` and `result` may fail with `InputDeclined`
+ * when a handler refuses one of the task's input requests.
+ *
+ * @example
+ * ```ts
+ * import { TasksExtension } from "effect-mcp-client"
+ *
+ * declare const session: Parameters<typeof TasksExtension.handle>[0]
+ * declare const validate: Parameters<typeof TasksExtension.handle>[2]
+ * const status = TasksExtension.handle(session, "task-1", validate).status
+ * ```
+ *
+ * @category constructors
+ * @since 0.2.0
+ */
+export const handle = <A>(session: Session, taskId: string, validate: Validator<A>) => {
+  const get = Effect.map(session.request("tasks/get", { taskId }, validateGet), normalize)
+  const events = Stream.unwrap(
+    Effect.map(
+      session.request("tasks/get", { taskId }, validateGet),
+      (task) => follow(session, task, validate, { cancelOnInterrupt: false })
+    )
+  )
+  return {
+    taskId,
+    status: get,
+    events,
+    result: Effect.flatMap(Stream.runLast(events), (last) =>
+      last._tag === "Some" && last.value._tag === "Result"
+        ? Effect.succeed(last.value.result)
+        : Effect.die(new Error("A task's events ended without its result"))),
+    // The extension acknowledges a cancellation with nothing: the task is read again.
+    cancel: Effect.andThen(session.request("tasks/cancel", { taskId }, validateAck), get)
+  }
+}
+
+/**
  * Follows an extension task to its end, as task events. With
  * `cancelOnInterrupt`, ending the stream before the task is terminal sends
  * `tasks/cancel`.

@@ -189,4 +189,18 @@ describe("the 2026-07-28 Tasks extension (scripted server)", () => {
       assert.notInclude(methods, "notifications/cancelled")
       assert.deepStrictEqual(violations, [])
     }))
+
+  it.effect("a task resumed by id gives the same result as its caller got", () =>
+    Effect.gen(function*() {
+      violations.length = 0
+      const { client } = yield* server([task("working"), task("completed", { result: done })])
+      const original = yield* runClock(yield* Effect.forkChild(client.callTool("research", {})))
+      if (!Exit.isSuccess(original)) return assert.fail(String(original.cause))
+      const handle = client.task("ext-1")
+      assert.strictEqual((yield* handle.status).status, "completed")
+      const resumed = yield* runClock(yield* Effect.forkChild(handle.result))
+      if (!Exit.isSuccess(resumed)) return assert.fail(String(resumed.cause))
+      assert.deepStrictEqual(resumed.value, original.value)
+      assert.deepStrictEqual(violations, [])
+    }))
 })
