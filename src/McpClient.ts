@@ -62,6 +62,11 @@ import * as Engine from "./session/Engine.ts"
 import * as Negotiation from "./session/Negotiation.ts"
 import * as ResultCache from "./session/ResultCache.ts"
 import * as ServerRequests from "./session/ServerRequests.ts"
+import * as TaskReceiver from "./tasks/TaskReceiver.ts"
+import * as Tasks from "./tasks/Tasks.ts"
+import type * as TaskSchema from "./tasks/TaskSchema.ts"
+import * as TasksExtension from "./tasks/TasksExtension.ts"
+import * as TaskStore from "./tasks/TaskStore.ts"
 import { Transport } from "./transport/Transport.ts"
 import * as WireLog from "./transport/WireLog.ts"
 
@@ -153,6 +158,25 @@ export interface McpClientShape {
     schema: S,
     options?: ToolCallOptions
   ) => Effect.Effect<S["Type"], CallToolError | ToolExecutionError>
+  /**
+   * Calls a tool as a task (2025-11-25) when the tool allows it, as a stream
+   * of the task's statuses, in order, ending with the result. A tool that
+   * cannot run as a task gives its result alone. Closing the stream before
+   * the task ends cancels it (`tasks/cancel`). The first status carries the
+   * task id, for `task(taskId)`.
+   */
+  readonly callToolAsTask: (
+    name: string,
+    args?: { readonly [key: string]: unknown },
+    options?: ToolCallOptions
+  ) => Stream.Stream<Tasks.TaskEvent<Mcp.CallToolResult>, CallToolError>
+  /**
+   * A tool call's task by id, from this session or an earlier one with the
+   * same server: its status, its events, its result, and cancelling it.
+   */
+  readonly task: (taskId: string) => Tasks.TaskHandle<Mcp.CallToolResult>
+  /** Lists the server's tasks (`tasks/list`): one page with a cursor, otherwise all. */
+  readonly listTasks: (options?: ListOptions) => Effect.Effect<TaskSchema.ListTasksResult, FeatureError>
 
   /** Lists the server's resources. */
   readonly listResources: (options?: ListOptions) => Effect.Effect<Mcp.ListResourcesResult, FeatureError>
@@ -311,7 +335,22 @@ export const make: (
       ),
       roots: yield* Effect.serviceOption(Roots)
     }
-    const answer = ServerRequests.makeHandler(handlers, JsonSchema.checkForm)
+    const receiver = options.taskReceiver === undefined || options.taskReceiver === false
+      ? undefined
+      : {
+        sampling: Option.isSome(handlers.sampling),
+        elicitation: Option.isSome(handlers.elicitation),
+        maxTtl: (options.taskReceiver === true ? undefined : options.taskReceiver.maxTtl) ?? defaultTaskTtl,
+        pollInterval: (options.taskReceiver === true ? undefined : options.taskReceiver.pollInterval) ??
+          defaultTaskPollInterval
+      }
+    const handle = ServerRequests.makeHandler(handlers, JsonSchema.checkForm)
+    const answer = receiver === undefined ? handle : TaskReceiver.make(
+      handle,
+      Option.getOrUndefined(yield* Effect.serviceOption(TaskStore.TaskStore)) ?? (yield* TaskStore.makeMemory()),
+      yield* Effect.scope,
+      receiver
+    )
     const cache = options.cache === undefined || options.cache === false
       ? undefined
       : ResultCache.make(options.cache === true ? defaultCacheEntries : options.cache.maxEntries ?? defaultCacheEntries)
@@ -333,7 +372,14 @@ export const make: (
       era: options.era ?? "auto",
       protocolVersion: options.protocolVersion,
       clientInfo: (version) => clientInfo(options, version),
-      capabilities: (version) => ({ ...ServerRequests.capabilities(handlers, version), ...options.capabilities }),
+      capabilities: (version) => ({
+        ...ServerRequests.capabilities(handlers, version),
+        ...(receiver !== undefined && version === "2025-11-25" ? TaskReceiver.capabilities(receiver) : {}),
+        ...options.capabilities,
+        ...(options.tasksExtension === true && ProtocolVersion.atLeast(version, "2026-07-28")
+          ? { extensions: { ...options.capabilities?.extensions, [TasksExtension.extensionId]: {} } }
+          : {})
+      }),
       discoverTimeout: options.discoverTimeout ?? defaultDiscoverTimeout,
       initializeTimeout: options.initializeTimeout ?? options.timeout,
       exchanges: transport.exchange !== undefined
@@ -380,6 +426,7 @@ class Client implements McpClientShape {
   #lists: Lists.Lists | undefined
   #core: Core | undefined
   #tools: Tools.Tools | undefined
+  #tasks: Tasks.Tasks | undefined
   #resources: Resources.Resources | undefined
   #prompts: Prompts.Prompts | undefined
   #notifications: Notifications.Notifications | undefined
@@ -399,8 +446,11 @@ class Client implements McpClientShape {
   get #coreMethods() {
     return this.#core ??= makeCore(this.#session)
   }
+  get #taskMethods() {
+    return this.#tasks ??= Tasks.make(this.#session, this.#listing)
+  }
   get #toolMethods() {
-    return this.#tools ??= Tools.make(this.#session, this.#listing)
+    return this.#tools ??= Tools.make(this.#session, this.#listing, this.#taskMethods)
   }
   get #resourceMethods() {
     return this.#resources ??= Resources.make(this.#session, this.#listing)
@@ -447,6 +497,15 @@ class Client implements McpClientShape {
   }
   get callToolTyped() {
     return this.#toolMethods.callToolTyped
+  }
+  get callToolAsTask() {
+    return this.#toolMethods.callToolAsTask
+  }
+  task(taskId: string) {
+    return this.#taskMethods.handle(taskId, this.#session.validators.callTool)
+  }
+  get listTasks() {
+    return this.#taskMethods.list
   }
   get listResources() {
     return this.#resourceMethods.listResources
@@ -561,6 +620,8 @@ export const layer = (options: Options): Layer.Layer<McpClient, ConnectError, Tr
 
 const defaultDiscoverTimeout = "5 seconds"
 const defaultCacheEntries = 1000
+const defaultTaskTtl = 300_000
+const defaultTaskPollInterval = 500
 
 /** `clientInfo` with only the members the offered revision defines. */
 const clientInfo = (options: Options, version: string): Mcp.Implementation =>

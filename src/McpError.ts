@@ -210,6 +210,60 @@ export class ToolExecutionError extends Schema.TaggedError<ToolExecutionError>("
 }
 
 /**
+ * A task ended in `failed`. `statusMessage` is the receiver's explanation;
+ * `error` the JSON-RPC error `tasks/result` reported, when it did.
+ *
+ * **Example** (Reporting a failed task)
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { McpError } from "effect-mcp-client"
+ *
+ * declare const run: Effect.Effect<string, McpError.TaskFailed>
+ * const reported = run.pipe(Effect.catchTag("TaskFailed", (e) => Effect.succeed(`task ${e.taskId}: ${e.message}`)))
+ * ```
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export class TaskFailed extends Schema.TaggedError<TaskFailed>("effect-mcp-client/TaskFailed")(
+  "TaskFailed",
+  {
+    taskId: Schema.String,
+    statusMessage: Schema.optionalKey(Schema.String),
+    code: Schema.optionalKey(Schema.Number),
+    description: Schema.optionalKey(Schema.String),
+    content: Schema.optionalKey(Schema.Array(Schema.Unknown))
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    const why = this.description ?? this.statusMessage
+    return `Task ${this.taskId} failed${why !== undefined && why.length > 0 ? `: ${why}` : ""}`
+  }
+}
+
+/**
+ * A task ended in `cancelled`, by this client or by the receiver.
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export class TaskCancelled extends Schema.TaggedError<TaskCancelled>("effect-mcp-client/TaskCancelled")(
+  "TaskCancelled",
+  {
+    taskId: Schema.String,
+    statusMessage: Schema.optionalKey(Schema.String)
+  }
+) {
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    const why = this.statusMessage
+    return `Task ${this.taskId} was cancelled${why !== undefined && why.length > 0 ? `: ${why}` : ""}`
+  }
+}
+
+/**
  * The request's deadline passed. The client has already told the server to
  * cancel it and freed everything it held.
  *
@@ -546,6 +600,8 @@ export type McpError =
   | MessageTooLarge
   | SessionExpired
   | AuthorizationError
+  | TaskFailed
+  | TaskCancelled
 
 /**
  * The failures every request shares: the wire, the peer's answer, the

@@ -99,3 +99,16 @@ export * as Supervisor from "./host/Supervisor.ts"
 export * as ServerClient from "./host/ServerClient.ts"
 /** The host's catalog of tools, prompts and resources. @since 0.1.0 */
 export * as Catalog from "./host/Catalog.ts"
+
+/** Tool calls as tasks: following, cancelling, resuming by id, listing. @since 0.2.0 */
+export * as Tasks from "./tasks/Tasks.ts"
+/** The 2025-11-25 task types. @since 0.2.0 */
+export * as TaskSchema from "./tasks/TaskSchema.ts"
+/** How often a task is polled. @since 0.2.0 */
+export * as PollSchedule from "./tasks/PollSchedule.ts"
+/** Where the client keeps the tasks it runs for a server. @since 0.2.0 */
+export * as TaskStore from "./tasks/TaskStore.ts"
+/** The client as a task receiver. @since 0.2.0 */
+export * as TaskReceiver from "./tasks/TaskReceiver.ts"
+/** The 2026-07-28 Tasks extension behind the same task events. @since 0.2.0 */
+export * as TasksExtension from "./tasks/TasksExtension.ts"

@@ -120,6 +120,7 @@ const tagOf = (u: unknown): string | undefined =>
 export const ofError = (error: unknown): number => {
   switch (tagOf(error)) {
     case "ToolReportedError":
+    case "TaskFailed":
       return codes.toolError
     case "UsageError":
     case "InvalidToolArguments":
@@ -144,6 +145,7 @@ export const ofError = (error: unknown): number => {
     case "InputDeclined":
     case "UrlElicitationRequired":
     case "OutputValidationError":
+    case "TaskCancelled":
       return codes.refused
     case "RequestTimeout":
       return codes.timeout

@@ -11,6 +11,8 @@ import type {
   InvalidToolArguments,
   OutputValidationError,
   RequestError,
+  TaskCancelled,
+  TaskFailed,
   ToolNotFound,
   UrlElicitationRequired
 } from "../McpError.ts"
@@ -108,6 +110,26 @@ export interface Options {
    * is ever repeated on a server's word alone.
    */
   readonly trustToolAnnotations?: boolean | undefined
+  /**
+   * Speak the 2026-07-28 Tasks extension (`io.modelcontextprotocol/tasks`):
+   * declares it in every request's capabilities, so a server may answer a
+   * `tools/call` with a task; `callTool` then follows it to the tool's
+   * result, and `callToolAsTask` shows its statuses. Off by default.
+   */
+  readonly tasksExtension?: boolean | undefined
+  /**
+   * Let the server run its sampling and elicitation requests as tasks on
+   * this client (2025-11-25): declares `tasks.requests` for the handlers
+   * provided, runs such requests in the session's scope, and serves
+   * `tasks/get`, `tasks/result`, `tasks/list` and `tasks/cancel` from the
+   * `TaskStore` in context (a bounded in-memory one otherwise). `maxTtl`
+   * (milliseconds, 5 minutes by default) bounds how long a task is kept.
+   * Off by default.
+   */
+  readonly taskReceiver?:
+    | boolean
+    | { readonly maxTtl?: number | undefined; readonly pollInterval?: number | undefined }
+    | undefined
 }
 
 /**
@@ -148,6 +170,13 @@ export interface ToolCallOptions extends CallOptions {
    * `validateToolArguments`.
    */
   readonly validateArguments?: boolean | undefined
+  /**
+   * Run the call as a task (2025-11-25) when the tool allows it
+   * (`execution.taskSupport` `optional`), kept by the server for `ttl`
+   * milliseconds. Tools that require tasks always run as one, and tools that
+   * forbid them never do. The call still ends in the tool's result.
+   */
+  readonly task?: { readonly ttl?: number | undefined } | undefined
 }
 
 /**
@@ -182,6 +211,8 @@ export type CallToolError =
   | UrlElicitationRequired
   | OutputValidationError
   | InvalidToolArguments
+  | TaskFailed
+  | TaskCancelled
 
 /**
  * The lists a server may announce changes of.

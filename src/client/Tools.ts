@@ -12,9 +12,13 @@ import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import {
   CapabilityNotSupported,
+  type InputDeclined,
   InvalidToolArguments,
   type McpServerError,
   OutputValidationError,
+  type RequestError,
+  type TaskCancelled,
+  type TaskFailed,
   ToolExecutionError,
   ToolNotFound,
   UrlElicitationRequired
@@ -22,7 +26,9 @@ import {
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as JsonSchema from "../protocol/JsonSchema.ts"
 import * as Mcp from "../protocol/Mcp.ts"
-import { decoder, validator } from "../protocol/Validate.ts"
+import { decoder, type Validator, validator } from "../protocol/Validate.ts"
+import type { TaskEvent, Tasks } from "../tasks/Tasks.ts"
+import * as TasksExtension from "../tasks/TasksExtension.ts"
 import type { Lists } from "./Lists.ts"
 import type {
   CallOptions,
@@ -36,6 +42,13 @@ import * as Progress from "./Progress.ts"
 import type { Session } from "./Session.ts"
 
 type Arguments = { readonly [key: string]: unknown }
+
+/** The result the events of a task end with. */
+const resultOfEvents = <E>(events: Stream.Stream<TaskEvent<Mcp.CallToolResult>, E>) =>
+  Effect.flatMap(Stream.runLast(events), (last) =>
+    last._tag === "Some" && last.value._tag === "Result"
+      ? Effect.succeed(last.value.result)
+      : Effect.die(new Error("A task's events ended without its result")))
 
 /**
  * The tool operations of a session.
@@ -67,6 +80,11 @@ export interface Tools {
     schema: S,
     options?: ToolCallOptions
   ) => Effect.Effect<S["Type"], CallToolError | ToolExecutionError>
+  readonly callToolAsTask: (
+    name: string,
+    args?: Arguments,
+    options?: ToolCallOptions
+  ) => Stream.Stream<TaskEvent<Mcp.CallToolResult>, CallToolError>
 }
 
 const validateUrlElicitation = validator(Mcp.ElicitUrlParams)
@@ -84,7 +102,7 @@ const textOf = (content: ReadonlyArray<Mcp.ContentBlock>): string =>
  * @category constructors
  * @since 0.1.0
  */
-export const make = (session: Session, lists: Lists): Tools => {
+export const make = (session: Session, lists: Lists, tasks: Tasks): Tools => {
   const { state, validators } = session
   const requireTools = (method: string) => session.require(method, "tools", session.capabilities.tools !== undefined)
 
@@ -171,11 +189,16 @@ export const make = (session: Session, lists: Lists): Tools => {
    * the headers wrong (`-32020`), the tool list is fetched again and the call
    * retried once.
    */
-  const sendToolCall = (name: string, args: Arguments | undefined, callOptions: ToolCallOptions | undefined) => {
+  const sendToolCall = <A>(
+    name: string,
+    args: Arguments | undefined,
+    callOptions: ToolCallOptions | undefined,
+    validate: Validator<A>
+  ) => {
     const send = session.withInputs(
       "tools/call",
       args === undefined ? { name } : { name, arguments: args },
-      validators.callTool,
+      validate,
       callOptions
     )
     if (!session.httpModern) return send
@@ -185,6 +208,54 @@ export const make = (session: Session, lists: Lists): Tools => {
       return withDefinition
     })
   }
+
+  /** Over 2026-07-28 with the Tasks extension, the server may answer any call with a task. */
+  const extensionTasks = session.modern && session.options.tasksExtension === true
+  const validateCallOrTask = TasksExtension.orTask(validators.callTool)
+
+  /** A call that may become an extension task: its events, or its result alone. */
+  const extensionCallEvents = (name: string, args: Arguments | undefined, callOptions: ToolCallOptions | undefined) =>
+    Stream.unwrap(
+      Effect.map(
+        sendToolCall(name, args, callOptions, validateCallOrTask),
+        (
+          result
+        ): Stream.Stream<TaskEvent<Mcp.CallToolResult>, RequestError | InputDeclined | TaskFailed | TaskCancelled> =>
+          TasksExtension.isTask(result)
+            ? TasksExtension.follow(session, result, validators.callTool, { cancelOnInterrupt: true, callOptions })
+            : Stream.make({ _tag: "Result", result })
+      )
+    )
+
+  /**
+   * Whether a call runs as a task: only when the server takes task-augmented
+   * `tools/call`, then as the tool's `execution.taskSupport` says (`required`:
+   * always; `optional`: when asked).
+   */
+  const runsAsTask = (name: string, callOptions: ToolCallOptions | undefined, asked: boolean) => {
+    const requests = session.capabilities.tasks?.requests as
+      | { readonly tools?: { readonly call?: unknown } }
+      | undefined
+    if (requests?.tools?.call === undefined) return Effect.succeed(false)
+    return Effect.map(findTool(name, callOptions), (tool) => {
+      const support = (tool?.execution as { readonly taskSupport?: unknown } | undefined)?.taskSupport
+      return support === "required" || (support === "optional" && asked)
+    })
+  }
+
+  /** The task's events: created with `tools/call`, followed to its result; cancelled if abandoned. */
+  const toolTaskEvents = (name: string, args: Arguments | undefined, callOptions: ToolCallOptions | undefined) =>
+    Stream.unwrap(
+      Effect.map(
+        tasks.create(
+          "tools/call",
+          args === undefined ? { name } : { name, arguments: args },
+          callOptions?.task?.ttl,
+          callOptions
+        ),
+        (task) => tasks.follow(task, validators.callTool, { cancelOnInterrupt: true, callOptions })
+      )
+    )
 
   /** `-32042`: the server needs URL elicitations first; their completion will be reported. */
   const urlElicitationRequired = (error: McpServerError) => {
@@ -240,7 +311,15 @@ export const make = (session: Session, lists: Lists): Tools => {
           return Effect.fail(new CapabilityNotSupported({ method: "tools/call", capability: "tools" }))
         }
         const validateArguments = (callOptions?.validateArguments ?? session.options.validateToolArguments) === true
-        const send = sendToolCall(name, args, callOptions)
+        const send = Effect.flatMap(
+          runsAsTask(name, callOptions, callOptions?.task !== undefined),
+          (asTask): Effect.Effect<Mcp.CallToolResult, RequestError | InputDeclined | TaskFailed | TaskCancelled> =>
+            asTask
+              ? resultOfEvents(toolTaskEvents(name, args, callOptions))
+              : extensionTasks
+              ? resultOfEvents(extensionCallEvents(name, args, callOptions))
+              : sendToolCall(name, args, callOptions, validators.callTool)
+        )
         // One step sorts the outcome, whatever it is.
         return Effect.matchEffect(
           validateArguments ? Effect.andThen(checkArguments(name, args, callOptions), send) : send,
@@ -261,7 +340,30 @@ export const make = (session: Session, lists: Lists): Tools => {
         ? Effect.fail(new ToolExecutionError({ name, text: textOf(result.content), content: result.content }))
         : Effect.succeed(result))
 
+  /** A call as a task's events; a tool that cannot run as a task gives its result alone. */
+  const callToolAsTask = (name: string, args?: Arguments, callOptions?: ToolCallOptions) =>
+    Stream.unwrap(
+      Effect.map(
+        session.require("tools/call", "tools", session.capabilities.tools !== undefined).pipe(
+          Effect.andThen(runsAsTask(name, callOptions, true))
+        ),
+        (asTask): Stream.Stream<TaskEvent<Mcp.CallToolResult>, CallToolError> =>
+          asTask || extensionTasks
+            ? Stream.mapEffect(
+              asTask ? toolTaskEvents(name, args, callOptions) : extensionCallEvents(name, args, callOptions),
+              (event): Effect.Effect<TaskEvent<Mcp.CallToolResult>, CallToolError> =>
+                event._tag === "Result"
+                  ? Effect.map(callSucceeded(name, event.result, callOptions), (result) => ({ _tag: "Result", result }))
+                  : Effect.succeed(event)
+            )
+            : Stream.fromEffect(
+              Effect.map(callTool(name, args, callOptions), (result) => ({ _tag: "Result", result }) as const)
+            )
+      )
+    )
+
   return {
+    callToolAsTask,
     listTools,
     listToolsPages: (callOptions) =>
       Stream.unwrap(

@@ -20,6 +20,8 @@ import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
 import type * as McpClient from "../McpClient.ts"
 import { RequestTimeout, TransportError } from "../McpError.ts"
+import type * as Mcp from "../protocol/Mcp.ts"
+import type * as Tasks from "../tasks/Tasks.ts"
 import type { ServerUnavailable } from "./HostError.ts"
 import type { Supervisor } from "./Supervisor.ts"
 
@@ -213,6 +215,21 @@ class View implements McpClient.McpClientShape {
     this.#call("tools/call", (s, timeout) => s.callToolOrFail(name, args, { ...options, timeout }), options)
   readonly callToolTyped: McpClient.McpClientShape["callToolTyped"] = (name, args, schema, options) =>
     this.#call("tools/call", (s, timeout) => s.callToolTyped(name, args, schema, { ...options, timeout }), options)
+  readonly callToolAsTask: McpClient.McpClientShape["callToolAsTask"] = (name, args, options) =>
+    this.#stream((s) => s.callToolAsTask(name, args, options))
+  /** A task's handle: each member waits for the ready session (a task outlives a restart of the session). */
+  task(taskId: string): Tasks.TaskHandle<Mcp.CallToolResult> {
+    const ready = asTransportError<McpClient.McpClientShape, never, never>(this.#supervisor.ready(defaultTimeoutMillis))
+    return {
+      taskId,
+      status: Effect.flatMap(ready, (s) => s.task(taskId).status),
+      events: this.#stream((s) => s.task(taskId).events),
+      result: Effect.flatMap(ready, (s) => s.task(taskId).result),
+      cancel: Effect.flatMap(ready, (s) => s.task(taskId).cancel)
+    }
+  }
+  readonly listTasks: McpClient.McpClientShape["listTasks"] = (options) =>
+    this.#call("tasks/list", (s, timeout) => s.listTasks({ ...options, timeout }), options)
   readonly listResources: McpClient.McpClientShape["listResources"] = (options) =>
     this.#call("resources/list", (s, timeout) => s.listResources({ ...options, timeout }), options)
   readonly listResourcesPages: McpClient.McpClientShape["listResourcesPages"] = (options) =>

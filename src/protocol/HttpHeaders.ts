@@ -182,6 +182,9 @@ export const forRequest = (
   const headers: Record<string, string> = { "Mcp-Method": method }
   const name = method === "resources/read" ? params?.uri : method === "tools/call" || method === "prompts/get"
     ? params?.name
+    // The Tasks extension: routed to the instance that holds the task.
+    : method === "tasks/get" || method === "tasks/update" || method === "tasks/cancel"
+    ? params?.taskId
     : undefined
   if (typeof name === "string") headers["Mcp-Name"] = encodeValue(name)
   if (method === "tools/call" && tool !== undefined) {

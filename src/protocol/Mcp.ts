@@ -140,7 +140,9 @@ export const ClientCapabilities = Schema.Struct({
   roots: optional(ListChanged),
   sampling: optional(Schema.Struct({ context: optional(Settings), tools: optional(Settings) })),
   elicitation: optional(Schema.Struct({ form: optional(Settings), url: optional(Settings) })),
-  tasks: optional(Settings)
+  tasks: optional(Settings),
+  /** 2026-07-28: the extensions supported, by id, with their settings. */
+  extensions: optional(Schema.Record(Schema.String, Settings))
 })
 /** @category models @since 0.1.0 */
 export interface ClientCapabilities extends Schema.Schema.Type<typeof ClientCapabilities> {}
@@ -158,7 +160,9 @@ export const ServerCapabilities = Schema.Struct({
   prompts: optional(ListChanged),
   resources: optional(Schema.Struct({ subscribe: optional(Schema.Boolean), listChanged: optional(Schema.Boolean) })),
   tools: optional(ListChanged),
-  tasks: optional(Settings)
+  tasks: optional(Settings),
+  /** 2026-07-28: the extensions supported, by id, with their settings. */
+  extensions: optional(Schema.Record(Schema.String, Settings))
 })
 /** @category models @since 0.1.0 */
 export interface ServerCapabilities extends Schema.Schema.Type<typeof ServerCapabilities> {}

@@ -46,7 +46,9 @@ const callTool = [
   "ToolNotFound",
   "UrlElicitationRequired",
   "OutputValidationError",
-  "InvalidToolArguments"
+  "InvalidToolArguments",
+  "TaskFailed",
+  "TaskCancelled"
 ] as const
 
 /** Every request's failures (`McpError.RequestError`). */
@@ -63,6 +65,8 @@ export const errorTags = {
   callToolWithProgress: callTool,
   callToolOrFail: [...callTool, "ToolExecutionError"],
   callToolTyped: [...callTool, "ToolExecutionError"],
+  callToolAsTask: callTool,
+  listTasks: feature,
   listResources: feature,
   listResourcesPages: feature,
   listResourceTemplates: feature,

@@ -83,6 +83,13 @@ describe("HttpHeaders", () => {
       "Mcp-Name": "file:///a b"
     })
     assert.deepStrictEqual(HttpHeaders.forRequest("tools/list", {}), { "Mcp-Method": "tools/list" })
+    // The Tasks extension routes task methods by task id.
+    for (const method of ["tasks/get", "tasks/update", "tasks/cancel"]) {
+      assert.deepStrictEqual(HttpHeaders.forRequest(method, { taskId: "t-1" }), {
+        "Mcp-Method": method,
+        "Mcp-Name": "t-1"
+      })
+    }
   })
 })
 

@@ -41,7 +41,8 @@ export const check = (
     const observe = (value: any) => {
       for (const message of Array.isArray(value) ? value : [value]) {
         if (typeof message?.method === "string" && message.id !== undefined) {
-          serverRequests.set(message.id, message.method)
+          // A task-augmented request is answered with the task it created.
+          serverRequests.set(message.id, message.params?.task !== undefined ? `${message.method}#task` : message.method)
         }
         if (message?.id !== undefined && sentMethods.get(message.id) === "initialize") {
           sessionVersion = message.result?.protocolVersion

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url"
 import { StdioTransport } from "../../src/index.ts"
 import * as Oracle from "./Oracle.ts"
 
-export type Peer = "everything" | "ts-v2" | "effect"
+export type Peer = "everything" | "ts-v2" | "ts-v1-tasks" | "effect"
 
 const file = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
@@ -21,6 +21,7 @@ export const loopbackGuard = file("../servers/loopback.cjs")
 const everythingEntry = file("../../node_modules/@modelcontextprotocol/server-everything/dist/index.js")
 const servers: Record<Exclude<Peer, "everything">, string> = {
   "ts-v2": file("../servers/ts-sdk-v2.ts"),
+  "ts-v1-tasks": file("../servers/ts-sdk-v1-tasks.ts"),
   effect: file("../servers/effect.ts")
 }
 

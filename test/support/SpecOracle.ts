@@ -95,7 +95,14 @@ const resultOf: Record<string, string> = {
   ping: "EmptyResult",
   "sampling/createMessage": "CreateMessageResult",
   "elicitation/create": "ElicitResult",
-  "roots/list": "ListRootsResult"
+  "roots/list": "ListRootsResult",
+  // 2025-11-25 tasks: the client as a task receiver.
+  "sampling/createMessage#task": "CreateTaskResult",
+  "elicitation/create#task": "CreateTaskResult",
+  "tasks/get": "GetTaskResult",
+  "tasks/result": "GetTaskPayloadResult",
+  "tasks/cancel": "CancelTaskResult",
+  "tasks/list": "ListTasksResult"
 }
 
 export type Verdict = { readonly ok: true } | {
