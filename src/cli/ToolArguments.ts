@@ -88,7 +88,7 @@ const coerce = (key: string, raw: string, types: ReadonlyArray<string>): unknown
  * import { ToolArguments } from "effect-mcp-client/cli"
  *
  * const schema = { type: "object", properties: { a: { type: "number" }, b: { type: "number" } } }
- * const args = ToolArguments.forTool(schema, ["a=1", "b=2"]) // => Effect succeeding with { a: 1, b: 2 }
+ * const args = Effect.runSync(ToolArguments.forTool(schema, ["a=1", "b=2"])) // => { a: 1, b: 2 }
  * ```
  *
  * @category constructors
