@@ -495,7 +495,10 @@ export class AuthorizationError extends Schema.TaggedError<AuthorizationError>("
       "user-agent",
       "denied",
       "forbidden",
-      "insufficient-scope"
+      "insufficient-scope",
+      "assertion",
+      "token-exchange",
+      "dpop"
     ]),
     description: Schema.String
   }

@@ -53,6 +53,8 @@ export * as HandlerError from "./handlers/HandlerError.ts"
 export * as ResultCache from "./session/ResultCache.ts"
 /** Generators of MCP values for property tests. @since 0.1.0 */
 export * as Arbitraries from "./testing/Arbitraries.ts"
+/** Authorization by a JWT assertion: workload identity, enterprise-managed. @since 0.1.0 */
+export * as AssertionGrant from "./auth/AssertionGrant.ts"
 /** OAuth 2.1 authorization for HTTP servers. @since 0.1.0 */
 export * as OAuthClient from "./auth/OAuthClient.ts"
 /** Where an authorization client keeps its tokens. @since 0.1.0 */

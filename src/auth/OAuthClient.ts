@@ -34,6 +34,7 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Redacted from "effect/Redacted"
 import { createHash, createPrivateKey, createSign, randomBytes } from "node:crypto"
 import { AuthorizationError } from "../McpError.ts"
+import * as Assertion from "./AssertionGrant.ts"
 import * as TokenStore from "./TokenStore.ts"
 
 // =============================================================================
@@ -83,6 +84,15 @@ export type ClientCredentials =
   }
 
 /**
+ * Authorization by a JWT assertion: workload identity federation or
+ * enterprise-managed authorization (see `AssertionGrant`).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type AssertionGrant = Assertion.AssertionGrant
+
+/**
  * How the client authorizes.
  *
  * @category models
@@ -101,6 +111,8 @@ export interface Options {
   readonly applicationType?: "native" | "web" | undefined
   /** Use the client credentials grant instead of a user's authorization. */
   readonly clientCredentials?: ClientCredentials | undefined
+  /** Use the jwt-bearer grant with an assertion (workload identity, enterprise-managed authorization). */
+  readonly assertionGrant?: AssertionGrant | undefined
   /** Where tokens are kept. Defaults to memory. */
   readonly store?: TokenStore.TokenStore | undefined
 }
@@ -544,12 +556,20 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         const offered = Array.isArray(prm?.scopes_supported) ? (prm.scopes_supported as Array<string>) : []
         const wanted = challenge.scope !== undefined ? challenge.scope.split(" ") : offered
         for (const scope of wanted) if (scope !== "") state.requestedScopes.add(scope)
-        if ((metadata.scopes_supported ?? []).includes("offline_access") && options.clientCredentials === undefined) {
+        const userless = options.clientCredentials !== undefined || options.assertionGrant !== undefined
+        if ((metadata.scopes_supported ?? []).includes("offline_access") && !userless) {
           state.requestedScopes.add("offline_access")
         }
         const scope = state.requestedScopes.size === 0 ? undefined : [...state.requestedScopes].join(" ")
         let body: Record<string, unknown>
-        if (options.clientCredentials !== undefined) {
+        if (options.assertionGrant !== undefined) {
+          body = yield* Assertion.request(options.assertionGrant, {
+            issuer: metadata.issuer,
+            tokenEndpoint: metadata.token_endpoint,
+            resource: state.resourceParameter,
+            scope
+          }, { post: postForm, nowSeconds: () => Math.floor(clock.currentTimeMillisUnsafe() / 1000) })
+        } else if (options.clientCredentials !== undefined) {
           body = yield* clientCredentialsGrant(state.resourceParameter, metadata, scope)
         } else {
           const registration = yield* register(metadata, state)

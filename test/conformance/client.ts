@@ -29,6 +29,13 @@ const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}") as {
   readonly issuer?: string
   readonly private_key_pem?: string
   readonly signing_algorithm?: "ES256" | "RS256"
+  /** Workload identity federation: the workload's JWT. */
+  readonly valid_jwt?: string
+  /** Enterprise-managed authorization: the identity provider and the user's id_token there. */
+  readonly idp_client_id?: string
+  readonly idp_id_token?: string
+  readonly idp_issuer?: string
+  readonly idp_token_endpoint?: string
 }
 
 /** How this program authorizes, for the harness's authorization scenarios. */
@@ -37,6 +44,32 @@ const authorization = (): OAuthClient.Options => {
     clientName: "effect-mcp-client-conformance",
     userAgent: UserAgents.headless("http://localhost:3000/callback"),
     clientMetadataUrl: "https://conformance-test.local/client-metadata.json"
+  }
+  if (scenario === "auth/wif-jwt-bearer" && context.valid_jwt !== undefined) {
+    return {
+      ...base,
+      assertionGrant: {
+        _tag: "WorkloadIdentity",
+        clientId: context.client_id,
+        assertion: Effect.succeed(Redacted.make(context.valid_jwt))
+      }
+    }
+  }
+  if (context.idp_token_endpoint !== undefined && context.idp_id_token !== undefined && context.client_id) {
+    return {
+      ...base,
+      assertionGrant: {
+        _tag: "EnterpriseManaged",
+        identityProvider: {
+          issuer: context.idp_issuer ?? context.idp_token_endpoint,
+          tokenEndpoint: context.idp_token_endpoint,
+          clientId: context.idp_client_id ?? context.client_id
+        },
+        idToken: Effect.succeed(Redacted.make(context.idp_id_token)),
+        clientId: context.client_id,
+        ...(context.client_secret === undefined ? {} : { clientSecret: Redacted.make(context.client_secret) })
+      }
+    }
   }
   if (scenario.startsWith("auth/client-credentials") && context.client_id !== undefined) {
     return {
