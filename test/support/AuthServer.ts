@@ -19,14 +19,22 @@ export interface Config {
   ttl?: number
   /** Scopes the resource requires. */
   requiredScope?: string
+  /** The `issued_token_type` the token exchange answers with (default: the ID-JAG type). */
+  issuedTokenType?: string
 }
 
 export interface Log {
   readonly tokenRequests: Array<Record<string, string>>
+  readonly tokenHeaders: Array<http.IncomingHttpHeaders>
   readonly authorizeRequests: Array<Record<string, string>>
   readonly registrations: number
   readonly mcpAuthorization: Array<string | undefined>
 }
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url")
+
+/** An unsigned JWT with these claims (the fixture's servers do not check signatures). */
+export const jwt = (claims: Record<string, unknown>) => `${b64({ alg: "none" })}.${b64(claims)}.c2ln`
 
 export const start = (config: Config = {}) =>
   Effect.acquireRelease(
@@ -39,6 +47,7 @@ export const start = (config: Config = {}) =>
     }>((resume) => {
       const log = {
         tokenRequests: [] as Array<Record<string, string>>,
+        tokenHeaders: [] as Array<http.IncomingHttpHeaders>,
         authorizeRequests: [] as Array<Record<string, string>>,
         registrations: 0,
         mcpAuthorization: [] as Array<string | undefined>
@@ -108,12 +117,25 @@ export const start = (config: Config = {}) =>
           if (url.pathname === "/token") {
             const params = Object.fromEntries(new URLSearchParams(text))
             log.tokenRequests.push(params)
+            log.tokenHeaders.push(request.headers)
             if (params.grant_type === "authorization_code") {
               const entry = codes.get(params.code ?? "")
               const verified = entry !== undefined &&
                 createHash("sha256").update(params.code_verifier ?? "").digest("base64url") === entry.challenge
               if (!verified) return json(400, { error: "invalid_grant" })
               return json(200, issue(entry.scope))
+            }
+            if (params.grant_type === "urn:ietf:params:oauth:grant-type:token-exchange") {
+              // The identity provider's side: an ID-JAG for the audience asked for.
+              const claims = { iss: base, aud: params.audience, resource: params.resource, exp: 9_999_999_999 }
+              return json(200, {
+                access_token: `${b64({ alg: "none", typ: "oauth-id-jag+jwt" })}.${b64(claims)}.c2ln`,
+                issued_token_type: config.issuedTokenType ?? "urn:ietf:params:oauth:token-type:id-jag",
+                token_type: "N_A"
+              })
+            }
+            if (params.grant_type === "urn:ietf:params:oauth:grant-type:jwt-bearer") {
+              return params.assertion ? json(200, issue(params.scope ?? "")) : json(400, { error: "invalid_grant" })
             }
             if (params.grant_type === "refresh_token" && refreshTokens.delete(params.refresh_token ?? "")) {
               return json(200, issue(config.requiredScope ?? ""))
