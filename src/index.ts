@@ -55,6 +55,8 @@ export * as ResultCache from "./session/ResultCache.ts"
 export * as Arbitraries from "./testing/Arbitraries.ts"
 /** Authorization by a JWT assertion: workload identity, enterprise-managed. @since 0.1.0 */
 export * as AssertionGrant from "./auth/AssertionGrant.ts"
+/** DPoP proof-of-possession keys and proofs (RFC 9449). @since 0.1.0 */
+export * as Dpop from "./auth/Dpop.ts"
 /** OAuth 2.1 authorization for HTTP servers. @since 0.1.0 */
 export * as OAuthClient from "./auth/OAuthClient.ts"
 /** Where an authorization client keeps its tokens. @since 0.1.0 */

@@ -35,6 +35,7 @@ import * as Redacted from "effect/Redacted"
 import { createHash, createPrivateKey, createSign, randomBytes } from "node:crypto"
 import { AuthorizationError } from "../McpError.ts"
 import * as Assertion from "./AssertionGrant.ts"
+import * as Dpop from "./Dpop.ts"
 import * as TokenStore from "./TokenStore.ts"
 
 // =============================================================================
@@ -124,15 +125,27 @@ export interface Options {
  * @since 0.1.0
  */
 export interface OAuthClient {
-  /** The `Authorization` header for a server, if a token is held (refreshed first when expired). */
-  readonly headers: (resource: URL) => Effect.Effect<Record<string, Redacted.Redacted<string>>, AuthorizationError>
+  /**
+   * The `Authorization` header for a server, if a token is held (refreshed
+   * first when expired), and for a DPoP-bound token a fresh `DPoP` proof for
+   * `request` (default: POST to the resource).
+   */
+  readonly headers: (
+    resource: URL,
+    request?: { readonly method: string; readonly url: URL }
+  ) => Effect.Effect<Record<string, Redacted.Redacted<string>>, AuthorizationError>
   /**
    * Handles a 401 or 403 challenge: discovers, registers, authorizes (or steps
    * the scope up). The transport then repeats the request.
    */
   readonly challenge: (
     resource: URL,
-    response: { readonly status: number; readonly wwwAuthenticate: string | undefined }
+    response: {
+      readonly status: number
+      readonly wwwAuthenticate: string | undefined
+      /** The `DPoP-Nonce` header, if any (RFC 9449 §9). */
+      readonly dpopNonce?: string | undefined
+    }
   ) => Effect.Effect<void, AuthorizationError>
 }
 
@@ -192,7 +205,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       Effect.flatMap((response) =>
         Effect.map(response.json.pipe(Effect.orElseSucceed(() => ({}))), (json) => ({
           status: response.status,
-          body: json as Record<string, unknown>
+          body: json as Record<string, unknown>,
+          dpopNonce: response.headers["dpop-nonce"]
         }))
       ),
       Effect.scoped,
@@ -200,6 +214,29 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         new AuthorizationError({ reason: "token", description: `POST ${url} failed: ${error.message}` })
       )
     )
+
+  const nowSeconds = () => Math.floor(clock.currentTimeMillisUnsafe() / 1000)
+
+  /** A token request, with a DPoP proof when a key is given, retried once with the nonce the server asks for. */
+  const tokenPost = (key: Dpop.Key | undefined) =>
+  (
+    url: string,
+    body: Record<string, string | undefined>,
+    headers: Record<string, string> = {}
+  ) =>
+    Effect.gen(function*() {
+      if (key === undefined) return yield* postForm(url, body, headers)
+      const send = (nonce: string | undefined) =>
+        Effect.flatMap(
+          Dpop.proof(key, { method: "POST", url: new URL(url), nonce, nowSeconds: nowSeconds() }),
+          (proof) => postForm(url, body, { ...headers, dpop: proof })
+        )
+      const first = yield* send(undefined)
+      const nonce = first.status === 400
+        ? Dpop.nonceRequested({ error: first.body.error, nonce: first.dpopNonce })
+        : undefined
+      return nonce === undefined ? first : yield* send(nonce)
+    })
 
   // ---------------------------------------------------------------------------
   // Discovery
@@ -365,7 +402,12 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     return { headers: {}, body: { client_id: registration.clientId } }
   }
 
-  const saveTokens = (key: string, body: Record<string, unknown>, scope: string | undefined) =>
+  const saveTokens = (
+    key: string,
+    body: Record<string, unknown>,
+    scope: string | undefined,
+    dpopKey: Dpop.Key | undefined
+  ) =>
     Effect.gen(function*() {
       if (typeof body.access_token !== "string") return yield* fail("token", "The token response has no access_token")
       const now = clock.currentTimeMillisUnsafe()
@@ -373,7 +415,11 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         accessToken: Redacted.make(body.access_token),
         ...(typeof body.refresh_token === "string" ? { refreshToken: Redacted.make(body.refresh_token) } : {}),
         ...(typeof body.expires_in === "number" ? { expiresAt: now + body.expires_in * 1000 } : {}),
-        ...(typeof body.scope === "string" ? { scope: body.scope } : scope === undefined ? {} : { scope })
+        ...(typeof body.scope === "string" ? { scope: body.scope } : scope === undefined ? {} : { scope }),
+        // A token the server bound to the key (token_type DPoP) is presented with proofs; else as a bearer token.
+        ...(dpopKey !== undefined && typeof body.token_type === "string" && body.token_type.toLowerCase() === "dpop"
+          ? { tokenType: "DPoP" as const, dpopKey }
+          : {})
       }
       yield* store.set(key, tokens)
       return tokens
@@ -386,7 +432,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     resourceParameter: string,
     metadata: AuthorizationServerMetadata,
     registration: Registration,
-    scope: string | undefined
+    scope: string | undefined,
+    dpopKey: Dpop.Key | undefined
   ) =>
     Effect.gen(function*() {
       const agent = options.userAgent
@@ -424,7 +471,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       const code = redirect.searchParams.get("code")
       if (code === null) return yield* fail("denied", "The authorization response has no code")
       const auth = clientAuthentication(metadata, registration)
-      const response = yield* postForm(metadata.token_endpoint, {
+      const response = yield* tokenPost(dpopKey)(metadata.token_endpoint, {
         grant_type: "authorization_code",
         code,
         redirect_uri: agent.redirectUri,
@@ -441,7 +488,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const clientCredentialsGrant = (
     resourceParameter: string,
     metadata: AuthorizationServerMetadata,
-    scope: string | undefined
+    scope: string | undefined,
+    dpopKey: Dpop.Key | undefined
   ) =>
     Effect.gen(function*() {
       const credentials = options.clientCredentials!
@@ -469,7 +517,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
           jti: randomBytes(16).toString("hex")
         })
       }
-      const response = yield* postForm(metadata.token_endpoint, body, headers)
+      const response = yield* tokenPost(dpopKey)(metadata.token_endpoint, body, headers)
       if (response.status >= 300) {
         return yield* fail("token", `The token endpoint refused the client credentials (${response.status})`)
       }
@@ -482,7 +530,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         return undefined
       }
       const auth = clientAuthentication(state.metadata, state.registration)
-      const response = yield* postForm(state.metadata.token_endpoint, {
+      const response = yield* tokenPost(tokens.dpopKey)(state.metadata.token_endpoint, {
         grant_type: "refresh_token",
         refresh_token: Redacted.value(tokens.refreshToken),
         resource: state.resourceParameter ?? state.resource,
@@ -492,7 +540,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         yield* store.remove(key)
         return undefined
       }
-      return yield* saveTokens(key, response.body, tokens.scope)
+      return yield* saveTokens(key, response.body, tokens.scope, tokens.dpopKey)
     })
 
   const stateOf = (resource: URL): ResourceState => {
@@ -506,7 +554,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         registration: undefined,
         resourceParameter: undefined,
         attempts: 0,
-        requestedScopes: new Set()
+        requestedScopes: new Set(),
+        resourceNonce: undefined
       }
       sessions.set(key, state)
     }
@@ -516,7 +565,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const keyOf = (state: ResourceState) => `${state.metadata?.issuer ?? ""} ${state.resource}`
 
   return {
-    headers: (resource) =>
+    headers: (resource, request) =>
       Effect.gen(function*() {
         const state = stateOf(resource)
         if (state.metadata === undefined) return {}
@@ -527,12 +576,34 @@ export const make = Effect.fnUntraced(function*(options: Options) {
           tokens = yield* refresh(key, tokens, state)
           if (tokens === undefined) return {}
         }
+        if (tokens.tokenType === "DPoP" && tokens.dpopKey !== undefined) {
+          const proof = yield* Dpop.proof(tokens.dpopKey, {
+            method: request?.method ?? "POST",
+            url: request?.url ?? resource,
+            accessToken: tokens.accessToken,
+            nonce: state.resourceNonce,
+            nowSeconds: nowSeconds()
+          })
+          return {
+            authorization: Redacted.make(`DPoP ${Redacted.value(tokens.accessToken)}`),
+            dpop: Redacted.make(proof)
+          }
+        }
         return { authorization: Redacted.make(`Bearer ${Redacted.value(tokens.accessToken)}`) }
       }),
     challenge: (resource, response) =>
       Effect.gen(function*() {
         const challenge = parseChallenge(response.wwwAuthenticate)
         const state = stateOf(resource)
+        // RFC 9449 §9: the resource server wants proofs with its nonce; the request is sent again with it, once.
+        const nonce = Dpop.nonceRequested({ wwwAuthenticate: response.wwwAuthenticate, nonce: response.dpopNonce })
+        if (response.status === 401 && nonce !== undefined && state.metadata !== undefined) {
+          if (nonce === state.resourceNonce) {
+            return yield* fail("dpop", "The server asked again for the DPoP nonce the proof already carried")
+          }
+          state.resourceNonce = nonce
+          return
+        }
         if (response.status === 403 && challenge.error !== "insufficient_scope") {
           return yield* fail("forbidden", "The server refused the request (403)")
         }
@@ -561,6 +632,10 @@ export const make = Effect.fnUntraced(function*(options: Options) {
           state.requestedScopes.add("offline_access")
         }
         const scope = state.requestedScopes.size === 0 ? undefined : [...state.requestedScopes].join(" ")
+        // DPoP when the server offers ES256: the key already bound to this resource's tokens, else a new one.
+        const dpopKey = (metadata.dpop_signing_alg_values_supported ?? []).includes(Dpop.algorithm)
+          ? ((yield* store.get(keyOf(state)))?.dpopKey ?? (yield* Dpop.generateKey))
+          : undefined
         let body: Record<string, unknown>
         if (options.assertionGrant !== undefined) {
           body = yield* Assertion.request(options.assertionGrant, {
@@ -568,15 +643,15 @@ export const make = Effect.fnUntraced(function*(options: Options) {
             tokenEndpoint: metadata.token_endpoint,
             resource: state.resourceParameter,
             scope
-          }, { post: postForm, nowSeconds: () => Math.floor(clock.currentTimeMillisUnsafe() / 1000) })
+          }, { post: tokenPost(dpopKey), nowSeconds })
         } else if (options.clientCredentials !== undefined) {
-          body = yield* clientCredentialsGrant(state.resourceParameter, metadata, scope)
+          body = yield* clientCredentialsGrant(state.resourceParameter, metadata, scope, dpopKey)
         } else {
           const registration = yield* register(metadata, state)
           state.registration = registration
-          body = yield* authorizeCode(state.resourceParameter, metadata, registration, scope)
+          body = yield* authorizeCode(state.resourceParameter, metadata, registration, scope, dpopKey)
         }
-        yield* saveTokens(keyOf(state), body, scope)
+        yield* saveTokens(keyOf(state), body, scope, dpopKey)
       }),
     /** Resets the attempt count after a request that succeeded. */
     succeeded: (resource: URL) => Effect.sync(() => void (stateOf(resource).attempts = 0))
@@ -599,6 +674,7 @@ interface AuthorizationServerMetadata {
   readonly token_endpoint_auth_methods_supported?: ReadonlyArray<string> | undefined
   readonly client_id_metadata_document_supported?: boolean | undefined
   readonly authorization_response_iss_parameter_supported?: boolean | undefined
+  readonly dpop_signing_alg_values_supported?: ReadonlyArray<string> | undefined
 }
 
 interface Registration {
@@ -616,6 +692,8 @@ interface ResourceState {
   resourceParameter: string | undefined
   attempts: number
   readonly requestedScopes: Set<string>
+  /** The nonce the resource server last asked DPoP proofs to carry. */
+  resourceNonce: string | undefined
 }
 
 interface Challenge {
