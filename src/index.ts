@@ -25,6 +25,8 @@ export * as JsonSchema from "./protocol/JsonSchema.ts"
 export * as Validate from "./protocol/Validate.ts"
 /** Calls with progress as streams. @since 0.1.0 */
 export * as Progress from "./client/Progress.ts"
+/** The skills extension (SEP-2640): listing and verified, lazy reads. @since 0.1.0 */
+export * as Skills from "./client/Skills.ts"
 /** The session engine. @since 0.1.0 */
 export * as Engine from "./session/Engine.ts"
 /** The transport service. @since 0.1.0 */

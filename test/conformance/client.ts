@@ -15,6 +15,7 @@ import {
   McpClient,
   OAuthClient,
   ProtocolVersion,
+  Skills,
   UserAgents
 } from "../../src/index.ts"
 
@@ -123,6 +124,21 @@ const argumentsFor = (tool: Mcp.Tool): Record<string, unknown> => {
 const program = Effect.gen(function*() {
   const client = yield* McpClient.McpClient
   yield* Console.error(`connected: ${client.serverInfo.name} ${client.protocolVersion} (${client.era})`)
+  if (Skills.supported(client)) {
+    // Listing reads no file; an application that uses a skill loads it, then reads its other files as needed.
+    const skills = yield* Skills.list(client)
+    yield* Console.error(`skills: ${skills.map((skill) => skill.uri).join(", ")}`)
+    if (scenario === "sep-2640-client-no-prefetch") return
+    for (const skill of skills) {
+      const used = yield* Effect.gen(function*() {
+        yield* Skills.load(client, skill)
+        for (const file of skill.resources) if (file.uri !== skill.uri) yield* Skills.readFile(client, skill, file.uri)
+        return "verified"
+      }).pipe(Effect.catchTag("SkillVerificationError", (error) => Effect.succeed(`refused: ${error.message}`)))
+      yield* Console.error(`${skill.uri}: ${used}`)
+    }
+    return
+  }
   if (scenario === "initialize" || client.serverCapabilities.tools === undefined) return
   const { tools } = yield* client.listTools()
   if (scenario.startsWith("json-schema-2020-12")) {
