@@ -131,8 +131,11 @@ export const idTokenTokenType = "urn:ietf:params:oauth:token-type:id_token"
  * import { Effect, Redacted } from "effect"
  * import { AssertionGrant } from "effect-mcp-client"
  *
- * const checked = AssertionGrant.checkAssertion(Redacted.make("not-a-jwt"), ["https://as.example.com"], 0)
- * // fails with AuthorizationError (reason "assertion"): the assertion is not a JWT
+ * // Fails with AuthorizationError (reason "assertion"): the assertion is not a JWT.
+ * const refusal = AssertionGrant.checkAssertion(Redacted.make("not-a-jwt"), ["https://as.example.com"], 0).pipe(
+ *   Effect.flip,
+ *   Effect.map((error) => error.reason)
+ * )
  * ```
  *
  * @category validation
