@@ -1,8 +1,8 @@
 /** The jwt-bearer grant (workload identity, enterprise-managed) against the local authorization server. */
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Redacted } from "effect"
-import { HttpTransport, McpClient, McpError, OAuthClient, UserAgents } from "../../src/index.ts"
+import { Effect, Exit, Layer, Redacted, Schema } from "effect"
+import { AssertionGrant, HttpTransport, McpClient, McpError, OAuthClient, UserAgents } from "../../src/index.ts"
 import * as AuthServer from "../support/AuthServer.ts"
 
 const connect = (url: string, assertionGrant: OAuthClient.AssertionGrant) =>
@@ -94,6 +94,33 @@ describe("workload identity federation", () => {
       assert.notInclude(error.message, "opaque-secret")
       assert.strictEqual(server.log.tokenRequests.length, 0)
     }).pipe(Effect.scoped))
+})
+
+describe("assertion checks", () => {
+  it.prop(
+    "an assertion is sent only when it has not expired and names the server (a trailing slash aside)",
+    [
+      Schema.Int.check(Schema.isBetween({ minimum: -5, maximum: 5 })),
+      Schema.Literals(["issuer", "issuer/", "token endpoint", "other", "none"]),
+      Schema.Boolean
+    ],
+    ([expiresIn, audience, asArray]) => {
+      const now = 1_700_000_000
+      const issuer = "https://as.example.com"
+      const aud = {
+        issuer,
+        "issuer/": `${issuer}/`,
+        "token endpoint": `${issuer}/token`,
+        other: "https://other.example.com",
+        none: undefined
+      }[audience]
+      const claims = { exp: now + expiresIn, ...(aud === undefined ? {} : { aud: asArray ? ["x", aud] : aud }) }
+      const exit = Effect.runSyncExit(
+        AssertionGrant.checkAssertion(Redacted.make(AuthServer.jwt(claims)), [issuer, `${issuer}/token`], now)
+      )
+      assert.strictEqual(Exit.isSuccess(exit), expiresIn > 0 && audience !== "other")
+    }
+  )
 })
 
 describe("enterprise-managed authorization", () => {
