@@ -15,9 +15,27 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { createHash } from "node:crypto"
-import type { McpClientShape as McpClient } from "../McpClient.ts"
 import { type InputDeclined, type RequestError, type ResourceNotFound, SkillVerificationError } from "../McpError.ts"
+import type * as Mcp from "../protocol/Mcp.ts"
 import type { FeatureError } from "./Options.ts"
+
+/**
+ * What the skills operations use of a session: an `McpClient` is one.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SkillsClient {
+  readonly serverCapabilities: Mcp.ServerCapabilities
+  readonly request: <S extends Schema.ConstraintDecoder<unknown>>(
+    method: string,
+    params: { readonly [key: string]: unknown } | undefined,
+    schema: S
+  ) => Effect.Effect<S["Type"], RequestError>
+  readonly readResource: (
+    uri: string
+  ) => Effect.Effect<Mcp.ReadResourceResult, FeatureError | InputDeclined | ResourceNotFound>
+}
 
 /**
  * What reading a skill file can fail with.
@@ -97,7 +115,7 @@ export interface LoadedSkill {
  * @category predicates
  * @since 0.1.0
  */
-export const supported = (client: McpClient): boolean => {
+export const supported = (client: SkillsClient): boolean => {
   const extensions = (client.serverCapabilities as { readonly extensions?: unknown }).extensions
   return typeof extensions === "object" && extensions !== null && extensionId in extensions
 }
@@ -124,7 +142,7 @@ export const supported = (client: McpClient): boolean => {
  * @category operations
  * @since 0.1.0
  */
-export const list = (client: McpClient): Effect.Effect<ReadonlyArray<Skill>, RequestError> =>
+export const list = (client: SkillsClient): Effect.Effect<ReadonlyArray<Skill>, RequestError> =>
   Effect.gen(function*() {
     const skills: Array<Skill> = []
     let cursor: string | undefined
@@ -145,7 +163,7 @@ export const list = (client: McpClient): Effect.Effect<ReadonlyArray<Skill>, Req
  * @since 0.1.0
  */
 export const load = (
-  client: McpClient,
+  client: SkillsClient,
   skill: Skill
 ): Effect.Effect<LoadedSkill, ReadError> =>
   Effect.gen(function*() {
@@ -162,7 +180,7 @@ export const load = (
  * @since 0.1.0
  */
 export const readFile = (
-  client: McpClient,
+  client: SkillsClient,
   skill: Skill,
   uri: string
 ): Effect.Effect<string, ReadError> =>
