@@ -9,7 +9,7 @@
  * `N passed, M failed`; exits 0 only when nothing failed.
  *
  *   npm run conformance                                   every client scenario, at 2025-11-25 and 2026-07-28
- *   npm run conformance -- --requirements 2025-11-25      what that revision requires (and its unscored extras)
+ *   npm run conformance -- --requirements 2025-11-25      what that revision requires, its unscored extras and every extension
  *   npm run conformance -- --spec-version 2026-07-28 --scenario request-metadata
  *
  * The harness's mock servers listen on all interfaces unless told otherwise;
@@ -43,7 +43,7 @@ const usage = `usage: npm run conformance -- [options]
 
   --scenario NAME        only this scenario (repeatable)
   --spec-version V       only wire version V (scenarios tagged with V; extensions are forced)
-  --requirements REV     exactly what revision REV requires, plus its unscored client scenarios, at REV
+  --requirements REV     what revision REV requires, its unscored client scenarios and every extension, at REV
   --timeout MS           the client's time limit per scenario (default 30000)
   -j, --jobs N           scenarios run at once (default 1; timing scenarios such as sse-retry prefer 1)
   --out DIR              where the harness writes its results (default: a new temporary folder)
@@ -160,7 +160,10 @@ const plan = (options: Options): ReadonlyArray<Run> => {
   const chosen = (name: string) => options.scenarios.length === 0 || options.scenarios.includes(name)
   if (options.requirements !== undefined) {
     const { required, unscored } = requirementSet(options.requirements)
-    return [...required, ...unscored].filter(chosen).map((scenario) => ({
+    // The harness lists only some extensions under a requirement set; every extension client scenario runs.
+    const extensions = scenarios.filter((scenario) => scenario.tags.includes("extension")).map((s) => s.name)
+    const all = [...new Set([...required, ...unscored, ...extensions])]
+    return all.filter(chosen).map((scenario) => ({
       scenario,
       wire: options.requirements!,
       force: true

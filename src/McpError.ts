@@ -538,8 +538,10 @@ export class SessionExpired extends Schema.TaggedError<SessionExpired>("effect-m
 /**
  * Authorization failed or was refused: discovery, a security check
  * (`resource-mismatch`, `issuer-mismatch`, `iss-missing`, `iss-mismatch`,
- * `state`, `pkce`), registration, the token endpoint, the user's side, or
- * too many step-up attempts. Never a silent fallback.
+ * `state`, `pkce`), registration, the token endpoint, the user's side,
+ * too many step-up attempts, an assertion refused before sending
+ * (`assertion`), the identity provider's token exchange (`token-exchange`)
+ * or a DPoP key or proof (`dpop`). Never a silent fallback.
  *
  * @category errors
  * @since 0.1.0
@@ -561,7 +563,10 @@ export class AuthorizationError extends Schema.TaggedError<AuthorizationError>("
       "user-agent",
       "denied",
       "forbidden",
-      "insufficient-scope"
+      "insufficient-scope",
+      "assertion",
+      "token-exchange",
+      "dpop"
     ]),
     description: Schema.String
   }
@@ -569,6 +574,30 @@ export class AuthorizationError extends Schema.TaggedError<AuthorizationError>("
   readonly [TypeId] = TypeId
   override get message(): string {
     return `Authorization failed (${this.reason}): ${this.description}`
+  }
+}
+
+/**
+ * A skill file (SEP-2640 skills extension) did not match its `skills/list`
+ * entry: its `size`, its `digest` (sha256) or, for `SKILL.md`, its
+ * front-matter. The content is not used.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class SkillVerificationError
+  extends Schema.TaggedError<SkillVerificationError>("effect-mcp-client/SkillVerificationError")(
+    "SkillVerificationError",
+    {
+      uri: Schema.String,
+      check: Schema.Literals(["size", "digest", "frontmatter", "listing", "content"]),
+      description: Schema.String
+    }
+  )
+{
+  readonly [TypeId] = TypeId
+  override get message(): string {
+    return `The skill file ${this.uri} failed verification (${this.check}): ${this.description}`
   }
 }
 
@@ -602,6 +631,7 @@ export type McpError =
   | AuthorizationError
   | TaskFailed
   | TaskCancelled
+  | SkillVerificationError
 
 /**
  * The failures every request shares: the wire, the peer's answer, the

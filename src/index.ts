@@ -27,6 +27,8 @@ export * as Validate from "./protocol/Validate.ts"
 export * as Metrics from "./client/Metrics.ts"
 /** Calls with progress as streams. @since 0.1.0 */
 export * as Progress from "./client/Progress.ts"
+/** The skills extension (SEP-2640): listing and verified, lazy reads. @since 0.1.0 */
+export * as Skills from "./client/Skills.ts"
 /** The session engine. @since 0.1.0 */
 export * as Engine from "./session/Engine.ts"
 /** W3C Trace Context in MCP messages. @since 0.1.0 */
@@ -73,6 +75,10 @@ export * as Recorder from "./testing/Recorder.ts"
 export * as ReplayTransport from "./testing/ReplayTransport.ts"
 /** A text format for hand-written conversations. @since 0.1.0 */
 export * as Conversation from "./testing/Conversation.ts"
+/** Authorization by a JWT assertion: workload identity, enterprise-managed. @since 0.1.0 */
+export * as AssertionGrant from "./auth/AssertionGrant.ts"
+/** DPoP proof-of-possession keys and proofs (RFC 9449). @since 0.1.0 */
+export * as Dpop from "./auth/Dpop.ts"
 /** OAuth 2.1 authorization for HTTP servers. @since 0.1.0 */
 export * as OAuthClient from "./auth/OAuthClient.ts"
 /** Where an authorization client keeps its tokens. @since 0.1.0 */

@@ -36,6 +36,8 @@ import { createHash, createPrivateKey, createSign, randomBytes } from "node:cryp
 import { AuthorizationError } from "../McpError.ts"
 import * as Redaction from "../transport/Redaction.ts"
 import * as SystemError from "../transport/SystemError.ts"
+import * as Assertion from "./AssertionGrant.ts"
+import * as Dpop from "./Dpop.ts"
 import * as TokenStore from "./TokenStore.ts"
 
 // =============================================================================
@@ -85,6 +87,15 @@ export type ClientCredentials =
   }
 
 /**
+ * Authorization by a JWT assertion: workload identity federation or
+ * enterprise-managed authorization (see `AssertionGrant`).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type AssertionGrant = Assertion.AssertionGrant
+
+/**
  * How the client authorizes.
  *
  * @category models
@@ -103,6 +114,8 @@ export interface Options {
   readonly applicationType?: "native" | "web" | undefined
   /** Use the client credentials grant instead of a user's authorization. */
   readonly clientCredentials?: ClientCredentials | undefined
+  /** Use the jwt-bearer grant with an assertion (workload identity, enterprise-managed authorization). */
+  readonly assertionGrant?: AssertionGrant | undefined
   /** Where tokens are kept. Defaults to memory. */
   readonly store?: TokenStore.TokenStore | undefined
 }
@@ -114,8 +127,15 @@ export interface Options {
  * @since 0.1.0
  */
 export interface OAuthClient {
-  /** The `Authorization` header for a server, if a token is held (refreshed first when expired). */
-  readonly headers: (resource: URL) => Effect.Effect<Record<string, Redacted.Redacted<string>>, AuthorizationError>
+  /**
+   * The `Authorization` header for a server, if a token is held (refreshed
+   * first when expired), and for a DPoP-bound token a fresh `DPoP` proof for
+   * `request` (default: POST to the resource).
+   */
+  readonly headers: (
+    resource: URL,
+    request?: { readonly method: string; readonly url: URL }
+  ) => Effect.Effect<Record<string, Redacted.Redacted<string>>, AuthorizationError>
   /**
    * Handles a 401 or 403 challenge: discovers, registers, authorizes (or steps
    * the scope up). The transport then repeats the request; the caller bounds
@@ -123,7 +143,12 @@ export interface OAuthClient {
    */
   readonly challenge: (
     resource: URL,
-    response: { readonly status: number; readonly wwwAuthenticate: string | undefined }
+    response: {
+      readonly status: number
+      readonly wwwAuthenticate: string | undefined
+      /** The `DPoP-Nonce` header, if any (RFC 9449 §9). */
+      readonly dpopNonce?: string | undefined
+    }
   ) => Effect.Effect<void, AuthorizationError>
 }
 
@@ -183,7 +208,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       Effect.flatMap((response) =>
         Effect.map(response.json.pipe(Effect.orElseSucceed(() => ({}))), (json) => ({
           status: response.status,
-          body: json as Record<string, unknown>
+          body: json as Record<string, unknown>,
+          dpopNonce: response.headers["dpop-nonce"]
         }))
       ),
       Effect.scoped,
@@ -194,6 +220,29 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         })
       )
     )
+
+  const nowSeconds = () => Math.floor(clock.currentTimeMillisUnsafe() / 1000)
+
+  /** A token request, with a DPoP proof when a key is given, retried once with the nonce the server asks for. */
+  const tokenPost = (key: Dpop.Key | undefined) =>
+  (
+    url: string,
+    body: Record<string, string | undefined>,
+    headers: Record<string, string> = {}
+  ) =>
+    Effect.gen(function*() {
+      if (key === undefined) return yield* postForm(url, body, headers)
+      const send = (nonce: string | undefined) =>
+        Effect.flatMap(
+          Dpop.proof(key, { method: "POST", url: new URL(url), nonce, nowSeconds: nowSeconds() }),
+          (proof) => postForm(url, body, { ...headers, dpop: proof })
+        )
+      const first = yield* send(undefined)
+      const nonce = first.status === 400
+        ? Dpop.nonceRequested({ error: first.body.error, nonce: first.dpopNonce })
+        : undefined
+      return nonce === undefined ? first : yield* send(nonce)
+    })
 
   // ---------------------------------------------------------------------------
   // Discovery
@@ -406,7 +455,13 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       }
     })
 
-  const saveTokens = (key: string, body: Record<string, unknown>, scope: string | undefined, state: ResourceState) =>
+  const saveTokens = (
+    key: string,
+    body: Record<string, unknown>,
+    scope: string | undefined,
+    state: ResourceState,
+    dpopKey: Dpop.Key | undefined
+  ) =>
     Effect.gen(function*() {
       if (typeof body.access_token !== "string") return yield* fail("token", "The token response has no access_token")
       const now = clock.currentTimeMillisUnsafe()
@@ -416,6 +471,10 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         ...(typeof body.refresh_token === "string" ? { refreshToken: Redacted.make(body.refresh_token) } : {}),
         ...(typeof body.expires_in === "number" ? { expiresAt: now + body.expires_in * 1000 } : {}),
         ...(typeof body.scope === "string" ? { scope: body.scope } : scope === undefined ? {} : { scope }),
+        // A token the server bound to the key (token_type DPoP) is presented with proofs; else as a bearer token.
+        ...(dpopKey !== undefined && typeof body.token_type === "string" && body.token_type.toLowerCase() === "dpop"
+          ? { tokenType: "DPoP" as const, dpopKey }
+          : {}),
         ...(client === undefined ? {} : { client })
       }
       yield* store.set(key, tokens)
@@ -429,7 +488,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     resourceParameter: string,
     metadata: AuthorizationServerMetadata,
     registration: Registration,
-    scope: string | undefined
+    scope: string | undefined,
+    dpopKey: Dpop.Key | undefined
   ) =>
     Effect.gen(function*() {
       const agent = options.userAgent
@@ -467,7 +527,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       const code = redirect.searchParams.get("code")
       if (code === null) return yield* fail("denied", "The authorization response has no code")
       const auth = clientAuthentication(metadata, registration)
-      const response = yield* postForm(metadata.token_endpoint, {
+      const response = yield* tokenPost(dpopKey)(metadata.token_endpoint, {
         grant_type: "authorization_code",
         code,
         redirect_uri: agent.redirectUri,
@@ -484,7 +544,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const clientCredentialsGrant = (
     resourceParameter: string,
     metadata: AuthorizationServerMetadata,
-    scope: string | undefined
+    scope: string | undefined,
+    dpopKey: Dpop.Key | undefined
   ) =>
     Effect.gen(function*() {
       const credentials = options.clientCredentials!
@@ -512,7 +573,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
           jti: randomBytes(16).toString("hex")
         })
       }
-      const response = yield* postForm(metadata.token_endpoint, body, headers)
+      const response = yield* tokenPost(dpopKey)(metadata.token_endpoint, body, headers)
       if (response.status >= 300) {
         return yield* fail("token", `The token endpoint refused the client credentials (${response.status})`)
       }
@@ -525,7 +586,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         return undefined
       }
       const auth = clientAuthentication(state.metadata, state.registration)
-      const response = yield* postForm(state.metadata.token_endpoint, {
+      const response = yield* tokenPost(tokens.dpopKey)(state.metadata.token_endpoint, {
         grant_type: "refresh_token",
         refresh_token: Redacted.value(tokens.refreshToken),
         resource: state.resourceParameter ?? state.resource,
@@ -535,7 +596,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         yield* store.remove(key)
         return undefined
       }
-      return yield* saveTokens(key, response.body, tokens.scope, state)
+      return yield* saveTokens(key, response.body, tokens.scope, state, tokens.dpopKey)
     })
 
   const stateOf = (resource: URL): ResourceState => {
@@ -548,7 +609,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         metadata: undefined,
         registration: undefined,
         resourceParameter: undefined,
-        requestedScopes: new Set()
+        requestedScopes: new Set(),
+        resourceNonce: undefined
       }
       sessions.set(key, state)
     }
@@ -558,7 +620,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const keyOf = (state: ResourceState) => `${state.metadata?.issuer ?? ""} ${state.resource}`
 
   return {
-    headers: (resource) =>
+    headers: (resource, request) =>
       Effect.gen(function*() {
         const state = stateOf(resource)
         if (state.metadata === undefined) yield* restore(state)
@@ -570,12 +632,34 @@ export const make = Effect.fnUntraced(function*(options: Options) {
           tokens = yield* refresh(key, tokens, state)
           if (tokens === undefined) return {}
         }
+        if (tokens.tokenType === "DPoP" && tokens.dpopKey !== undefined) {
+          const proof = yield* Dpop.proof(tokens.dpopKey, {
+            method: request?.method ?? "POST",
+            url: request?.url ?? resource,
+            accessToken: tokens.accessToken,
+            nonce: state.resourceNonce,
+            nowSeconds: nowSeconds()
+          })
+          return {
+            authorization: Redacted.make(`DPoP ${Redacted.value(tokens.accessToken)}`),
+            dpop: Redacted.make(proof)
+          }
+        }
         return { authorization: Redacted.make(`Bearer ${Redacted.value(tokens.accessToken)}`) }
       }),
     challenge: (resource, response) =>
       Effect.gen(function*() {
         const challenge = parseChallenge(response.wwwAuthenticate)
         const state = stateOf(resource)
+        // RFC 9449 §9: the resource server wants proofs with its nonce; the request is sent again with it, once.
+        const nonce = Dpop.nonceRequested({ wwwAuthenticate: response.wwwAuthenticate, nonce: response.dpopNonce })
+        if (response.status === 401 && nonce !== undefined && state.metadata !== undefined) {
+          if (nonce === state.resourceNonce) {
+            return yield* fail("dpop", "The server asked again for the DPoP nonce the proof already carried")
+          }
+          state.resourceNonce = nonce
+          return
+        }
         if (response.status === 403 && challenge.error !== "insufficient_scope") {
           return yield* fail("forbidden", "The server refused the request (403)")
         }
@@ -593,19 +677,31 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         const offered = Array.isArray(prm?.scopes_supported) ? (prm.scopes_supported as Array<string>) : []
         const wanted = challenge.scope !== undefined ? challenge.scope.split(" ") : offered
         for (const scope of wanted) if (scope !== "") state.requestedScopes.add(scope)
-        if ((metadata.scopes_supported ?? []).includes("offline_access") && options.clientCredentials === undefined) {
+        const userless = options.clientCredentials !== undefined || options.assertionGrant !== undefined
+        if ((metadata.scopes_supported ?? []).includes("offline_access") && !userless) {
           state.requestedScopes.add("offline_access")
         }
         const scope = state.requestedScopes.size === 0 ? undefined : [...state.requestedScopes].join(" ")
+        // DPoP when the server offers ES256: the key already bound to this resource's tokens, else a new one.
+        const dpopKey = (metadata.dpop_signing_alg_values_supported ?? []).includes(Dpop.algorithm)
+          ? ((yield* store.get(keyOf(state)))?.dpopKey ?? (yield* Dpop.generateKey))
+          : undefined
         let body: Record<string, unknown>
-        if (options.clientCredentials !== undefined) {
-          body = yield* clientCredentialsGrant(state.resourceParameter, metadata, scope)
+        if (options.assertionGrant !== undefined) {
+          body = yield* Assertion.request(options.assertionGrant, {
+            issuer: metadata.issuer,
+            tokenEndpoint: metadata.token_endpoint,
+            resource: state.resourceParameter,
+            scope
+          }, { post: tokenPost(dpopKey), nowSeconds })
+        } else if (options.clientCredentials !== undefined) {
+          body = yield* clientCredentialsGrant(state.resourceParameter, metadata, scope, dpopKey)
         } else {
           const registration = yield* register(metadata, state)
           state.registration = registration
-          body = yield* authorizeCode(state.resourceParameter, metadata, registration, scope)
+          body = yield* authorizeCode(state.resourceParameter, metadata, registration, scope, dpopKey)
         }
-        yield* saveTokens(keyOf(state), body, scope, state)
+        yield* saveTokens(keyOf(state), body, scope, state, dpopKey)
       })
   } satisfies OAuthClient
 })
@@ -633,6 +729,7 @@ interface AuthorizationServerMetadata {
   readonly token_endpoint_auth_methods_supported?: ReadonlyArray<string> | undefined
   readonly client_id_metadata_document_supported?: boolean | undefined
   readonly authorization_response_iss_parameter_supported?: boolean | undefined
+  readonly dpop_signing_alg_values_supported?: ReadonlyArray<string> | undefined
 }
 
 interface Registration {
@@ -649,6 +746,8 @@ interface ResourceState {
   /** The `resource` parameter (RFC 8707): what the protected resource metadata names, else the server URL. */
   resourceParameter: string | undefined
   readonly requestedScopes: Set<string>
+  /** The nonce the resource server last asked DPoP proofs to carry. */
+  resourceNonce: string | undefined
 }
 
 interface Challenge {

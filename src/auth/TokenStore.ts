@@ -7,8 +7,10 @@
  */
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
+import type { webcrypto } from "node:crypto"
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { AuthorizationError } from "../McpError.ts"
+import type * as Dpop from "./Dpop.ts"
 
 /**
  * The tokens for one resource and authorization server.
@@ -22,6 +24,10 @@ export interface Tokens {
   /** When the access token expires, in milliseconds since the epoch. */
   readonly expiresAt?: number
   readonly scope?: string
+  /** `DPoP` when the token is bound to `dpopKey` (RFC 9449); else a bearer token. */
+  readonly tokenType?: "Bearer" | "DPoP"
+  /** The proof-of-possession key the token is bound to. */
+  readonly dpopKey?: Dpop.Key
   /**
    * Who the tokens were issued to, and by whom: what a later process needs
    * to use and refresh them without authorizing again.
@@ -88,6 +94,8 @@ interface Stored {
   readonly expiresAt?: number
   readonly scope?: string
   readonly client?: Omit<StoredClient, "clientSecret"> & { readonly clientSecret?: string }
+  readonly tokenType?: "Bearer" | "DPoP"
+  readonly dpopKey?: webcrypto.JsonWebKey
 }
 
 const fromStored = (stored: Stored): Tokens => {
@@ -97,6 +105,8 @@ const fromStored = (stored: Stored): Tokens => {
     ...(stored.refreshToken === undefined ? {} : { refreshToken: Redacted.make(stored.refreshToken) }),
     ...(stored.expiresAt === undefined ? {} : { expiresAt: stored.expiresAt }),
     ...(stored.scope === undefined ? {} : { scope: stored.scope }),
+    ...(stored.tokenType === undefined ? {} : { tokenType: stored.tokenType }),
+    ...(stored.dpopKey === undefined ? {} : { dpopKey: Redacted.make(stored.dpopKey) }),
     ...(client === undefined ? {} : {
       client:
         (({ clientSecret, ...rest }) =>
@@ -112,6 +122,8 @@ const toStored = (tokens: Tokens): Stored => {
     ...(tokens.refreshToken === undefined ? {} : { refreshToken: Redacted.value(tokens.refreshToken) }),
     ...(tokens.expiresAt === undefined ? {} : { expiresAt: tokens.expiresAt }),
     ...(tokens.scope === undefined ? {} : { scope: tokens.scope }),
+    ...(tokens.tokenType === undefined ? {} : { tokenType: tokens.tokenType }),
+    ...(tokens.dpopKey === undefined ? {} : { dpopKey: Redacted.value(tokens.dpopKey) }),
     ...(client === undefined ? {} : {
       client:
         (({ clientSecret, ...rest }) =>

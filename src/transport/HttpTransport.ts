@@ -257,7 +257,7 @@ class Connection implements TransportShape {
   /** Ends a stateful session with DELETE (405: the server keeps no sessions to end). */
   endSession(): Effect.Effect<void> {
     if (this.#sessionId === undefined || this.#legacyEndpoint !== undefined) return Effect.void
-    return Effect.flatMap(this.#headers(), (headers) => this.#client.del(this.#url, { headers })).pipe(
+    return Effect.flatMap(this.#headers("DELETE"), (headers) => this.#client.del(this.#url, { headers })).pipe(
       Effect.scoped,
       Effect.timeout("2 seconds"),
       Effect.ignore
@@ -272,7 +272,11 @@ class Connection implements TransportShape {
     this.#inbox.deliver(value)
   }
 
-  #headers(): Effect.Effect<Record<string, string>, TransportError | AuthorizationError> {
+  /** The headers of a request (`method` to `target`, which a DPoP proof names). */
+  #headers(
+    method = "POST",
+    target: URL = this.#url
+  ): Effect.Effect<Record<string, string>, TransportError | AuthorizationError> {
     const options = this.#options
     return Effect.gen({ self: this }, function*() {
       const provided = options.headerProvider === undefined ? {} : yield* options.headerProvider
@@ -281,7 +285,7 @@ class Connection implements TransportShape {
         all[name] = Redacted.isRedacted(value) ? Redacted.value(value) : value
       }
       if (options.auth !== undefined) {
-        for (const [name, value] of Object.entries(yield* options.auth.headers(this.#url))) {
+        for (const [name, value] of Object.entries(yield* options.auth.headers(this.#url, { method, url: target }))) {
           all[name] = Redacted.value(value)
         }
       }
@@ -380,7 +384,7 @@ class Connection implements TransportShape {
       let problem: TransportError | undefined
       yield* Effect.gen({ self: this }, function*() {
         const response = yield* this.#client.get(url, {
-          headers: { accept: "text/event-stream", ...(yield* this.#headers()) }
+          headers: { accept: "text/event-stream", ...(yield* this.#headers("GET")) }
         }).pipe(Effect.mapError(this.#failure("GET")))
         if (response.status !== 200 || contentType(response) !== "text/event-stream") {
           return yield* new TransportError({
@@ -448,7 +452,7 @@ class Connection implements TransportShape {
     return Effect.gen({ self: this }, function*() {
       const target = this.#legacyEndpoint!
       const response = yield* this.#client.execute(
-        HttpClientRequest.post(target, { headers: yield* this.#headers() }).pipe(
+        HttpClientRequest.post(target, { headers: yield* this.#headers("POST", target) }).pipe(
           HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
         )
       ).pipe(Effect.mapError(this.#failure("POST")))
@@ -523,7 +527,11 @@ class Connection implements TransportShape {
             description: `The server still refused the request after ${attempt} authorizations`
           })
         }
-        yield* options.auth.challenge(url, { status: response.status, wwwAuthenticate: challenge })
+        yield* options.auth.challenge(url, {
+          status: response.status,
+          wwwAuthenticate: challenge,
+          dpopNonce: response.headers["dpop-nonce"]
+        })
         return yield* this.#post(message, context, attempt + 1)
       }
 
@@ -608,7 +616,7 @@ class Connection implements TransportShape {
         attempts++
         yield* Effect.sleep(Duration.millis((state.retry ?? this.#defaultRetry) * Math.min(attempts, 4)))
         const resumed = yield* this.#client.get(url, {
-          headers: { ...(yield* this.#headers()), accept: "text/event-stream", "last-event-id": state.lastEventId }
+          headers: { ...(yield* this.#headers("GET")), accept: "text/event-stream", "last-event-id": state.lastEventId }
         }).pipe(Effect.mapError(this.#failure("GET")), Effect.result)
         if (Result.isFailure(resumed)) {
           state = { ...state, broken: resumed.failure }
@@ -644,7 +652,7 @@ class Connection implements TransportShape {
     const once = Effect.gen({ self: this }, function*() {
       const response = yield* this.#client.get(url, {
         headers: {
-          ...(yield* this.#headers()),
+          ...(yield* this.#headers("GET")),
           accept: "text/event-stream",
           ...(lastEventId === undefined ? {} : { "last-event-id": lastEventId })
         }

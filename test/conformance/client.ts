@@ -15,6 +15,7 @@ import {
   McpClient,
   OAuthClient,
   ProtocolVersion,
+  Skills,
   UserAgents
 } from "../../src/index.ts"
 
@@ -29,6 +30,13 @@ const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}") as {
   readonly issuer?: string
   readonly private_key_pem?: string
   readonly signing_algorithm?: "ES256" | "RS256"
+  /** Workload identity federation: the workload's JWT. */
+  readonly valid_jwt?: string
+  /** Enterprise-managed authorization: the identity provider and the user's id_token there. */
+  readonly idp_client_id?: string
+  readonly idp_id_token?: string
+  readonly idp_issuer?: string
+  readonly idp_token_endpoint?: string
 }
 
 /** How this program authorizes, for the harness's authorization scenarios. */
@@ -37,6 +45,32 @@ const authorization = (): OAuthClient.Options => {
     clientName: "effect-mcp-client-conformance",
     userAgent: UserAgents.headless("http://localhost:3000/callback"),
     clientMetadataUrl: "https://conformance-test.local/client-metadata.json"
+  }
+  if (scenario === "auth/wif-jwt-bearer" && context.valid_jwt !== undefined) {
+    return {
+      ...base,
+      assertionGrant: {
+        _tag: "WorkloadIdentity",
+        clientId: context.client_id,
+        assertion: Effect.succeed(Redacted.make(context.valid_jwt))
+      }
+    }
+  }
+  if (context.idp_token_endpoint !== undefined && context.idp_id_token !== undefined && context.client_id) {
+    return {
+      ...base,
+      assertionGrant: {
+        _tag: "EnterpriseManaged",
+        identityProvider: {
+          issuer: context.idp_issuer ?? context.idp_token_endpoint,
+          tokenEndpoint: context.idp_token_endpoint,
+          clientId: context.idp_client_id ?? context.client_id
+        },
+        idToken: Effect.succeed(Redacted.make(context.idp_id_token)),
+        clientId: context.client_id,
+        ...(context.client_secret === undefined ? {} : { clientSecret: Redacted.make(context.client_secret) })
+      }
+    }
   }
   if (scenario.startsWith("auth/client-credentials") && context.client_id !== undefined) {
     return {
@@ -90,6 +124,21 @@ const argumentsFor = (tool: Mcp.Tool): Record<string, unknown> => {
 const program = Effect.gen(function*() {
   const client = yield* McpClient.McpClient
   yield* Console.error(`connected: ${client.serverInfo.name} ${client.protocolVersion} (${client.era})`)
+  if (Skills.supported(client)) {
+    // Listing reads no file; an application that uses a skill loads it, then reads its other files as needed.
+    const skills = yield* Skills.list(client)
+    yield* Console.error(`skills: ${skills.map((skill) => skill.uri).join(", ")}`)
+    if (scenario === "sep-2640-client-no-prefetch") return
+    for (const skill of skills) {
+      const used = yield* Effect.gen(function*() {
+        yield* Skills.load(client, skill)
+        for (const file of skill.resources) if (file.uri !== skill.uri) yield* Skills.readFile(client, skill, file.uri)
+        return "verified"
+      }).pipe(Effect.catchTag("SkillVerificationError", (error) => Effect.succeed(`refused: ${error.message}`)))
+      yield* Console.error(`${skill.uri}: ${used}`)
+    }
+    return
+  }
   if (scenario === "initialize" || client.serverCapabilities.tools === undefined) return
   const { tools } = yield* client.listTools()
   if (scenario.startsWith("json-schema-2020-12")) {

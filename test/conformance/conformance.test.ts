@@ -69,6 +69,28 @@ describe("official conformance scenarios", () => {
     }), 240_000)
 
   it.live(
+    "extensions: DPoP with nonces, enterprise-managed authorization, workload identity and skills pass",
+    () =>
+      Effect.gen(function*() {
+        const { code, output } = yield* run([
+          "--spec-version",
+          "2026-07-28",
+          "--jobs",
+          "2",
+          ...scenarios([
+            "auth/dpop-nonce",
+            "auth/enterprise-managed-authorization",
+            "auth/wif-jwt-bearer",
+            "sep-2640-client-verify-digest"
+          ])
+        ])
+        assert.strictEqual(code, 0, output)
+        assert.match(output, /^4 passed, 0 failed$/m)
+      }),
+    240_000
+  )
+
+  it.live(
     "the verdict is strict: a client that does nothing and exits 1 fails, and so does the run",
     () =>
       Effect.gen(function*() {

@@ -21,14 +21,35 @@ export interface Config {
   requiredScope?: string
   /** Advertise client ID metadata documents (`client_id_metadata_document_supported`). */
   clientIdMetadataDocuments?: boolean
+  /** DPoP (RFC 9449): offered, and with `nonce` the token endpoint and the MCP endpoint ask for nonces. */
+  dpop?: "offered" | "nonce"
+  /** The `issued_token_type` the token exchange answers with (default: the ID-JAG type). */
+  issuedTokenType?: string
 }
 
 export interface Log {
   readonly tokenRequests: Array<Record<string, string>>
+  readonly tokenHeaders: Array<http.IncomingHttpHeaders>
   readonly authorizeRequests: Array<Record<string, string>>
   readonly registrations: number
   readonly mcpAuthorization: Array<string | undefined>
+  /** The `DPoP` header of every MCP request. */
+  readonly mcpDpop: Array<string | undefined>
 }
+
+/** The claims of a JWT, unverified. */
+export const claimsOf = (jwt: string | ReadonlyArray<string> | undefined): Record<string, unknown> => {
+  try {
+    return JSON.parse(Buffer.from(String(jwt ?? "").split(".")[1] ?? "", "base64url").toString("utf8"))
+  } catch {
+    return {}
+  }
+}
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url")
+
+/** An unsigned JWT with these claims (the fixture's servers do not check signatures). */
+export const jwt = (claims: Record<string, unknown>) => `${b64({ alg: "none" })}.${b64(claims)}.c2ln`
 
 export const start = (config: Config = {}) =>
   Effect.acquireRelease(
@@ -41,15 +62,18 @@ export const start = (config: Config = {}) =>
     }>((resume) => {
       const log = {
         tokenRequests: [] as Array<Record<string, string>>,
+        tokenHeaders: [] as Array<http.IncomingHttpHeaders>,
         authorizeRequests: [] as Array<Record<string, string>>,
         registrations: 0,
-        mcpAuthorization: [] as Array<string | undefined>
+        mcpAuthorization: [] as Array<string | undefined>,
+        mcpDpop: [] as Array<string | undefined>
       }
       const codes = new Map<string, { challenge: string; scope: string }>()
       const tokens = new Map<string, { expires: number; scope: string }>()
       const refreshTokens = new Set<string>()
       let base = ""
       const issuer = () => config.issuer ?? base
+      let bound = false
       const issue = (scope: string) => {
         const access = randomBytes(12).toString("hex")
         const refresh = randomBytes(12).toString("hex")
@@ -57,7 +81,7 @@ export const start = (config: Config = {}) =>
         refreshTokens.add(refresh)
         return {
           access_token: access,
-          token_type: "Bearer",
+          token_type: bound ? "DPoP" : "Bearer",
           expires_in: config.ttl ?? 3600,
           refresh_token: refresh,
           scope
@@ -85,6 +109,7 @@ export const start = (config: Config = {}) =>
               code_challenge_methods_supported: ["S256"],
               ...(config.clientIdMetadataDocuments === true ? { client_id_metadata_document_supported: true } : {}),
               token_endpoint_auth_methods_supported: ["none"],
+              ...(config.dpop === undefined ? {} : { dpop_signing_alg_values_supported: ["ES256"] }),
               ...(config.issSupported === undefined
                 ? {}
                 : { authorization_response_iss_parameter_supported: config.issSupported })
@@ -110,13 +135,31 @@ export const start = (config: Config = {}) =>
           }
           if (url.pathname === "/token") {
             const params = Object.fromEntries(new URLSearchParams(text))
+            bound = config.dpop !== undefined && request.headers.dpop !== undefined
             log.tokenRequests.push(params)
+            log.tokenHeaders.push(request.headers)
+            const proof = request.headers.dpop
+            if (config.dpop === "nonce" && claimsOf(proof).nonce !== "as-nonce") {
+              return json(400, { error: "use_dpop_nonce" }, { "dpop-nonce": "as-nonce" })
+            }
             if (params.grant_type === "authorization_code") {
               const entry = codes.get(params.code ?? "")
               const verified = entry !== undefined &&
                 createHash("sha256").update(params.code_verifier ?? "").digest("base64url") === entry.challenge
               if (!verified) return json(400, { error: "invalid_grant" })
               return json(200, issue(entry.scope))
+            }
+            if (params.grant_type === "urn:ietf:params:oauth:grant-type:token-exchange") {
+              // The identity provider's side: an ID-JAG for the audience asked for.
+              const claims = { iss: base, aud: params.audience, resource: params.resource, exp: 9_999_999_999 }
+              return json(200, {
+                access_token: `${b64({ alg: "none", typ: "oauth-id-jag+jwt" })}.${b64(claims)}.c2ln`,
+                issued_token_type: config.issuedTokenType ?? "urn:ietf:params:oauth:token-type:id-jag",
+                token_type: "N_A"
+              })
+            }
+            if (params.grant_type === "urn:ietf:params:oauth:grant-type:jwt-bearer") {
+              return params.assertion ? json(200, issue(params.scope ?? "")) : json(400, { error: "invalid_grant" })
             }
             if (params.grant_type === "refresh_token" && refreshTokens.delete(params.refresh_token ?? "")) {
               return json(200, issue(config.requiredScope ?? ""))
@@ -126,7 +169,15 @@ export const start = (config: Config = {}) =>
           if (url.pathname === "/mcp") {
             const authorization = request.headers.authorization
             log.mcpAuthorization.push(authorization)
-            const token = tokens.get(authorization?.replace(/^Bearer /, "") ?? "")
+            log.mcpDpop.push(request.headers.dpop as string | undefined)
+            const token = tokens.get(authorization?.replace(/^(Bearer|DPoP) /, "") ?? "")
+            if (token !== undefined && config.dpop === "nonce" && claimsOf(request.headers.dpop).nonce !== "rs-nonce") {
+              response.writeHead(401, {
+                "www-authenticate": `DPoP error="use_dpop_nonce", error_description="Resource server requires nonce"`,
+                "dpop-nonce": "rs-nonce"
+              }).end()
+              return
+            }
             if (token === undefined || token.expires < Date.now()) {
               response.writeHead(401, {
                 "www-authenticate": `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"${
