@@ -11,6 +11,10 @@
  * offer. `--wire` before `--stdio` also prints every JSON-RPC message (the
  * wire log, at Debug level).
  *
+ * With `npm start -- --config <file>` it opens a host over an `mcpServers`
+ * (or VS Code) configuration file instead: every server's state, then the
+ * one catalog of their tools, prompts and resources (`examples/host.ts`).
+ *
  * A failure of the connection prints one paragraph naming its cause (the
  * command and `ENOENT`, the exit code and stderr, …) and exits with 1.
  */
@@ -184,12 +188,14 @@ const explore = (command: string, args: ReadonlyArray<string>, wire: boolean) =>
     wire ? Effect.provideService(References.MinimumLogLevel, "Debug") : (effect) => effect
   )
 
-const usage = "Usage: npm start [-- [--wire] --stdio <command> [args…]]"
+const usage = "Usage: npm start [-- [--wire] --stdio <command> [args…] | --config <file>]"
 
 const argv = process.argv.slice(2)
 const stdioFlag = argv.indexOf("--stdio")
 const wire = argv.includes("--wire") && (stdioFlag < 0 || argv.indexOf("--wire") < stdioFlag)
 const command = stdioFlag < 0 ? undefined : argv[stdioFlag + 1]
+const configFlag = stdioFlag < 0 ? argv.indexOf("--config") : -1
+const configFile = configFlag < 0 ? undefined : argv[configFlag + 1]
 
 /** An expected failure (the server could not start, died, refused, …): one paragraph naming its cause. */
 const report = (error: McpError.McpError) =>
@@ -199,9 +205,12 @@ const report = (error: McpError.McpError) =>
     }))
   )
 
-if (stdioFlag >= 0 && command === undefined) {
+if ((stdioFlag >= 0 && command === undefined) || (configFlag >= 0 && configFile === undefined)) {
   console.error(usage)
   process.exitCode = 2
+} else if (configFile !== undefined) {
+  const { run } = await import("./host.ts")
+  NodeRuntime.runMain(run(configFile))
 } else {
   const main = command === undefined ? program : explore(command, argv.slice(stdioFlag + 2), wire)
   // Anything else is a defect, printed in full by `runMain`, with a non-zero exit.

@@ -3,13 +3,15 @@
  * server's state and the catalog of their tools, prompts and resources, and
  * closes them all.
  *
- * Run it with `node examples/host.ts <config>`, where `<config>` is a Claude
+ * Run it with `npm start -- --config <config>` (or `node examples/host.ts
+ * <config>`), where `<config>` is a Claude
  * Desktop / Claude Code / Cursor `mcpServers` file or a VS Code `mcp.json`.
  * `${VAR}` references read this process's environment; `${input:id}` takes
  * each input's `default` (an interactive application would ask instead).
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Layer } from "effect"
+import type { ServerUnavailable } from "../src/host/HostError.ts"
 import { HostConfig, HostInputs, McpHost, type Supervisor } from "../src/index.ts"
 
 const describeState = (state: Supervisor.ServerState): string => {
@@ -48,19 +50,28 @@ const report = Effect.gen(function*() {
   for (const template of templates) yield* Console.log(`  ${template.template.uriTemplate} (${template.server})`)
 })
 
-const path = process.argv[2]
-if (path === undefined) {
-  console.error("usage: node examples/host.ts <config file>")
-  process.exit(2)
+/** Opens a host over the configuration file at `path`, prints each server's state and the catalog, and closes it. */
+export const run = (path: string): Effect.Effect<void, ServerUnavailable> =>
+  report.pipe(
+    Effect.provide(
+      McpHost.layer(HostConfig.fromFile(path), { stderr: "ignore", startTimeout: "20 seconds" }).pipe(
+        Layer.provide(HostInputs.layer((input) => Effect.succeed(input.default))),
+        Layer.provide(HostInputs.layerProcessEnvironment)
+      )
+    ),
+    // A configuration that cannot be read or decoded: its message names the file, the JSON path, line and column.
+    Effect.catchTag("HostConfigError", (error) =>
+      Console.error(error.message).pipe(Effect.andThen(Effect.sync(() => {
+        process.exitCode = 1
+      }))))
+  )
+
+if (import.meta.main) {
+  const path = process.argv[2]
+  if (path === undefined) {
+    console.error("usage: node examples/host.ts <config file>")
+    process.exitCode = 2
+  } else {
+    NodeRuntime.runMain(run(path))
+  }
 }
-
-const Host = McpHost.layer(HostConfig.fromFile(path), { stderr: "ignore", startTimeout: "20 seconds" }).pipe(
-  Layer.provide(HostInputs.layer((input) => Effect.succeed(input.default))),
-  Layer.provide(HostInputs.layerProcessEnvironment)
-)
-
-report.pipe(
-  Effect.provide(Host),
-  Effect.catchTag("HostConfigError", (error) => Console.error(error.message)),
-  NodeRuntime.runMain
-)

@@ -5,10 +5,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { execFile } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import * as Peers from "../support/Peers.ts"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 const serverScript = (name: string) => join(root, "node_modules", "@modelcontextprotocol", name, "dist", "index.js")
@@ -140,6 +141,51 @@ describe("npm start", () => {
     Effect.gen(function*() {
       const run = yield* demo(["--stdio"])
       assert.strictEqual(run.code, 2)
-      assert.strictEqual(run.stderr, "Usage: npm start [-- [--wire] --stdio <command> [args…]]\n")
+      assert.strictEqual(run.stderr, "Usage: npm start [-- [--wire] --stdio <command> [args…] | --config <file>]\n")
     }), timeout)
+
+  it.live(
+    "--config: a host over an mcpServers file shows each server's state and one catalog, exit 0",
+    () =>
+      Effect.gen(function*() {
+        const effect = Peers.stdioCommand("effect")
+        const file = join(mkdtempSync(join(tmpdir(), "mcp-demo-host-")), "mcp.json")
+        writeFileSync(
+          file,
+          JSON.stringify({
+            mcpServers: {
+              effect: { command: effect.command, args: effect.args, prefix: "fx" },
+              missing: { command: "/no/such/mcp-server", restart: { maxAttempts: 1 } }
+            }
+          })
+        )
+        const run = yield* demo(["--config", file])
+        assert.strictEqual(run.code, 0, run.stderr)
+        const out = lines(run.stdout)
+        // The host's own log lines (the missing server's failed start) come before the report.
+        assert.include(out, "Servers:")
+        assert.isTrue(
+          out.some((line) => /^ {2}effect: ready: test-effect 1\.0\.0 \(\d{4}-\d{2}-\d{2}\)$/.test(line)),
+          run.stdout
+        )
+        assert.isTrue(out.some((line) => line.startsWith("  missing: failed: ") && line.includes("ENOENT")), run.stdout)
+        assert.isTrue(out.some((line) => line.startsWith("  fx__add")), run.stdout)
+        assert.isTrue(out.some((line) => /^Tools \(\d+\):$/.test(line)))
+      }),
+    timeout
+  )
+
+  it.live(
+    "--config: a malformed file is one line naming the file, line and column, exit 1",
+    () =>
+      Effect.gen(function*() {
+        const file = join(mkdtempSync(join(tmpdir(), "mcp-demo-host-")), "mcp.json")
+        writeFileSync(file, `{\n  "mcpServers": {\n    "a": { "command": 3 }\n  }\n}\n`)
+        const run = yield* demo(["--config", file])
+        assert.strictEqual(run.code, 1)
+        assert.include(run.stderr, `${file}:3:`)
+        assert.include(run.stderr, "$.mcpServers.a.command")
+      }),
+    timeout
+  )
 })
