@@ -20,6 +20,7 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import * as http from "node:http"
 import { fileURLToPath } from "node:url"
 import { HttpTransport, McpClient, StdioTransport } from "../src/index.ts"
+import * as Seeded from "../src/testing/Seeded.ts"
 
 const argument = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`)
@@ -30,17 +31,8 @@ const seed = argument("seed", 17)
 const concurrency = 64
 const gc = (globalThis as { gc?: () => void }).gc
 
-/** mulberry32: a small seeded generator, so that a run can be repeated exactly. */
-const random = (() => {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-})()
+/** The testing kit's seeded generator, so that a run can be repeated exactly. */
+const random = Seeded.generator(seed)
 
 type Fault = "none" | "interrupt" | "http-500" | "not-json" | "expire"
 

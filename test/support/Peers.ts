@@ -95,7 +95,7 @@ export const freePort = Effect.callback<number>((resume) => {
 })
 
 /** Whether something accepts connections on the port. */
-const reachable = (port: number) =>
+export const reachable = (port: number) =>
   Effect.callback<boolean>((resume) => {
     const socket = net.connect(port, "127.0.0.1")
     socket.once("connect", () => {

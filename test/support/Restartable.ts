@@ -6,18 +6,7 @@
 import { Effect } from "effect"
 import type { ChildProcess } from "node:child_process"
 import { spawn } from "node:child_process"
-import * as net from "node:net"
 import * as Peers from "./Peers.ts"
-
-const reachable = (port: number) =>
-  Effect.callback<boolean>((resume) => {
-    const socket = net.connect(port, "127.0.0.1")
-    socket.once("connect", () => {
-      socket.destroy()
-      resume(Effect.succeed(true))
-    })
-    socket.once("error", () => resume(Effect.succeed(false)))
-  })
 
 const stopped = (child: ChildProcess) =>
   Effect.callback<void>((resume) => {
@@ -36,7 +25,7 @@ export const http = (peer: Peers.Peer) =>
       const started = spawn(command!, args, { stdio: "ignore" })
       child = started
       for (let i = 0; i < 300; i++) {
-        if (yield* reachable(port)) return
+        if (yield* Peers.reachable(port)) return
         if (started.exitCode !== null) return yield* Effect.die(new Error(`${peer} exited with ${started.exitCode}`))
         yield* Effect.promise(() => new Promise((r) => setTimeout(r, 100)))
       }
