@@ -7,7 +7,9 @@
  * A block that starts with `// no-check` is left out. A block that runs an
  * effect (`Effect.runPromise(…)`, `NodeRuntime.runMain(…)`) or starts with
  * `// run` is a whole program: `npm test` runs it and it must exit 0. Its
- * `// prints: …` comments are the lines it must print, in order.
+ * `// prints: …` comments are the lines it must print, in order. A program
+ * that runs until it is stopped, or needs a server from the network, starts
+ * with `// compile-only`: it is type-checked, not run.
  *
  * A JSDoc example may import its own module, or a neighbour, by the relative
  * path the source file would use (`import { make } from "./Outbox.ts"`): it is
@@ -40,7 +42,8 @@ export const outDir = join(root, "docs", "examples-compiled")
 const fence = /^```ts\n([\s\S]*?)^```/gm
 
 const isRunnable = (code: string): boolean =>
-  code.startsWith("// run") || /^(?:Effect\.runPromise|NodeRuntime\.runMain)\(/m.test(code)
+  !code.startsWith("// compile-only") &&
+  (code.startsWith("// run") || /^(?:Effect\.runPromise|NodeRuntime\.runMain)\(/m.test(code))
 
 const printed = (code: string): ReadonlyArray<string> =>
   [...code.matchAll(/\/\/ prints: (.*)$/gm)].map((match) => match[1]!)

@@ -3,10 +3,11 @@
  * the tarball installed into a project outside the repository, and there a
  * consumer program type-checked and run.
  *
- * The consumer's dependencies are installed with `npm ci --offline`, from a
- * lockfile made of this repository's own lockfile entries (the closure of the
- * package's dependencies and peers), so the install takes every tarball from
- * the npm cache that `npm ci` filled and needs no network.
+ * The consumer's dependencies are installed with `npm ci --prefer-offline`,
+ * from a lockfile made of this repository's own lockfile entries (the closure
+ * of the package's dependencies and peers), so the install takes every
+ * tarball from the npm cache that `npm ci` filled, and asks the registry only
+ * for what a cache pruned since may lack.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { execFileSync } from "node:child_process"
@@ -129,7 +130,7 @@ describe("the packed package", () => {
       )
     )
     for (const file of ["consumer.ts", "main.mjs"]) copyFileSync(join(fixtures, file), join(consumer, file))
-    run("npm", ["ci", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], consumer)
+    run("npm", ["ci", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund"], consumer)
   }, 300_000)
 
   afterAll(() => {
