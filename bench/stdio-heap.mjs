@@ -6,6 +6,8 @@
 //              layer built for each session (as StdioTransport.makeNode does)
 //   spawner-once  the same with the spawner's layer built once for all sessions
 //   transport  StdioTransport.makeNode, its incoming stream not read
+//   transport-read  the same with its incoming stream drained by a fiber (as the engine reads it)
+//   transport-reply  the same after one message sent and its reply read
 //   session    McpClient.make over it (the handshake done: one request)
 //   listed     the same after one tools/list
 import { spawn } from "node:child_process"
@@ -17,7 +19,9 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as ChildProcess from "effect/process/ChildProcess"
 import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
+import * as Fiber from "effect/Fiber"
 import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as NodeChildProcessSpawner from "@effect/platform-node/NodeChildProcessSpawner"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
@@ -55,6 +59,19 @@ const open = async () => {
     ).pipe(Effect.provideContext(await sharedSpawner()))
     : what === "transport"
     ? StdioTransport.makeNode(options)
+    : what === "transport-reply"
+    ? Effect.flatMap(StdioTransport.makeNode(options), (transport) =>
+      Effect.flatMap(
+        Effect.forkScoped(Stream.runHead(transport.incoming)),
+        (fiber) =>
+          Effect.andThen(
+            transport.send({ jsonrpc: "2.0", id: 1, method: "ping" }),
+            Effect.andThen(Fiber.join(fiber), Effect.forkScoped(Stream.runDrain(transport.incoming)))
+          )
+      ))
+    : what === "transport-read"
+    ? Effect.flatMap(StdioTransport.makeNode(options), (transport) =>
+      Effect.forkScoped(Stream.runDrain(transport.incoming)))
     : McpClient.make({ name: "heap", version: "1", era: "legacy" }).pipe(
       Effect.provideServiceEffect(Transport, StdioTransport.makeNode(options)),
       Effect.tap((client) => what === "listed" ? client.listTools() : Effect.void)
