@@ -16,7 +16,7 @@ mkdirSync(runnable, { recursive: true })
 const main = (name: string) =>
   Effect.flatMap(
     Effect.promise(() => {
-      const source = readFileSync(`${root}docs/examples-compiled/${name}.ts`, "utf8")
+      const source = readFileSync(`${root}docs/examples-compiled/docs-${name}.ts`, "utf8")
       writeFileSync(`${runnable}${name}.ts`, source.replaceAll(`"effect-mcp-client"`, `"../../src/index.ts"`))
       return import(`${runnable}${name}.ts`)
     }),
