@@ -46,7 +46,7 @@ const allClients: ReadonlyArray<Client> = [
     label: "effect-mcp-client, a layer per session",
     file: "clients/ours.mjs",
     config: { layers: true },
-    workloads: ["sessions"]
+    workloads: ["sessions", "sessions-stdio"]
   },
   // The wire log: the option on below Debug must cost nothing (the transport is not wrapped); on at Debug, what
   // formatting and redacting each message costs, with a logger that discards the lines.
@@ -156,6 +156,24 @@ const allWorkloads: ReadonlyArray<Workload> = [
     clients: ["ours", "effect-ai"]
   },
   {
+    id: "http-16mib-sse",
+    title: "HTTP, 16 MiB text result as one SSE event",
+    unit: "MiB/s",
+    higherIsBetter: true,
+    config: { workload: "big16", transport: "http", n: Math.max(3, Math.round(40 * scale)), concurrency: 1, sse: true },
+    metric: (r) => perSecond(r) * 16,
+    clients: ["ours", "sdk-v1", "sdk-v2", "effect-ai"]
+  },
+  {
+    id: "http-16mib-json",
+    title: "HTTP, 16 MiB text result as a JSON body",
+    unit: "MiB/s",
+    higherIsBetter: true,
+    config: { workload: "big16", transport: "http", n: Math.max(3, Math.round(40 * scale)), concurrency: 1 },
+    metric: (r) => perSecond(r) * 16,
+    clients: ["ours", "sdk-v1", "sdk-v2", "effect-ai"]
+  },
+  {
     id: "http-seq",
     title: "HTTP, sequential echo",
     unit: "calls/s",
@@ -180,6 +198,14 @@ const allWorkloads: ReadonlyArray<Workload> = [
     metric: (r) => (r.heapPerSession ?? 0) / 1024
   },
   {
+    id: "sessions-stdio",
+    title: "heap per open session (100, stdio)",
+    unit: "KiB",
+    higherIsBetter: false,
+    config: { workload: "sessions", transport: "stdio", n: 100 },
+    metric: (r) => (r.heapPerSession ?? 0) / 1024
+  },
+  {
     id: "startup",
     title: "process start to first tools/list",
     unit: "ms",
@@ -195,6 +221,15 @@ const allWorkloads: ReadonlyArray<Workload> = [
     config: { workload: "startup", transport: "stdio", n: 1 },
     metric: (r) => r.ms,
     bundled: true
+  },
+  {
+    id: "startup-in-effect-app",
+    title: "start to first tools/list in an Effect application (Effect and platform-node already loaded)",
+    unit: "ms",
+    higherIsBetter: false,
+    config: { workload: "startup", transport: "stdio", n: 1 },
+    metric: (r) => r.ms,
+    oursOnly: "clients/effect-app.mjs"
   },
   {
     id: "host-start",
@@ -341,9 +376,10 @@ const lines = [
 for (const row of results) {
   for (const c of row.clients) {
     if (!("median" in c) || c.median === undefined) continue
-    const cpu = row.workload === "sessions" || row.workload.startsWith("startup") || row.workload.startsWith("host")
-      ? ""
-      : format(c.cpuUsPerOp!)
+    const cpu =
+      row.workload.startsWith("sessions") || row.workload.startsWith("startup") || row.workload.startsWith("host")
+        ? ""
+        : format(c.cpuUsPerOp!)
     lines.push(
       `| ${row.title} (${row.unit}, ${row.higherIsBetter ? "higher" : "lower"} is better) | ${c.label} | ${
         format(c.median)

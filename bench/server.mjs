@@ -14,6 +14,9 @@ const tools = Array.from({ length: toolCount }, (_, i) => ({
   inputSchema: { type: "object", properties: { text: { type: "string" } }, required: ["text"] }
 }))
 const big = "x".repeat(1024 * 1024)
+// The tool "big16" returns 16 MiB of text less 1 KiB (so that the whole message stays under clients' default limit
+// of 16 MiB): with `{ text: "sse" }` as one Server-Sent Event over HTTP, otherwise as a JSON body (the same bytes).
+const big16 = "x".repeat(16 * 1024 * 1024 - 1024)
 
 const answer = (message) => {
   if (message.id === undefined) return undefined
@@ -29,7 +32,11 @@ const answer = (message) => {
       return result({ tools })
     case "tools/call":
       return result({
-        content: [{ type: "text", text: message.params?.name === "big" ? big : String(message.params?.arguments?.text ?? "") }]
+        content: [{ type: "text", text: message.params?.name === "big"
+            ? big
+            : message.params?.name === "big16"
+            ? big16
+            : String(message.params?.arguments?.text ?? "") }]
       })
     case "ping":
       return result({})
@@ -72,6 +79,11 @@ if (mode === "stdio") {
         return
       }
       const text = JSON.stringify(reply)
+      if (reply.result?.content?.[0]?.text === big16 && JSON.parse(body).params?.arguments?.text === "sse") {
+        response.writeHead(200, { "content-type": "text/event-stream" })
+        response.end(`event: message\ndata: ${text}\n\n`)
+        return
+      }
       response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) })
       response.end(text)
     })

@@ -27,6 +27,7 @@ import * as NodePath from "@effect/platform-node/NodePath"
 import type * as Arr from "effect/Array"
 import * as Cause from "effect/Cause"
 import * as Channel from "effect/Channel"
+import type * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -441,11 +442,23 @@ export const layerNode = (options: Options): Layer.Layer<Transport, TransportErr
  * @since 0.1.0
  */
 export const makeNode = (options: Options): Effect.Effect<TransportShape, TransportError, Scope.Scope> =>
-  Effect.provide(make(options), nodeSpawner)
+  Effect.flatMap(nodeSpawnerServices, (services) => Effect.provide(make(options), services))
 
 /** Node's process spawner, with only the services it needs (not the terminal or stdio ones). */
 const nodeSpawner = NodeChildProcessSpawner.layer.pipe(
   Layer.provide(Layer.merge(NodeFileSystem.layer, NodePath.layer))
+)
+
+let nodeSpawnerBuilt: Context.Context<ChildProcessSpawner.ChildProcessSpawner> | undefined
+
+/**
+ * The spawner's services, built once for all sessions: its layers hold no resource (no finalizer, no state), so one
+ * build serves every session, instead of a spawner, file system and path service kept by each (about 6 KiB a session).
+ */
+const nodeSpawnerServices = Effect.suspend(() =>
+  nodeSpawnerBuilt === undefined
+    ? Effect.map(Effect.scoped(Layer.build(nodeSpawner)), (services) => (nodeSpawnerBuilt = services))
+    : Effect.succeed(nodeSpawnerBuilt)
 )
 
 /** OpenTelemetry's MCP conventions: stdio is a pipe. */
