@@ -84,6 +84,7 @@ const coerce = (key: string, raw: string, types: ReadonlyArray<string>): unknown
  *
  * @example
  * ```ts
+ * import { Effect } from "effect"
  * import { ToolArguments } from "effect-mcp-client/cli"
  *
  * const schema = { type: "object", properties: { a: { type: "number" }, b: { type: "number" } } }
