@@ -95,6 +95,8 @@ export * as HostError from "./host/HostError.ts"
 export * as HostInputs from "./host/HostInputs.ts"
 /** `${VAR}`, `${VAR:-default}`, `${env:VAR}` and `${input:id}` expansion. @since 0.1.0 */
 export * as Expansion from "./host/Expansion.ts"
+/** One configured server, expanded and ready to start. @since 0.1.0 */
+export * as Launch from "./host/Launch.ts"
 /** JSON with comments, with positions. @since 0.1.0 */
 export * as Jsonc from "./host/Jsonc.ts"
 /** Reversible, collision-free qualified names. @since 0.1.0 */

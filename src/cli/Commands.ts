@@ -8,6 +8,7 @@
 import * as Argument from "effect/cli/Argument"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Latch from "effect/Latch"
@@ -22,6 +23,7 @@ import * as Render from "./Render.ts"
 import * as SignIn from "./SignIn.ts"
 import * as Target from "./Target.ts"
 import * as ToolArguments from "./ToolArguments.ts"
+import * as UrlSteps from "./UrlSteps.ts"
 
 const optionalString = (name: string, description: string) =>
   Flag.String(name).pipe(Flag.withDescription(description), Flag.optional)
@@ -45,8 +47,9 @@ const sharedFlags = {
   elicitJson: optionalString("elicit-json", "Answer form elicitations with this JSON object"),
   samplingReply: optionalString("sampling-reply", "Answer sampling requests with this fixed text"),
   root: repeated("root", "Offer this folder as a root (repeatable)"),
-  config: optionalString("config", "A configuration file of servers (not available yet)"),
-  server: optionalString("server", "The server of --config to use (not available yet)"),
+  config: optionalString("config", "A configuration file of servers (mcpServers, .mcp.json, VS Code's servers)"),
+  server: optionalString("server", "The server of --config to use (the file's only enabled one when absent)"),
+  input: repeated("input", "An answer to the configuration's ${input:id}, as id=value (repeatable)"),
   clientId: optionalString("client-id", "OAuth client id (client credentials grant with --client-secret)").pipe(
     Flag.withHidden
   ),
@@ -73,13 +76,13 @@ const emitLine = (flags: Shared, value: unknown, human: () => string) =>
 
 /** Opens the session the flags name, runs `body` with it, and closes it. */
 const withSession = <E>(
-  body: (client: McpClient.McpClientShape, flags: Shared) => Effect.Effect<void, E, Scope.Scope>,
+  body: (client: McpClient.McpClientShape, flags: Shared) => Effect.Effect<void, E, Scope.Scope | UrlSteps.UrlSteps>,
   options: { readonly followLogs?: boolean } = {}
 ) => Effect.flatMap(root, (flags) => withSessionOf(flags, body, options))
 
 const withSessionOf = <E>(
   flags: Shared,
-  body: (client: McpClient.McpClientShape, flags: Shared) => Effect.Effect<void, E, Scope.Scope>,
+  body: (client: McpClient.McpClientShape, flags: Shared) => Effect.Effect<void, E, Scope.Scope | UrlSteps.UrlSteps>,
   options: { readonly followLogs?: boolean } = {}
 ) =>
   Effect.gen(function*() {
@@ -91,29 +94,40 @@ const withSessionOf = <E>(
       era: flags.era,
       timeoutSeconds: Option.getOrUndefined(flags.timeout),
       config: Option.getOrUndefined(flags.config),
-      server: Option.getOrUndefined(flags.server)
+      server: Option.getOrUndefined(flags.server),
+      inputs: flags.input
     }
+    const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true
     const handlers = Interaction.layer({
-      interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+      interactive,
       elicitJson: Option.getOrUndefined(flags.elicitJson),
       samplingReply: Option.getOrUndefined(flags.samplingReply),
       roots: flags.root,
       notice
     })
+    const resolved = yield* Target.resolve(settings, command, interactive ? Interaction.inputs(notice) : undefined)
     yield* Effect.scoped(Effect.gen(function*() {
-      const auth = settings.url === undefined ? undefined : yield* SignIn.oauthClient({
-        url: settings.url,
+      const launch = resolved.launch
+      const auth = launch._tag === "stdio" ? undefined : yield* SignIn.oauthClient({
+        url: launch.url,
         clientId: Option.getOrUndefined(flags.clientId),
         clientSecret: Option.getOrUndefined(flags.clientSecret),
         callbackPort: flags.callbackPort,
         notice
       })
-      const client = yield* Effect.provide(Target.connect(settings, command, auth), handlers)
+      const client = yield* Effect.provide(Target.connect(settings, resolved, auth), handlers)
+      const steps = yield* UrlSteps.make(client, {
+        interactive,
+        limit: settings.timeoutSeconds !== undefined
+          ? Duration.seconds(settings.timeoutSeconds)
+          : Duration.millis(resolved.timeoutMillis ?? 600_000),
+        notice
+      })
       if (options.followLogs !== false) {
         yield* Stream.runForEach(client.logs, (message) => Effect.sync(() => notice(Render.logMessage(message))))
           .pipe(Effect.forkScoped)
       }
-      yield* body(client, flags)
+      yield* Effect.provideService(body(client, flags), UrlSteps.UrlSteps, steps)
     }))
   })
 
@@ -134,27 +148,29 @@ const callTool = (
     const args = yield* ToolArguments.forTool(tool?.inputSchema, pairs, base)
     const progressOnTerminal = !flags.json && process.stderr.isTTY === true
     let drawn = false
-    const result = yield* client.callToolWithProgress(name, args, { resetTimeoutOnProgress: true }).pipe(
-      Stream.runFoldEffect(
-        () => undefined as Mcp.CallToolResult | undefined,
-        (last, event) =>
-          Effect.sync(() => {
-            if (event._tag === "Result") return event.result
-            if (flags.json) return last
-            if (progressOnTerminal) {
-              process.stderr.write(`\r\u001b[2K${Render.progressBar(event)}`)
-              drawn = true
-            } else {
-              notice(
-                `progress ${event.progress}${event.total !== undefined ? `/${event.total}` : ""}${
-                  event.message !== undefined ? ` ${event.message}` : ""
-                }`
-              )
-            }
-            return last
-          })
-      ),
-      Effect.ensuring(Effect.sync(() => drawn && void process.stderr.write("\r\u001b[2K")))
+    const result = yield* UrlSteps.retrying(
+      client.callToolWithProgress(name, args, { resetTimeoutOnProgress: true }).pipe(
+        Stream.runFoldEffect(
+          () => undefined as Mcp.CallToolResult | undefined,
+          (last, event) =>
+            Effect.sync(() => {
+              if (event._tag === "Result") return event.result
+              if (flags.json) return last
+              if (progressOnTerminal) {
+                process.stderr.write(`\r\u001b[2K${Render.progressBar(event)}`)
+                drawn = true
+              } else {
+                notice(
+                  `progress ${event.progress}${event.total !== undefined ? `/${event.total}` : ""}${
+                    event.message !== undefined ? ` ${event.message}` : ""
+                  }`
+                )
+              }
+              return last
+            })
+        ),
+        Effect.ensuring(Effect.sync(() => drawn && void process.stderr.write("\r\u001b[2K")))
+      )
     )
     if (result === undefined) return yield* new UsageError({ description: `No result from tool '${name}'` })
     yield* emit(flags, result, () => Render.toolResult(result, Render.files(Option.getOrUndefined(flags.out), name)))
@@ -398,7 +414,7 @@ const inspector = (input: Command.Command.Config.Infer<typeof inspectorFlags> & 
       return yield* new UsageError({ description: "Give a command (effect-mcp --help lists them)" })
     }
     const method = input.method.value
-    yield* withSessionOf(input, (client, given): Effect.Effect<void, CliFailure> => {
+    yield* withSessionOf(input, (client, given): Effect.Effect<void, CliFailure, UrlSteps.UrlSteps> => {
       // The Inspector's CLI prints JSON.
       const flags: Shared = { ...given, json: true }
       switch (method) {

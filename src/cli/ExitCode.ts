@@ -123,6 +123,8 @@ export const ofError = (error: unknown): number => {
     case "TaskFailed":
       return codes.toolError
     case "UsageError":
+    case "HostConfigError":
+    case "ExpansionError":
     case "InvalidToolArguments":
     case "ShowHelp":
     case "UnrecognizedOption":

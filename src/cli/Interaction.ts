@@ -1,7 +1,8 @@
 /**
  * The command's answers to the server's own requests: form elicitation
  * prompted field by field on a terminal (or answered by `--elicit-json`,
- * else declined), URL elicitation printed, sampling answered with a fixed
+ * else declined), URL elicitation printed (and, on a terminal, accepted only
+ * when the user says they will open it), sampling answered with a fixed
  * reply (`--sampling-reply`) or not offered, and roots from `--root`.
  *
  * @since 0.1.0
@@ -13,12 +14,14 @@ import * as Prompt from "effect/cli/Prompt"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
 import * as Elicitation from "../handlers/Elicitation.ts"
 import * as HandlerError from "../handlers/HandlerError.ts"
 import * as Roots from "../handlers/Roots.ts"
 import * as Sampling from "../handlers/Sampling.ts"
+import type * as HostInputs from "../host/HostInputs.ts"
 import * as JsonSchema from "../protocol/JsonSchema.ts"
 import type * as Mcp from "../protocol/Mcp.ts"
 
@@ -165,6 +168,32 @@ const promptForm = (params: Mcp.ElicitFormParams, notice: (text: string) => void
     Effect.catch(() => Effect.succeed<Mcp.ElicitResult>({ action: "cancel" }))
   )
 
+/** The host a URL leads to, shown beside it so that a look-alike link is seen for what it is. */
+const domainOf = (url: string) => {
+  try {
+    return ` (at ${new URL(url).host})`
+  } catch {
+    return ""
+  }
+}
+
+/** Asks whether the user will open the URL; the command opens nothing itself. */
+const consentToUrl = (): Effect.Effect<Mcp.ElicitResult> =>
+  Effect.provide(
+    Prompt.run(Prompt.Select({
+      message: "Will you open it?",
+      choices: [
+        { title: "yes, I will open it in a browser", value: "accept" as const },
+        { title: "no (decline)", value: "decline" as const },
+        { title: "cancel", value: "cancel" as const }
+      ]
+    })),
+    terminal
+  ).pipe(
+    Effect.map((action) => ({ action })),
+    Effect.catch(() => Effect.succeed<Mcp.ElicitResult>({ action: "cancel" }))
+  )
+
 /**
  * The handler layers for the settings: always elicitation (so the server
  * may ask), sampling only with a fixed reply, roots only when given.
@@ -199,11 +228,10 @@ export const layer = (settings: Settings): Layer.Layer<Elicitation.Elicitation> 
       settings.notice(`Declined the server's question (not a terminal; --elicit-json answers it): ${params.message}`)
       return Effect.succeed({ action: "decline" as const })
     },
-    url: (params) =>
-      Effect.sync(() => {
-        settings.notice(`The server asks you to open ${params.url}\n  ${params.message}`)
-        return { action: "accept" as const }
-      })
+    url: (params) => {
+      settings.notice(`The server asks you to open ${params.url}${domainOf(params.url)}\n  ${params.message}`)
+      return settings.interactive ? consentToUrl() : Effect.succeed({ action: "accept" as const })
+    }
   })
   const reply = settings.samplingReply
   const sampling = reply === undefined ? Layer.empty : Sampling.layer({
@@ -223,6 +251,41 @@ export const layer = (settings: Settings): Layer.Layer<Elicitation.Elicitation> 
   )
   return Layer.mergeAll(elicitation, sampling, roots)
 }
+
+/**
+ * Answers a configuration's inputs on the terminal: a `pickString` input by
+ * its options, a `password` one without echo, others as text, each with its
+ * default. Escape or Ctrl-C leaves the input unanswered.
+ *
+ * @example
+ * ```ts
+ * import { Interaction } from "effect-mcp-client/cli"
+ *
+ * const inputs = Interaction.inputs((text) => process.stderr.write(`${text}\n`))
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const inputs = (notice: (text: string) => void): HostInputs.HostInputsShape => ({
+  answer: (input) => {
+    const message = input.description ?? input.id
+    const prompt: Prompt.Prompt<string> = input.options !== undefined && input.options.length > 0
+      ? Prompt.Select({
+        message,
+        choices: input.options.map((option) => ({ title: option, value: option, selected: option === input.default }))
+      })
+      : input.password === true
+      ? Prompt.map(Prompt.Password({ message }), Redacted.value)
+      : Prompt.String({ message, ...(input.default === undefined ? {} : { default: input.default }) })
+    return Effect.provide(Prompt.run(prompt), terminal).pipe(
+      Effect.catch(() => {
+        notice(`Input '${input.id}' was not answered`)
+        return Effect.succeed(undefined)
+      })
+    )
+  }
+})
 
 /** Whether an optional flag was given. */
 export const given = <A>(option: Option.Option<A>): A | undefined => Option.getOrUndefined(option)

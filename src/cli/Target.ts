@@ -1,6 +1,8 @@
 /**
- * The server the command talks to: a stdio command (after `--`) or an HTTP
- * endpoint (`--url`), and the session opened to it.
+ * The server the command talks to: a stdio command (after `--`), an HTTP
+ * endpoint (`--url`), or an entry of a configuration file (`--config
+ * <file> [--server <name>]`, in the formats `McpHost` reads), and the
+ * session opened to it.
  *
  * @since 0.1.0
  */
@@ -10,6 +12,10 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type * as OAuthClient from "../auth/OAuthClient.ts"
+import * as HostConfig from "../host/HostConfig.ts"
+import type { ExpansionError, HostConfigError, ServerUnavailable } from "../host/HostError.ts"
+import * as HostInputs from "../host/HostInputs.ts"
+import * as Launch from "../host/Launch.ts"
 import * as McpClient from "../McpClient.ts"
 import type { ConnectError } from "../McpError.ts"
 import * as HttpTransport from "../transport/HttpTransport.ts"
@@ -50,6 +56,22 @@ export interface Settings {
   readonly timeoutSeconds: number | undefined
   readonly config: string | undefined
   readonly server: string | undefined
+  /** Answers to the configuration's `${input:id}` references, `id=value`. */
+  readonly inputs: ReadonlyArray<string>
+}
+
+/**
+ * The server, resolved: how to start or reach it, and the deadline its
+ * configuration entry gives (`timeout`, in milliseconds), if any.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Resolved {
+  readonly launch: Launch.Launch
+  /** The configuration entry's name, with `--config`. */
+  readonly name: string | undefined
+  readonly timeoutMillis: number | undefined
 }
 
 /** The client's name and version, as sent to servers. */
@@ -75,67 +97,172 @@ const pairs = (
   })
 
 /**
- * The transport for the settings: the stdio command after `--`, else the
- * URL; a `UsageError` when there is neither, or both.
+ * Where the settings point: the stdio command after `--`, the URL, or the
+ * entry of `--config` (the one `--server` names, or the file's only enabled
+ * server). `--env` and `--header` add to an entry's own. Inputs are answered
+ * by `--input`, else asked on the terminal (a secret one without echo),
+ * else left unanswered, which fails with the `ExpansionError` naming them.
+ * A `UsageError` when the command line names no server, or two.
  *
  * @example
  * ```ts
+ * import { Effect } from "effect"
  * import { Target } from "effect-mcp-client/cli"
  *
- * const transport = Target.transport({
- *   url: "http://127.0.0.1:3000/mcp", headers: [], env: [], era: "auto",
- *   timeoutSeconds: undefined, config: undefined, server: undefined
- * }, [], undefined)
+ * const launch = Effect.map(Target.resolve({
+ *   url: undefined, headers: [], env: [], era: "auto", timeoutSeconds: undefined,
+ *   config: ".mcp.json", server: "github", inputs: ["token=ghp_test"]
+ * }, [], undefined), (resolved) => resolved.launch)
  * ```
  *
  * @category constructors
  * @since 0.1.0
  */
-export const transport = (
+export const resolve = (
   settings: Settings,
   command: ReadonlyArray<string>,
-  auth: OAuthClient.OAuthClient | undefined
-) =>
+  inputs: HostInputs.HostInputsShape | undefined
+): Effect.Effect<Resolved, UsageError | HostConfigError | ExpansionError | ServerUnavailable> =>
   Effect.gen(function*() {
-    if (settings.config !== undefined || settings.server !== undefined) {
+    const env = yield* pairs(settings.env, "=", "--env")
+    const headers = yield* pairs(settings.headers, ":", "--header")
+    if (settings.config === undefined) {
+      if (settings.server !== undefined) {
+        return yield* new UsageError({ description: "--server names an entry of --config <file>: give the file" })
+      }
+      if (settings.inputs.length > 0) return yield* new UsageError({ description: "--input applies to --config" })
+      return { launch: yield* fromFlags(settings, command, env, headers), name: undefined, timeoutMillis: undefined }
+    }
+    if (settings.url !== undefined || command.length > 0) {
       return yield* new UsageError({
-        description: "--config/--server are not available yet: give a server command after -- or --url"
+        description: "--config names the server: give --url or a command after -- without it, not with it"
       })
     }
+    const config = yield* HostConfig.fromFile(settings.config)
+    const entry = yield* pick(config, settings.server, settings.config)
+    const answers = yield* pairs(settings.inputs, "=", "--input")
+    const answer: HostInputs.HostInputsShape["answer"] = (input) =>
+      Object.hasOwn(answers, input.id)
+        ? Effect.succeed(answers[input.id])
+        : inputs === undefined
+        ? Effect.succeed(input.default)
+        : inputs.answer(input)
+    const resolver = yield* HostInputs.resolver(config.inputs).pipe(
+      Effect.provideService(HostInputs.HostInputs, { answer }),
+      Effect.provideService(HostInputs.Environment, { ...process.env })
+    )
+    const launch = yield* Launch.resolve(entry, resolver)
+    if (launch._tag === "stdio") {
+      if (settings.headers.length > 0) {
+        return yield* new UsageError({ description: `--header applies to an HTTP server; '${entry.name}' is stdio` })
+      }
+      return { launch: { ...launch, env: { ...launch.env, ...env } }, name: entry.name, timeoutMillis: entry.timeout }
+    }
+    if (settings.env.length > 0) {
+      return yield* new UsageError({ description: `--env applies to a stdio server; '${entry.name}' is HTTP` })
+    }
+    return {
+      launch: { ...launch, headers: { ...launch.headers, ...headers } },
+      name: entry.name,
+      timeoutMillis: entry.timeout
+    }
+  })
+
+/** The server of the flags alone: `--url`, or the command after `--`. */
+const fromFlags = (
+  settings: Settings,
+  command: ReadonlyArray<string>,
+  env: Record<string, string>,
+  headers: Record<string, string>
+): Effect.Effect<Launch.Launch, UsageError> =>
+  Effect.gen(function*() {
     if (settings.url !== undefined && command.length > 0) {
       return yield* new UsageError({ description: "Give either --url or a server command after --, not both" })
     }
     if (settings.url !== undefined) {
       if (settings.env.length > 0) return yield* new UsageError({ description: "--env applies to a stdio server" })
-      const url = yield* Effect.try({
+      yield* Effect.try({
         try: () => new URL(settings.url!),
         catch: () => new UsageError({ description: `--url: '${settings.url}' is not a URL` })
       })
-      const headers = yield* pairs(settings.headers, ":", "--header")
-      return yield* HttpTransport.makeNode({
-        url,
-        headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Redacted.make(value)])),
-        ...(auth === undefined ? {} : { auth })
-      })
+      return { _tag: "http", url: settings.url, headers }
     }
     if (command.length === 0) {
       return yield* new UsageError({
-        description: "No server: give a server command after -- (effect-mcp tools -- npx -y my-server) or --url"
+        description:
+          "No server: give a server command after -- (effect-mcp tools -- npx -y my-server), --url, or --config"
       })
     }
     if (settings.headers.length > 0) return yield* new UsageError({ description: "--header applies to --url" })
-    const env = yield* pairs(settings.env, "=", "--env")
-    return yield* StdioTransport.makeNode({
-      command: command[0]!,
-      args: command.slice(1),
-      env,
+    return { _tag: "stdio", command: command[0]!, args: command.slice(1), env, cwd: undefined }
+  })
+
+/** The entry `--server` names, or the only enabled one. */
+const pick = (config: HostConfig.HostConfig, name: string | undefined, file: string) => {
+  const names = config.servers.map((server) => server.name)
+  if (name !== undefined) {
+    const entry = config.servers.find((server) => server.name === name)
+    return entry !== undefined ? Effect.succeed(entry) : Effect.fail(
+      new UsageError({
+        description: `${file} has no server '${name}'${
+          names.length === 0 ? "" : `; it has ${names.map((n) => `'${n}'`).join(", ")}`
+        }`
+      })
+    )
+  }
+  const enabled = config.servers.filter((server) => server.enabled)
+  if (enabled.length === 1) return Effect.succeed(enabled[0]!)
+  return Effect.fail(
+    new UsageError({
+      description: enabled.length === 0
+        ? `${file} has no enabled server`
+        : `${file} has ${enabled.length} servers: name one with --server (${
+          enabled.map((server) => server.name).join(", ")
+        })`
+    })
+  )
+}
+
+/**
+ * The transport to the resolved server: the process started over stdio
+ * (its stderr ignored), or Streamable HTTP (with the HTTP+SSE fallback)
+ * with the OAuth client, if any.
+ *
+ * @example
+ * ```ts
+ * import { Target } from "effect-mcp-client/cli"
+ *
+ * const transport = Target.transport({ _tag: "http", url: "http://127.0.0.1:3000/mcp", headers: {} }, undefined)
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const transport = (launch: Launch.Launch, auth: OAuthClient.OAuthClient | undefined) =>
+  launch._tag === "stdio"
+    ? StdioTransport.makeNode({
+      command: launch.command,
+      args: launch.args,
+      env: launch.env,
+      ...(launch.cwd === undefined ? {} : { cwd: launch.cwd }),
       stderr: "ignore"
     })
-  })
+    : HttpTransport.makeNode({
+      url: launch.url,
+      headers: Object.fromEntries(
+        Object.entries(launch.headers).map((
+          [name, value]
+        ) => [name, typeof value === "string" ? Redacted.make(value) : value])
+      ),
+      legacySseFallback: true,
+      ...(auth === undefined ? {} : { auth })
+    })
 
 /**
  * Opens the session, in the current scope, with the handler services
- * (elicitation, sampling, roots) in context.
+ * (elicitation, sampling, roots) in context. `--timeout` is each request's
+ * deadline, else the configuration entry's `timeout`, else ten minutes (a
+ * call may wait for the user to answer the server).
  *
  * @example
  * ```ts
@@ -143,10 +270,11 @@ export const transport = (
  * import { Target } from "effect-mcp-client/cli"
  *
  * const info = Effect.scoped(Effect.map(
- *   Target.connect({
- *     url: undefined, headers: [], env: [], era: "auto",
- *     timeoutSeconds: 10, config: undefined, server: undefined
- *   }, ["my-mcp-server"], undefined),
+ *   Target.connect(
+ *     { era: "auto", timeoutSeconds: 10 },
+ *     { launch: { _tag: "stdio", command: "my-mcp-server", args: [], env: {}, cwd: undefined }, name: undefined, timeoutMillis: undefined },
+ *     undefined
+ *   ),
  *   (client) => client.serverInfo
  * ))
  * ```
@@ -155,18 +283,21 @@ export const transport = (
  * @since 0.1.0
  */
 export const connect = (
-  settings: Settings,
-  command: ReadonlyArray<string>,
+  settings: Pick<Settings, "era" | "timeoutSeconds">,
+  resolved: Resolved,
   auth: OAuthClient.OAuthClient | undefined
-): Effect.Effect<McpClient.McpClientShape, ConnectError | UsageError, Scope.Scope> =>
+): Effect.Effect<McpClient.McpClientShape, ConnectError, Scope.Scope> =>
   Effect.gen(function*() {
-    const connection = yield* transport(settings, command, auth)
-    const timeout = settings.timeoutSeconds === undefined ? undefined : Duration.seconds(settings.timeoutSeconds)
+    const connection = yield* transport(resolved.launch, auth)
+    const timeout = settings.timeoutSeconds !== undefined
+      ? Duration.seconds(settings.timeoutSeconds)
+      : resolved.timeoutMillis !== undefined
+      ? Duration.millis(resolved.timeoutMillis)
+      : Duration.minutes(10)
     return yield* McpClient.make({
       ...clientInfo,
       era: settings.era,
-      // Without --timeout, 10 minutes: a call may wait for the user to answer the server.
-      timeout: timeout ?? Duration.minutes(10),
+      timeout,
       // Starting a server counts towards the first exchange: --timeout is for requests, not for that.
       initializeTimeout: Duration.seconds(60),
       discoverTimeout: Duration.seconds(15),

@@ -17,5 +17,7 @@ export * as Render from "./Render.ts"
 export * as SignIn from "./SignIn.ts"
 /** The server a command talks to. @since 0.1.0 */
 export * as Target from "./Target.ts"
+/** Browser steps the server asks for, waited for and retried. @since 0.1.0 */
+export * as UrlSteps from "./UrlSteps.ts"
 /** `key=value` arguments read by a tool's input schema. @since 0.1.0 */
 export * as ToolArguments from "./ToolArguments.ts"

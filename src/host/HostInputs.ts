@@ -9,8 +9,12 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import type * as Expansion from "./Expansion.ts"
 
 // =============================================================================
 // Models
@@ -137,3 +141,68 @@ export const layerEnvironment = (
  * @since 0.1.0
  */
 export const layerProcessEnvironment: Layer.Layer<never> = Layer.sync(Environment, () => ({ ...process.env }))
+
+// =============================================================================
+// Resolution
+// =============================================================================
+
+/**
+ * The resolver a configuration's references are expanded with: `${VAR}`
+ * from `Environment`, `${input:id}` from the `HostInputs` service (declared
+ * inputs by their declaration, others as plain prompts). Each input is asked
+ * once, by id (callers at the same time share the question); the answer to
+ * a `password` input is `Redacted`. Without the service every input is
+ * unanswered.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Expansion, HostInputs } from "effect-mcp-client"
+ *
+ * const url = Effect.gen(function*() {
+ *   const resolver = yield* HostInputs.resolver([{ id: "host", type: "promptString" }])
+ *   return yield* Expansion.expand("https://${input:host}/mcp", resolver, { server: "api", field: "url" })
+ * }).pipe(Effect.provide(HostInputs.layerValues({ host: "mcp.example" })))
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const resolver = (inputs: ReadonlyArray<Input>): Effect.Effect<Expansion.Resolver> =>
+  Effect.gen(function*() {
+    const environment = yield* Environment
+    const service = yield* Effect.serviceOption(HostInputs)
+    type Answer = string | Redacted.Redacted<string> | undefined
+    const answers = new Map<string, Deferred.Deferred<Answer>>()
+    const declared = new Map(inputs.map((input) => [input.id, input] as const))
+    const ask = (id: string): Effect.Effect<Answer> => {
+      if (service._tag === "None") return Effect.succeed(undefined)
+      const input = declared.get(id) ?? { id, type: "promptString" }
+      return Effect.map(service.value.answer(input), (answer) =>
+        answer === undefined
+          ? undefined
+          : input.password === true
+          ? Redacted.make(answer)
+          : answer)
+    }
+    return {
+      environment,
+      input: (id) =>
+        Effect.suspend(() => {
+          const pending = answers.get(id)
+          if (pending !== undefined) return Deferred.await(pending)
+          const deferred = Deferred.makeUnsafe<Answer>()
+          answers.set(id, deferred)
+          return Effect.uninterruptibleMask((restore) =>
+            restore(ask(id)).pipe(
+              Effect.onExit((exit) =>
+                Exit.isSuccess(exit)
+                  ? Deferred.done(deferred, exit)
+                  // Not answered (interrupted): the next caller asks again.
+                  : Effect.andThen(Effect.sync(() => answers.delete(id)), Deferred.succeed(deferred, undefined))
+              )
+            )
+          )
+        })
+    }
+  })

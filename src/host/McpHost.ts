@@ -20,12 +20,9 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
-import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
@@ -37,12 +34,13 @@ import type * as Mcp from "../protocol/Mcp.ts"
 import * as HttpTransport from "../transport/HttpTransport.ts"
 import * as StdioTransport from "../transport/StdioTransport.ts"
 import * as Catalog from "./Catalog.ts"
-import * as Expansion from "./Expansion.ts"
+import type * as Expansion from "./Expansion.ts"
 import * as HostConfig from "./HostConfig.ts"
 import type { HostConfigError } from "./HostError.ts"
 import { ServerUnavailable } from "./HostError.ts"
-import { Environment, HostInputs } from "./HostInputs.ts"
+import * as HostInputs from "./HostInputs.ts"
 import type { Input } from "./HostInputs.ts"
+import * as Launch from "./Launch.ts"
 import type * as QualifiedName from "./QualifiedName.ts"
 import * as ServerClient from "./ServerClient.ts"
 import * as Supervisor from "./Supervisor.ts"
@@ -212,7 +210,7 @@ export const make = (
   options: Options = {}
 ): Effect.Effect<McpHostShape, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const resolver = yield* makeResolver(config.inputs)
+    const resolver = yield* HostInputs.resolver(config.inputs)
     const enabled = config.servers.filter((server) => server.enabled)
     const servers = new Map<string, ServerClient.ServerClient>()
     const members: Array<Catalog.Member> = []
@@ -329,7 +327,7 @@ export const layerStandalone = <I>(
   Layer.effect(
     tag,
     Effect.gen(function*() {
-      const resolver = yield* makeResolver(options.inputs ?? [])
+      const resolver = yield* HostInputs.resolver(options.inputs ?? [])
       const serverClient = yield* open({ ...server, lazy: false }, resolver, options)
       yield* serverClient.supervisor.ready(options.timeout ?? options.startTimeout ?? defaultStartTimeout)
       return serverClient.client
@@ -343,47 +341,6 @@ export const layerStandalone = <I>(
 const defaultStartTimeout = Duration.seconds(30)
 /** Sessions the server forgets are renewed (and safe requests repeated) before the supervisor restarts them. */
 const defaultClient: McpClient.Options = { name: "effect-mcp-client-host", version: "0.1.0", recoverSessions: true }
-
-/** Inputs are asked once per host, by id (callers at the same time share the question); a secret one is `Redacted`. */
-const makeResolver = (inputs: ReadonlyArray<Input>) =>
-  Effect.gen(function*() {
-    const environment = yield* Environment
-    const service = yield* Effect.serviceOption(HostInputs)
-    type Answer = string | Redacted.Redacted<string> | undefined
-    const answers = new Map<string, Deferred.Deferred<Answer>>()
-    const declared = new Map(inputs.map((input) => [input.id, input] as const))
-    const ask = (id: string): Effect.Effect<Answer> => {
-      if (service._tag === "None") return Effect.succeed(undefined)
-      const input = declared.get(id) ?? { id, type: "promptString" }
-      return Effect.map(service.value.answer(input), (answer) =>
-        answer === undefined
-          ? undefined
-          : input.password === true
-          ? Redacted.make(answer)
-          : answer)
-    }
-    const resolver: Expansion.Resolver = {
-      environment,
-      input: (id) =>
-        Effect.suspend(() => {
-          const pending = answers.get(id)
-          if (pending !== undefined) return Deferred.await(pending)
-          const deferred = Deferred.makeUnsafe<Answer>()
-          answers.set(id, deferred)
-          return Effect.uninterruptibleMask((restore) =>
-            restore(ask(id)).pipe(
-              Effect.onExit((exit) =>
-                Exit.isSuccess(exit)
-                  ? Deferred.done(deferred, exit)
-                  // Not answered (interrupted): the next caller asks again.
-                  : Effect.andThen(Effect.sync(() => answers.delete(id)), Deferred.succeed(deferred, undefined))
-              )
-            )
-          )
-        })
-    }
-    return resolver
-  })
 
 const open = (
   server: HostConfig.ServerConfig,
@@ -405,49 +362,10 @@ const open = (
   })
 
 const connect = (server: HostConfig.ServerConfig, resolver: Expansion.Resolver, options: Options) =>
-  Effect.gen(function*() {
-    const expand = (value: string, field: string) => Expansion.expand(value, resolver, { server: server.name, field })
-    const expandMap = (values: { readonly [name: string]: string }, field: string) =>
-      Effect.forEach(
-        Object.entries(values),
-        ([name, value]) => Effect.map(expand(value, `${field}.${name}`), (expanded) => [name, expanded] as const)
-      ).pipe(Effect.map((entries) => Object.fromEntries(entries)))
-    if (server._tag === "stdio") {
-      const command = Expansion.reveal(yield* expand(server.command, "command"))
-      const args = yield* Effect.forEach(
-        server.args,
-        (arg, index) => Effect.map(expand(arg, `args[${index}]`), Expansion.reveal)
-      )
-      const cwd = server.cwd === undefined ? undefined : Expansion.reveal(yield* expand(server.cwd, "cwd"))
-      const fromFile = server.envFile === undefined ? {} : yield* readEnvFile(
-        Expansion.reveal(yield* expand(server.envFile, "envFile")),
-        server.name
-      )
-      const env = { ...fromFile, ...(yield* expandMap(server.env, "env")) }
-      return yield* StdioTransport.makeNode({
-        command,
-        args,
-        env,
-        cwd,
-        name: server.name,
-        stderr: options.stderr
-      })
-    }
-    const url = Expansion.reveal(yield* expand(server.url, "url"))
-    const headers = yield* expandMap(server.headers, "headers")
-    return yield* HttpTransport.makeNode({ url, headers, legacySseFallback: true })
-  })
-
-const readEnvFile = (path: string, server: string) =>
-  Effect.tryPromise({
-    try: async () => HostConfig.parseEnvFile(await (await import("node:fs/promises")).readFile(path, "utf8")),
-    catch: (cause) =>
-      new ServerUnavailable({
-        server,
-        state: "starting",
-        lastError: `envFile ${path} cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`
-      })
-  })
+  Effect.flatMap(Launch.resolve(server, resolver), (launch) =>
+    launch._tag === "stdio"
+      ? StdioTransport.makeNode({ ...launch, name: server.name, stderr: options.stderr })
+      : HttpTransport.makeNode({ url: launch.url, headers: launch.headers, legacySseFallback: true }))
 
 type Route<A> = { readonly server: ServerClient.ServerClient; readonly name: A }
 

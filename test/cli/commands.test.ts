@@ -359,6 +359,56 @@ describe.concurrent("effect-mcp answering the server", () => {
       assert.include(outcome.stdout, "a fixed answer")
     }), 300_000)
 
+  it.live(
+    "URL elicitation: the URL and its host are shown; off a terminal the step is accepted",
+    () =>
+      Effect.gen(function*() {
+        const outcome = yield* cli([
+          "call",
+          "trigger-url-elicitation",
+          "url=https://example.com/consent",
+          ...everything
+        ])
+        assert.strictEqual(outcome.code, 0, outcome.stderr)
+        assert.include(outcome.stderr, "The server asks you to open https://example.com/consent (at example.com)")
+        assert.include(outcome.stdout, "User completed the URL elicitation flow")
+      }),
+    300_000
+  )
+
+  it.live(
+    "-32042: the steps are shown, the server's completion awaited, and the call sent again",
+    () =>
+      Effect.gen(function*() {
+        const outcome = yield* cli(["call", "authorize", "--json", "--era", "legacy", ...Run.stdio("ts-v2")])
+        assert.strictEqual(outcome.code, 0, outcome.stderr)
+        assert.deepStrictEqual(Run.json(outcome).content, [{ type: "text", text: "authorized" }])
+        assert.include(outcome.stderr, "Sign in to the example service\n  open https://auth.example/step")
+        assert.match(outcome.stderr, /The server reports step \S+ complete/)
+      }),
+    300_000
+  )
+
+  it.live(
+    "-32042 that the server never reports complete: exit 4 once the deadline passes",
+    () =>
+      Effect.gen(function*() {
+        const outcome = yield* cli([
+          "call",
+          "trigger-url-elicitation",
+          "url=https://example.com/consent",
+          "errorPath=true",
+          "--timeout",
+          "2",
+          ...everything
+        ])
+        assert.strictEqual(outcome.code, 4, outcome.stderr)
+        assert.include(outcome.stderr, "open https://modelcontextprotocol.io")
+        assert.include(outcome.stderr, "tools/call needs the user to visit https://modelcontextprotocol.io")
+      }),
+    300_000
+  )
+
   it.live("roots: the folders given with --root", () =>
     Effect.gen(function*() {
       const dir = mkdtempSync(path.join(tmpdir(), "effect-mcp-root-"))
@@ -440,7 +490,7 @@ describe.concurrent("effect-mcp exit codes", () => {
       assert.strictEqual(none.code, 2)
       assert.include(none.stderr, "No server")
       assert.strictEqual(config.code, 2)
-      assert.include(config.stderr, "--config/--server are not available yet")
+      assert.include(config.stderr, "servers.json: $: cannot be read")
     }), 300_000)
 
   it.live("3: the server command does not exist; nothing listens at the URL", () =>

@@ -7,6 +7,10 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { execFileSync, spawnSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import * as Peers from "../support/Peers.ts"
 import * as Run from "./Run.ts"
 
 // The terminal is tmux's: `.ci/run` installs it where it is missing, and without it these tests fail, never skip.
@@ -123,4 +127,57 @@ describe("effect-mcp on a terminal", () => {
       assert.include(done, "- Favorite Number: 3.14")
       assert.include(done, "EXIT=0")
     }).pipe(Effect.scoped), 300_000)
+
+  it.live(
+    "a -32042 step the server never reports: the user says it is done, the call is retried, its URL step accepted",
+    () =>
+      Effect.gen(function*() {
+        const pane = yield* terminal([
+          "call",
+          "trigger-url-elicitation",
+          "url=https://example.com/consent",
+          "errorPath=true",
+          ...Run.stdio("everything")
+        ])
+        yield* waitFor(pane, "open https://modelcontextprotocol.io")
+        yield* waitFor(pane, "When you have finished in the browser:")
+        pane.keys("Enter")
+        // The retry asks in the request itself: the URL, its host, and whether the user will open it.
+        yield* waitFor(pane, "The server asks you to open https://example.com/consent (at example.com)")
+        yield* waitFor(pane, "Will you open it?")
+        pane.keys("Enter")
+        const done = yield* waitFor(pane, "EXIT=")
+        assert.include(done, "User completed the URL elicitation flow")
+        assert.include(done, "EXIT=0")
+      }).pipe(Effect.scoped),
+    300_000
+  )
+
+  it.live(
+    "an input of the configuration is asked on the terminal, a secret one without echo",
+    () =>
+      Effect.gen(function*() {
+        const { args, command } = Peers.stdioCommand("everything", ["--inherit-env"])
+        const file = path.join(mkdtempSync(path.join(tmpdir(), "effect-mcp-inputs-")), "mcp.json")
+        writeFileSync(
+          file,
+          JSON.stringify({
+            inputs: [{ id: "token", type: "promptString", description: "Your access token", password: true }],
+            servers: { local: { command, args, env: { ACCESS_TOKEN: "${input:token}" } } }
+          })
+        )
+        const pane = yield* terminal(["call", "get-env", "--config", file])
+        yield* waitFor(pane, "Your access token")
+        pane.text("s3cret-value")
+        // What the terminal shows once the keys are in (a bare read could come before they are drawn).
+        yield* Effect.sleep("500 millis")
+        const typed = pane.screen()
+        pane.keys("Enter")
+        const done = yield* waitFor(pane, "EXIT=")
+        assert.notInclude(typed, "s3cret-value")
+        assert.include(done, "s3cret-value")
+        assert.include(done, "EXIT=0")
+      }).pipe(Effect.scoped),
+    300_000
+  )
 })

@@ -93,11 +93,13 @@ describe("the packed package", () => {
       readonly packages: Record<string, LockEntry>
     }
     const peers = Object.keys(manifest.peerDependencies ?? {})
-    const needed = [...Object.keys(manifest.dependencies ?? {}), ...peers]
+    // A server for the installed command to talk to, as a user would have it: `npx` finds it in the project.
+    const servers = ["@modelcontextprotocol/server-everything"]
+    const needed = [...Object.keys(manifest.dependencies ?? {}), ...peers, ...servers]
     const tarball = `file:${packed.filename}`
     // The application depends on the package and on the peers it asks for, at the versions this repository uses.
     const dependencies: Record<string, string> = { "effect-mcp-client": tarball }
-    for (const peer of peers) dependencies[peer] = lock.packages[`node_modules/${peer}`]!.version
+    for (const name of [...peers, ...servers]) dependencies[name] = lock.packages[`node_modules/${name}`]!.version
     mkdirSync(consumer)
     copyFileSync(join(work, packed.filename), join(consumer, packed.filename))
     writeFileSync(
@@ -120,7 +122,9 @@ describe("the packed package", () => {
               license: manifest["license"],
               dependencies: manifest.dependencies,
               peerDependencies: manifest.peerDependencies,
-              engines: manifest["engines"]
+              engines: manifest["engines"],
+              // npm links the commands the lockfile lists.
+              bin: manifest["bin"]
             },
             ...closure(lock.packages, needed)
           }
@@ -135,7 +139,7 @@ describe("the packed package", () => {
 
   afterAll(() => {
     if (work !== "") rmSync(work, { recursive: true, force: true })
-  })
+  }, 120_000)
 
   it("holds the built JavaScript, declarations and source maps, and nothing of the tests, benchmarks or examples", () => {
     const files = packed.files.map((file) => file.path)
@@ -190,6 +194,32 @@ describe("the packed package", () => {
       assert.strictEqual(output, "")
     }, 120_000)
   }
+
+  it("installs the command: npx effect-mcp-client tools -- npx -y @modelcontextprotocol/server-everything", () => {
+    const output = run(
+      "npx",
+      ["effect-mcp-client", "tools", "--", "npx", "-y", "@modelcontextprotocol/server-everything"],
+      consumer
+    )
+    for (const tool of ["echo", "get-sum", "trigger-long-running-operation"]) assert.include(output, tool)
+    const json = JSON.parse(
+      run("npx", [
+        "effect-mcp",
+        "call",
+        "get-sum",
+        "a=2",
+        "b=3",
+        "--json",
+        "--",
+        "npx",
+        "-y",
+        "@modelcontextprotocol/server-everything"
+      ], consumer)
+    ) as {
+      readonly content: ReadonlyArray<{ readonly text?: string }>
+    }
+    assert.include(json.content[0]?.text, "5")
+  }, 240_000)
 
   it("runs under plain Node ESM: lists and calls a tool in memory, with one copy of effect", () => {
     const output = run(process.execPath, ["main.mjs"], consumer)

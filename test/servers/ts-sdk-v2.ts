@@ -22,6 +22,7 @@ import {
   isLegacyRequest,
   McpServer,
   ResourceTemplate,
+  UrlElicitationRequiredError,
   WebStandardStreamableHTTPServerTransport
 } from "@modelcontextprotocol/server"
 import type { McpRequestContext } from "@modelcontextprotocol/server"
@@ -139,6 +140,26 @@ const build = ({ era }: McpRequestContext): McpServer => {
     else await server.server.sendResourceUpdated({ uri })
     return reply(`touched ${uri}`)
   })
+
+  if (!modern) {
+    // The first call in a session needs a browser step (-32042), which the server reports complete soon after.
+    let authorized = false
+    server.registerTool("authorize", {
+      description: "Needs a URL step first (-32042), reported complete 100 ms later; then answers 'authorized'."
+    }, async () => {
+      if (authorized) return reply("authorized")
+      authorized = true
+      const elicitationId = randomUUID()
+      const complete = server.server.createElicitationCompletionNotifier(elicitationId)
+      setTimeout(() => void complete().catch(() => undefined), 100)
+      throw new UrlElicitationRequiredError([{
+        mode: "url",
+        url: "https://auth.example/step",
+        message: "Sign in to the example service",
+        elicitationId
+      }], "A browser step is needed first")
+    })
+  }
 
   server.registerResource("hello", "bench://static/hello", {
     description: "A fixed text.",
