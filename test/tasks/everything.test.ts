@@ -95,6 +95,17 @@ describe.each(["stdio", "http"] as const)("tasks against everything over %s", (m
         assert.deepStrictEqual(resumed, last.result)
       }))
 
+    it.effect("startToolTask returns the created task at once; a tool without tasks gives its result", () =>
+      Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        const start = yield* client.startToolTask("simulate-research-query", { topic: "dunes" })
+        if (start._tag !== "Task") return assert.fail("the call did not become a task")
+        assert.strictEqual(start.task.status, "working")
+        assert.include(textOf(yield* start.handle.result), "# Research Report: dunes")
+        const echo = yield* client.startToolTask("echo", { message: "now" })
+        assert.deepStrictEqual(echo, { _tag: "Result", result: { content: [{ type: "text", text: "Echo: now" }] } })
+      }))
+
     it.effect("interrupting the caller cancels the task, which reports cancelled", () =>
       Effect.gen(function*() {
         const client = yield* McpClient.McpClient

@@ -97,6 +97,32 @@ describe.each(["stdio", "http"] as const)("tasks against the TypeScript SDK v1 o
         const listed = yield* client.listTasks()
         assert.include(listed.tasks.map((task) => task.taskId), head.value.task.taskId)
       }))
+
+    it.effect("startToolTask returns while the task works; its handle follows it to the result", () =>
+      Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        const start = yield* client.startToolTask("brew", { steps: 3 })
+        if (start._tag !== "Task") return assert.fail("the call did not become a task")
+        assert.strictEqual(start.task.status, "working")
+        assert.strictEqual(start.handle.taskId, start.task.taskId)
+        const statuses = (yield* Stream.runCollect(start.handle.events)).flatMap((event) =>
+          event._tag === "Status" ? [event.task.status] : []
+        )
+        assert.strictEqual(statuses[statuses.length - 1], "completed")
+        assert.strictEqual(textOf(yield* start.handle.result), "brewed 3 stages for nobody")
+      }))
+
+    it.effect("a started task's handle cancels it", () =>
+      Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        const start = yield* client.startToolTask("brew", { steps: 10 })
+        if (start._tag !== "Task") return assert.fail("the call did not become a task")
+        const cancelled = yield* start.handle.cancel
+        assert.strictEqual(cancelled.status, "cancelled")
+        const exit = yield* Effect.exit(start.handle.result)
+        if (!Exit.isFailure(exit)) return assert.fail("expected a failure")
+        assert.strictEqual(exit.cause.reasons.find((reason) => reason._tag === "Fail")?.error._tag, "TaskCancelled")
+      }))
   })
 
   layer(ReceiverLive(mode), { timeout: "60 seconds", excludeTestServices: true })(
