@@ -118,6 +118,17 @@ const taskOf = (result: TaskSchema.GetTaskResult): TaskSchema.Task => {
 }
 
 /**
+ * Whether `task` is not older than `shown` by `lastUpdatedAt`: a `tasks/get`
+ * reply and a status notification may arrive in the other order than the
+ * changes they report, and a task never goes back.
+ */
+const notOlder = (task: TaskSchema.Task, shown: TaskSchema.Task) => {
+  const updated = Date.parse(task.lastUpdatedAt)
+  const latest = Date.parse(shown.lastUpdatedAt)
+  return Number.isNaN(updated) || Number.isNaN(latest) || updated >= latest
+}
+
+/**
  * Builds the task operations of a session.
  *
  * @example
@@ -226,11 +237,14 @@ export const make = (session: Session, lists: Lists): Tasks => {
               nextNotified(notes, taskId)
             )
             if (notified === undefined) break
+            if (!notOlder(notified, current)) continue
             current = notified
             show(current)
           }
           if (TaskSchema.isTerminal(current.status)) break
-          current = yield* get(taskId, callOptions)
+          const polled = yield* get(taskId, callOptions)
+          if (!notOlder(polled, current)) continue
+          current = polled
           show(current)
         }
         settled = true
