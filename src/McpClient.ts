@@ -37,7 +37,8 @@ import type {
   ListOptions,
   Options,
   ProgressEvent,
-  ToolCallOptions
+  ToolCallOptions,
+  ToolTaskError
 } from "./client/Options.ts"
 import * as Prompts from "./client/Prompts.ts"
 import * as Resources from "./client/Resources.ts"
@@ -86,7 +87,9 @@ export type {
   /** @since 0.1.0 */
   ProgressEvent,
   /** @since 0.1.0 */
-  ToolCallOptions
+  ToolCallOptions,
+  /** @since 0.2.0 */
+  ToolTaskError
 } from "./client/Options.ts"
 
 // =============================================================================
@@ -170,6 +173,33 @@ export interface McpClientShape {
     args?: { readonly [key: string]: unknown },
     options?: ToolCallOptions
   ) => Stream.Stream<Tasks.TaskEvent<Mcp.CallToolResult>, CallToolError>
+  /**
+   * Starts a tool call as a task (2025-11-25, or the 2026-07-28 extension)
+   * and returns as soon as the server created it, with the task and a handle
+   * on it: its status, its events, its result, and cancelling it. Nothing
+   * waits for the task or cancels it: it runs on after this session ends,
+   * and `task(taskId)` picks it up again from a later one. A call that does
+   * not become a task (a tool that forbids tasks, or a 2026-07-28 server
+   * answering at once) gives its result.
+   *
+   * @example
+   * ```ts
+   * import { Effect } from "effect"
+   * import { McpClient } from "effect-mcp-client"
+   *
+   * // The task's id, to resume it later with `task(taskId)`; undefined when the call ran at once.
+   * const submit = Effect.gen(function*() {
+   *   const client = yield* McpClient.McpClient
+   *   const start = yield* client.startToolTask("simulate-research-query", { topic: "tides" })
+   *   return start._tag === "Task" ? start.task.taskId : undefined
+   * })
+   * ```
+   */
+  readonly startToolTask: (
+    name: string,
+    args?: { readonly [key: string]: unknown },
+    options?: ToolCallOptions
+  ) => Effect.Effect<Tasks.TaskStart<Mcp.CallToolResult, ToolTaskError>, CallToolError>
   /**
    * A tool call's task by id, from this session or an earlier one with the
    * same server: its status, its events, its result, and cancelling it.
@@ -500,6 +530,9 @@ class Client implements McpClientShape {
   }
   get callToolAsTask() {
     return this.#toolMethods.callToolAsTask
+  }
+  get startToolTask() {
+    return this.#toolMethods.startToolTask
   }
   task(taskId: string) {
     return this.#taskMethods.handle(taskId, this.#session.validators.callTool)

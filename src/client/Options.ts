@@ -215,6 +215,22 @@ export type CallToolError =
   | TaskCancelled
 
 /**
+ * The failures of following a tool call's task from its handle
+ * (`startToolTask`): those of any task, and the checks of its result
+ * (`ToolNotFound`, `OutputValidationError`).
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type ToolTaskError =
+  | RequestError
+  | InputDeclined
+  | TaskFailed
+  | TaskCancelled
+  | ToolNotFound
+  | OutputValidationError
+
+/**
  * The lists a server may announce changes of.
  *
  * @category models

@@ -27,7 +27,8 @@ import * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as JsonSchema from "../protocol/JsonSchema.ts"
 import * as Mcp from "../protocol/Mcp.ts"
 import { decoder, type Validator, validator } from "../protocol/Validate.ts"
-import type { TaskEvent, Tasks } from "../tasks/Tasks.ts"
+import type { TaskEvent, TaskHandle, Tasks, TaskStart } from "../tasks/Tasks.ts"
+import type * as TaskSchema from "../tasks/TaskSchema.ts"
 import * as TasksExtension from "../tasks/TasksExtension.ts"
 import type { Lists } from "./Lists.ts"
 import type {
@@ -36,7 +37,8 @@ import type {
   FeatureError,
   ListOptions,
   ProgressEvent,
-  ToolCallOptions
+  ToolCallOptions,
+  ToolTaskError
 } from "./Options.ts"
 import * as Progress from "./Progress.ts"
 import type { Session } from "./Session.ts"
@@ -85,6 +87,11 @@ export interface Tools {
     args?: Arguments,
     options?: ToolCallOptions
   ) => Stream.Stream<TaskEvent<Mcp.CallToolResult>, CallToolError>
+  readonly startToolTask: (
+    name: string,
+    args?: Arguments,
+    options?: ToolCallOptions
+  ) => Effect.Effect<TaskStart<Mcp.CallToolResult, ToolTaskError>, CallToolError>
 }
 
 const validateUrlElicitation = validator(Mcp.ElicitUrlParams)
@@ -340,6 +347,20 @@ export const make = (session: Session, lists: Lists, tasks: Tasks): Tools => {
         ? Effect.fail(new ToolExecutionError({ name, text: textOf(result.content), content: result.content }))
         : Effect.succeed(result))
 
+  /** A task's events with its result checked as a call's result is. */
+  const checkedEvents = <E>(
+    name: string,
+    events: Stream.Stream<TaskEvent<Mcp.CallToolResult>, E>,
+    callOptions: ToolCallOptions | undefined
+  ) =>
+    Stream.mapEffect(
+      events,
+      (event): Effect.Effect<TaskEvent<Mcp.CallToolResult>, E | ToolNotFound | OutputValidationError> =>
+        event._tag === "Result"
+          ? Effect.map(callSucceeded(name, event.result, callOptions), (result) => ({ _tag: "Result", result }))
+          : Effect.succeed(event)
+    )
+
   /** A call as a task's events; a tool that cannot run as a task gives its result alone. */
   const callToolAsTask = (name: string, args?: Arguments, callOptions?: ToolCallOptions) =>
     Stream.unwrap(
@@ -349,12 +370,10 @@ export const make = (session: Session, lists: Lists, tasks: Tasks): Tools => {
         ),
         (asTask): Stream.Stream<TaskEvent<Mcp.CallToolResult>, CallToolError> =>
           asTask || extensionTasks
-            ? Stream.mapEffect(
+            ? checkedEvents(
+              name,
               asTask ? toolTaskEvents(name, args, callOptions) : extensionCallEvents(name, args, callOptions),
-              (event): Effect.Effect<TaskEvent<Mcp.CallToolResult>, CallToolError> =>
-                event._tag === "Result"
-                  ? Effect.map(callSucceeded(name, event.result, callOptions), (result) => ({ _tag: "Result", result }))
-                  : Effect.succeed(event)
+              callOptions
             )
             : Stream.fromEffect(
               Effect.map(callTool(name, args, callOptions), (result) => ({ _tag: "Result", result }) as const)
@@ -362,8 +381,70 @@ export const make = (session: Session, lists: Lists, tasks: Tasks): Tools => {
       )
     )
 
+  /** A created task and its handle, whose result is checked as a call's result is. */
+  const started = (
+    name: string,
+    task: TaskSchema.Task,
+    callOptions: ToolCallOptions | undefined
+  ): TaskStart<Mcp.CallToolResult, ToolTaskError> => {
+    const plain = tasks.handle(task.taskId, validators.callTool)
+    const events = checkedEvents(name, plain.events, callOptions)
+    const handle: TaskHandle<Mcp.CallToolResult, ToolTaskError> = { ...plain, events, result: resultOfEvents(events) }
+    return { _tag: "Task", task, handle }
+  }
+
+  /**
+   * Starts a call as a task and returns once the server created it. A tool
+   * that cannot run as a task, or a 2026-07-28 call the server answers at
+   * once, gives its result.
+   */
+  const startToolTask = (
+    name: string,
+    args?: Arguments,
+    callOptions?: ToolCallOptions
+  ): Effect.Effect<TaskStart<Mcp.CallToolResult, ToolTaskError>, CallToolError> =>
+    Effect.flatMap(
+      session.require("tools/call", "tools", session.capabilities.tools !== undefined).pipe(
+        Effect.andThen(runsAsTask(name, callOptions, true))
+      ),
+      (asTask): Effect.Effect<TaskStart<Mcp.CallToolResult, ToolTaskError>, CallToolError> => {
+        if (!asTask && !extensionTasks) {
+          return Effect.map(callTool(name, args, callOptions), (result) => ({ _tag: "Result", result }))
+        }
+        const create = asTask
+          ? Effect.map(
+            tasks.create(
+              "tools/call",
+              args === undefined ? { name } : { name, arguments: args },
+              callOptions?.task?.ttl,
+              callOptions
+            ),
+            (task) => started(name, task, callOptions)
+          )
+          : Effect.flatMap(
+            sendToolCall(name, args, callOptions, validateCallOrTask),
+            (result): Effect.Effect<TaskStart<Mcp.CallToolResult, ToolTaskError>, CallToolError> =>
+              TasksExtension.isTask(result)
+                ? Effect.succeed(started(name, TasksExtension.normalize(result), callOptions))
+                : Effect.map(
+                  callSucceeded(name, result, callOptions),
+                  (checked) => ({ _tag: "Result", result: checked })
+                )
+          )
+        const validateArguments = (callOptions?.validateArguments ?? session.options.validateToolArguments) === true
+        return session.traced(
+          (validateArguments ? Effect.andThen(checkArguments(name, args, callOptions), create) : create).pipe(
+            Effect.catchTag("McpServerError", (error) => callFailed(name, error, callOptions))
+          ),
+          "tools/call",
+          { "gen_ai.tool.name": name }
+        )
+      }
+    )
+
   return {
     callToolAsTask,
+    startToolTask,
     listTools,
     listToolsPages: (callOptions) =>
       Stream.unwrap(

@@ -217,6 +217,11 @@ class View implements McpClient.McpClientShape {
     this.#call("tools/call", (s, timeout) => s.callToolTyped(name, args, schema, { ...options, timeout }), options)
   readonly callToolAsTask: McpClient.McpClientShape["callToolAsTask"] = (name, args, options) =>
     this.#stream((s) => s.callToolAsTask(name, args, options))
+  /** A started task's handle is `task(taskId)`'s, which outlives a restart of the session. */
+  readonly startToolTask: McpClient.McpClientShape["startToolTask"] = (name, args, options) =>
+    this.#call("tools/call", (s, timeout) => s.startToolTask(name, args, { ...options, timeout }), options).pipe(
+      Effect.map((start) => start._tag === "Task" ? { ...start, handle: this.task(start.task.taskId) } : start)
+    )
   /** A task's handle: each member waits for the ready session (a task outlives a restart of the session). */
   task(taskId: string): Tasks.TaskHandle<Mcp.CallToolResult> {
     const ready = asTransportError<McpClient.McpClientShape, never, never>(this.#supervisor.ready(defaultTimeoutMillis))

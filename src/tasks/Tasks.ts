@@ -51,17 +51,29 @@ export type TaskError = RequestError | TaskFailed | TaskCancelled | InputDecline
  * @category models
  * @since 0.2.0
  */
-export interface TaskHandle<A> {
+export interface TaskHandle<A, E = TaskError> {
   readonly taskId: string
   /** The task's current state (`tasks/get`). */
   readonly status: Effect.Effect<TaskSchema.Task, RequestError>
   /** Its statuses from now on, then its result. Interrupting it leaves the task running. */
-  readonly events: Stream.Stream<TaskEvent<A>, TaskError>
+  readonly events: Stream.Stream<TaskEvent<A>, E>
   /** Waits for the task's end and returns its result. Interrupting it leaves the task running. */
-  readonly result: Effect.Effect<A, TaskError>
+  readonly result: Effect.Effect<A, E>
   /** Asks the receiver to cancel the task (`tasks/cancel`); returns the task as it then is. */
   readonly cancel: Effect.Effect<TaskSchema.Task, RequestError>
 }
+
+/**
+ * What starting a request as a task gives: the task as the receiver created
+ * it and a handle on it, or, when the request did not become a task, its
+ * result.
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type TaskStart<A, E = TaskError> =
+  | { readonly _tag: "Task"; readonly task: TaskSchema.Task; readonly handle: TaskHandle<A, E> }
+  | { readonly _tag: "Result"; readonly result: A }
 
 /**
  * The task operations of a session.
@@ -103,6 +115,17 @@ const cancelTimeout = "5 seconds"
 const taskOf = (result: TaskSchema.GetTaskResult): TaskSchema.Task => {
   const { _meta: _, ...task } = result
   return task
+}
+
+/**
+ * Whether `task` is not older than `shown` by `lastUpdatedAt`: a `tasks/get`
+ * reply and a status notification may arrive in the other order than the
+ * changes they report, and a task never goes back.
+ */
+const notOlder = (task: TaskSchema.Task, shown: TaskSchema.Task) => {
+  const updated = Date.parse(task.lastUpdatedAt)
+  const latest = Date.parse(shown.lastUpdatedAt)
+  return Number.isNaN(updated) || Number.isNaN(latest) || updated >= latest
 }
 
 /**
@@ -214,11 +237,14 @@ export const make = (session: Session, lists: Lists): Tasks => {
               nextNotified(notes, taskId)
             )
             if (notified === undefined) break
+            if (!notOlder(notified, current)) continue
             current = notified
             show(current)
           }
           if (TaskSchema.isTerminal(current.status)) break
-          current = yield* get(taskId, callOptions)
+          const polled = yield* get(taskId, callOptions)
+          if (!notOlder(polled, current)) continue
+          current = polled
           show(current)
         }
         settled = true

@@ -66,6 +66,7 @@ export const errorTags = {
   callToolOrFail: [...callTool, "ToolExecutionError"],
   callToolTyped: [...callTool, "ToolExecutionError"],
   callToolAsTask: callTool,
+  startToolTask: callTool,
   listTasks: feature,
   listResources: feature,
   listResourcesPages: feature,

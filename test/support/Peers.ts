@@ -4,11 +4,11 @@
  * servers under test/servers (one on the official TypeScript SDK v2, one on
  * `effect/ai`'s McpServer), over stdio or HTTP, on 127.0.0.1 only.
  */
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { spawn } from "node:child_process"
 import * as net from "node:net"
 import { fileURLToPath } from "node:url"
-import { StdioTransport } from "../../src/index.ts"
+import { HttpTransport, StdioTransport } from "../../src/index.ts"
 import * as Oracle from "./Oracle.ts"
 
 export type Peer = "everything" | "ts-v2" | "ts-v1-tasks" | "effect"
@@ -135,3 +135,12 @@ export const http = (peer: Peer, mode: "http" | "sse" = "http", extra: ReadonlyA
     }
     return mode === "sse" ? `http://127.0.0.1:${port}/sse` : `http://127.0.0.1:${port}/mcp`
   })
+
+/**
+ * A checked transport to a peer: over stdio, or over Streamable HTTP to the
+ * peer started for the layer's lifetime (one server process per use).
+ */
+export const transport = (peer: Peer, mode: "stdio" | "http") =>
+  mode === "stdio"
+    ? stdio(peer)
+    : Layer.unwrap(Effect.map(http(peer), (url) => Oracle.layer(HttpTransport.layerNode({ url }))))

@@ -1,7 +1,11 @@
 /**
- * Tool calls as tasks against the reference `everything` server over stdio:
- * `simulate-research-query` (a tool that requires tasks, with an
- * `input_required` round when the query is ambiguous).
+ * Tool calls as tasks against the reference `everything` server, over stdio
+ * and over Streamable HTTP: `simulate-research-query` (a tool that requires
+ * tasks, with an `input_required` round when the query is ambiguous), and
+ * the server's task-augmented requests to the client as a task receiver.
+ * The server keeps its tasks per session (a task store per connection), so
+ * resuming from another session is tested against the TypeScript SDK server
+ * (test/tasks/resume.test.ts).
  */
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Exit, Fiber, Layer, Ref, Stream } from "effect"
@@ -20,21 +24,22 @@ const inOrder = (statuses: ReadonlyArray<string>, terminal: string) => {
 
 const elicitations = Ref.makeUnsafe<ReadonlyArray<string>>([])
 
-const ClientLive = McpClient.layer({ name: "tasks-test", version: "1.0.0", era: "legacy" }).pipe(
-  Layer.provide(Layer.merge(
-    Peers.stdio("everything"),
-    Elicitation.layer({
-      form: (params) =>
-        Effect.as(
-          Ref.update(elicitations, (seen) => [...seen, params.message]),
-          { action: "accept", content: { interpretation: "historical" } }
-        )
-    })
-  ))
-)
+const ClientLive = (mode: "stdio" | "http") =>
+  McpClient.layer({ name: "tasks-test", version: "1.0.0", era: "legacy" }).pipe(
+    Layer.provide(Layer.merge(
+      Peers.transport("everything", mode),
+      Elicitation.layer({
+        form: (params) =>
+          Effect.as(
+            Ref.update(elicitations, (seen) => [...seen, params.message]),
+            { action: "accept", content: { interpretation: "historical" } }
+          )
+      })
+    ))
+  )
 
-describe("tasks against everything", () => {
-  layer(ClientLive, { timeout: "60 seconds", excludeTestServices: true })("simulate-research-query", (it) => {
+describe.each(["stdio", "http"] as const)("tasks against everything over %s", (mode) => {
+  layer(ClientLive(mode), { timeout: "60 seconds", excludeTestServices: true })("simulate-research-query", (it) => {
     it.effect("runs as a task to its report, its statuses in order", () =>
       Effect.gen(function*() {
         const client = yield* McpClient.McpClient
@@ -90,6 +95,17 @@ describe("tasks against everything", () => {
         assert.deepStrictEqual(resumed, last.result)
       }))
 
+    it.effect("startToolTask returns the created task at once; a tool without tasks gives its result", () =>
+      Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        const start = yield* client.startToolTask("simulate-research-query", { topic: "dunes" })
+        if (start._tag !== "Task") return assert.fail("the call did not become a task")
+        assert.strictEqual(start.task.status, "working")
+        assert.include(textOf(yield* start.handle.result), "# Research Report: dunes")
+        const echo = yield* client.startToolTask("echo", { message: "now" })
+        assert.deepStrictEqual(echo, { _tag: "Result", result: { content: [{ type: "text", text: "Echo: now" }] } })
+      }))
+
     it.effect("interrupting the caller cancels the task, which reports cancelled", () =>
       Effect.gen(function*() {
         const client = yield* McpClient.McpClient
@@ -110,7 +126,7 @@ describe("tasks against everything", () => {
   layer(
     McpClient.layer({ name: "tasks-test", version: "1.0.0", era: "legacy", taskReceiver: { pollInterval: 200 } }).pipe(
       Layer.provide(Layer.mergeAll(
-        Peers.stdio("everything"),
+        Peers.transport("everything", mode),
         Sampling.layer({
           createMessage: (params) =>
             Effect.succeed({

@@ -63,11 +63,12 @@ const elicitation = {
 }
 
 /**
- * A server that answers `tools/call` with a task; `tasks/get` walks through
- * `script` (one state per poll, the last repeated), and it records the clock
- * time of each poll and every `tasks/update`.
+ * A server that answers `tools/call` with a task (or with `immediate`, a
+ * result, when given); `tasks/get` walks through `script` (one state per
+ * poll, the last repeated), and it records the clock time of each poll and
+ * every `tasks/update`.
  */
-const server = (script: ReadonlyArray<Record<string, unknown>>) =>
+const server = (script: ReadonlyArray<Record<string, unknown>>, immediate?: Record<string, unknown>) =>
   Effect.gen(function*() {
     const polls = yield* Ref.make<ReadonlyArray<number>>([])
     const updates = yield* Ref.make<ReadonlyArray<unknown>>([])
@@ -91,6 +92,7 @@ const server = (script: ReadonlyArray<Record<string, unknown>>) =>
                 message.params._meta["io.modelcontextprotocol/clientCapabilities"]
                   .extensions["io.modelcontextprotocol/tasks"]
               )
+              if (immediate !== undefined) return yield* Scripted.reply(peer, message, immediate)
               const created = { ...task("working"), resultType: "task" }
               check("CreateTaskResult", created)
               return yield* Scripted.reply(peer, message, created)
@@ -202,5 +204,31 @@ describe("the 2026-07-28 Tasks extension (scripted server)", () => {
       if (!Exit.isSuccess(resumed)) return assert.fail(String(resumed.cause))
       assert.deepStrictEqual(resumed.value, original.value)
       assert.deepStrictEqual(violations, [])
+    }))
+
+  it.effect("startToolTask returns the task the server created before any poll; its handle follows it", () =>
+    Effect.gen(function*() {
+      violations.length = 0
+      const { client, polls } = yield* server([task("working"), task("completed", { result: done })])
+      const start = yield* client.startToolTask("research", { topic: "tides" })
+      if (start._tag !== "Task") return assert.fail("the call did not become a task")
+      assert.strictEqual(start.task.taskId, "ext-1")
+      assert.strictEqual(start.task.status, "working")
+      assert.strictEqual(start.task.pollInterval, 2000)
+      assert.deepStrictEqual(yield* Ref.get(polls), [])
+      const result = yield* runClock(yield* Effect.forkChild(start.handle.result))
+      if (!Exit.isSuccess(result)) return assert.fail(String(result.cause))
+      assert.deepStrictEqual(result.value.content, done.content)
+      assert.deepStrictEqual(violations, [])
+    }))
+
+  it.effect("startToolTask gives the result of a call the server answers at once", () =>
+    Effect.gen(function*() {
+      violations.length = 0
+      const { client, polls } = yield* server([], { ...done, resultType: "complete" })
+      const start = yield* client.startToolTask("research", {})
+      if (start._tag !== "Result") return assert.fail("expected the result")
+      assert.deepStrictEqual(start.result.content, done.content)
+      assert.deepStrictEqual(yield* Ref.get(polls), [])
     }))
 })

@@ -165,6 +165,46 @@ describe("task polling", () => {
       assert.deepStrictEqual(yield* Ref.get(polls), [])
     }))
 
+  it.effect("a status older than the one shown is not shown (a notification that arrives late)", () =>
+    Effect.gen(function*() {
+      const at = (second: number) => `2025-11-25T00:00:0${second}.000Z`
+      const polls = yield* Ref.make(0)
+      const { client } = yield* Scripted.client({
+        capabilities,
+        onRequest: (message, peer) => {
+          switch (message.method) {
+            case "tools/list":
+              return Scripted.reply(peer, message, { tools: [tool("required")] })
+            case "tools/call":
+              return Scripted.reply(peer, message, { task: { ...task("working", 1000), lastUpdatedAt: at(0) } })
+            case "tasks/get":
+              return Effect.gen(function*() {
+                const count = yield* Ref.updateAndGet(polls, (n) => n + 1)
+                if (count > 1) {
+                  return yield* Scripted.reply(peer, message, { ...task("completed", 1000), lastUpdatedAt: at(3) })
+                }
+                yield* Scripted.reply(peer, message, { ...task("working", 1000, "continuing"), lastUpdatedAt: at(2) })
+                // A notification of an earlier change, delivered after the reply that superseded it.
+                yield* peer.send({
+                  jsonrpc: "2.0",
+                  method: "notifications/tasks/status",
+                  params: { ...task("input_required", 1000, "asking"), lastUpdatedAt: at(1) }
+                })
+              })
+            case "tasks/result":
+              return Scripted.reply(peer, message, { content: [{ type: "text", text: "done" }] })
+          }
+          return undefined
+        }
+      })
+      const exit = yield* runClock(yield* Effect.forkChild(Stream.runCollect(client.callToolAsTask("slow", {}))))
+      if (!Exit.isSuccess(exit)) return assert.fail(String(exit.cause))
+      const shown = exit.value.map((event) =>
+        event._tag === "Status" ? `${event.task.status} ${event.task.statusMessage ?? ""}`.trim() : "result"
+      )
+      assert.deepStrictEqual(shown, ["working", "working continuing", "completed", "result"])
+    }))
+
   it.effect("interrupting the caller sends tasks/cancel, not notifications/cancelled", () =>
     Effect.gen(function*() {
       const { client, sent } = yield* server({ pollInterval: 1000, workingPolls: 100 })

@@ -1,10 +1,12 @@
 /**
  * The same task behaviour against a server on the official TypeScript SDK v1
- * with server-side tasks (test/servers/ts-sdk-v1-tasks.ts) over stdio.
+ * with server-side tasks (test/servers/ts-sdk-v1-tasks.ts), over stdio and
+ * over Streamable HTTP: the client following the server's tasks, and the
+ * client as the receiver of the server's task-augmented requests.
  */
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Exit, Layer, Ref, Stream } from "effect"
-import { Elicitation, McpClient } from "../../src/index.ts"
+import { Elicitation, McpClient, Sampling } from "../../src/index.ts"
 import * as Peers from "../support/Peers.ts"
 
 const textOf = (result: { readonly content: ReadonlyArray<unknown> }) =>
@@ -12,17 +14,34 @@ const textOf = (result: { readonly content: ReadonlyArray<unknown> }) =>
 
 const asked = Ref.makeUnsafe(0)
 
-const ClientLive = McpClient.layer({ name: "tasks-test", version: "1.0.0", era: "legacy" }).pipe(
-  Layer.provide(Layer.merge(
-    Peers.stdio("ts-v1-tasks"),
-    Elicitation.layer({
-      form: () => Effect.as(Ref.update(asked, (count) => count + 1), { action: "accept", content: { name: "Grace" } })
-    })
-  ))
-)
+const ClientLive = (mode: "stdio" | "http") =>
+  McpClient.layer({ name: "tasks-test", version: "1.0.0", era: "legacy" }).pipe(
+    Layer.provide(Layer.merge(
+      Peers.transport("ts-v1-tasks", mode),
+      Elicitation.layer({
+        form: () => Effect.as(Ref.update(asked, (count) => count + 1), { action: "accept", content: { name: "Grace" } })
+      })
+    ))
+  )
 
-describe("tasks against the TypeScript SDK v1", () => {
-  layer(ClientLive, { timeout: "60 seconds", excludeTestServices: true })("brew", (it) => {
+const ReceiverLive = (mode: "stdio" | "http") =>
+  McpClient.layer({ name: "tasks-test", version: "1.0.0", era: "legacy", taskReceiver: { pollInterval: 100 } }).pipe(
+    Layer.provide(Layer.mergeAll(
+      Peers.transport("ts-v1-tasks", mode),
+      Sampling.layer({
+        createMessage: (params) =>
+          Effect.succeed({
+            role: "assistant",
+            content: { type: "text", text: `sampled ${params.messages.length} message(s)` },
+            model: "task-model"
+          })
+      }),
+      Elicitation.layer({ form: () => Effect.succeed({ action: "accept", content: { name: "Ada" } }) })
+    ))
+  )
+
+describe.each(["stdio", "http"] as const)("tasks against the TypeScript SDK v1 over %s", (mode) => {
+  layer(ClientLive(mode), { timeout: "60 seconds", excludeTestServices: true })("brew", (it) => {
     it.effect("runs as a task to its result, every stage in order", () =>
       Effect.gen(function*() {
         const client = yield* McpClient.McpClient
@@ -78,5 +97,59 @@ describe("tasks against the TypeScript SDK v1", () => {
         const listed = yield* client.listTasks()
         assert.include(listed.tasks.map((task) => task.taskId), head.value.task.taskId)
       }))
+
+    it.effect("startToolTask returns while the task works; its handle follows it to the result", () =>
+      Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        const start = yield* client.startToolTask("brew", { steps: 3 })
+        if (start._tag !== "Task") return assert.fail("the call did not become a task")
+        assert.strictEqual(start.task.status, "working")
+        assert.strictEqual(start.handle.taskId, start.task.taskId)
+        const statuses = (yield* Stream.runCollect(start.handle.events)).flatMap((event) =>
+          event._tag === "Status" ? [event.task.status] : []
+        )
+        assert.strictEqual(statuses[statuses.length - 1], "completed")
+        assert.strictEqual(textOf(yield* start.handle.result), "brewed 3 stages for nobody")
+      }))
+
+    it.effect("a started task's handle cancels it", () =>
+      Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        const start = yield* client.startToolTask("brew", { steps: 10 })
+        if (start._tag !== "Task") return assert.fail("the call did not become a task")
+        const cancelled = yield* start.handle.cancel
+        assert.strictEqual(cancelled.status, "cancelled")
+        const exit = yield* Effect.exit(start.handle.result)
+        if (!Exit.isFailure(exit)) return assert.fail("expected a failure")
+        assert.strictEqual(exit.cause.reasons.find((reason) => reason._tag === "Fail")?.error._tag, "TaskCancelled")
+      }))
   })
+
+  layer(ReceiverLive(mode), { timeout: "60 seconds", excludeTestServices: true })(
+    "the client as a task receiver",
+    (it) => {
+      it.effect("sampling as a task: the server follows our task to its result", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const lines = textOf(yield* client.callTool("sample-as-task", { prompt: "hello" })).split("\n")
+          assert.match(lines[0]!, /^created \S+$/)
+          assert.include(lines, "status completed")
+          const result = lines.find((line) => line.startsWith("result "))
+          assert.isDefined(result)
+          assert.include(result!, "sampled 1 message(s)")
+          assert.include(result!, "task-model")
+        }))
+
+      it.effect("elicitation as a task: the server follows our task to its result", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const lines = textOf(yield* client.callTool("elicit-as-task", { message: "Who?" })).split("\n")
+          assert.match(lines[0]!, /^created \S+$/)
+          assert.include(lines, "status completed")
+          const result = lines.find((line) => line.startsWith("result "))
+          assert.isDefined(result)
+          assert.deepStrictEqual(JSON.parse(result!.slice("result ".length)).content, { name: "Ada" })
+        }))
+    }
+  )
 })
