@@ -108,6 +108,8 @@ interface RunResult {
   readonly heapPerSession?: number
   /** Host rows: all servers' start over one server's; listing time; routed call's overhead over a direct one. */
   readonly ratio?: number
+  /** Host start: all servers' start over the same processes started at once by a bare client. */
+  readonly bareRatio?: number
   readonly listUs?: number
   readonly overheadUs?: number
 }
@@ -238,6 +240,15 @@ const allWorkloads: ReadonlyArray<Workload> = [
     higherIsBetter: false,
     config: { workload: "host-start", servers: 20 },
     metric: (r) => r.ratio ?? 0,
+    oursOnly: "clients/host.mjs"
+  },
+  {
+    id: "host-start-bare",
+    title: "host over 20 stdio servers, all ready (× the same 20 processes started at once by a bare client)",
+    unit: "×",
+    higherIsBetter: false,
+    config: { workload: "host-start", servers: 20 },
+    metric: (r) => r.bareRatio ?? 0,
     oursOnly: "clients/host.mjs"
   },
   {

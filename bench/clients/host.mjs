@@ -1,7 +1,9 @@
 // McpHost over many stdio servers (bench/server.mjs), through the compiled
 // package. Workloads:
 //   host-start    one server's start, then `servers` at once: time until all are
-//                 ready and listed, and the heap each server's session holds
+//                 ready and listed, and the heap each server's session holds; and
+//                 that time over the same processes started and listed at once
+//                 by a bare client
 //   host-catalog  `servers` servers of `tools` tools each: the aggregated listing,
 //                 and a call routed by qualified name against the same call made
 //                 on the server's own session
@@ -10,6 +12,7 @@ import * as McpHost from "effect-mcp-client/McpHost"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
+import { spawn } from "node:child_process"
 import { serverScript } from "./harness.mjs"
 
 const config = JSON.parse(process.argv[2])
@@ -27,6 +30,47 @@ const open = async (count, tools) => {
   )
   const ms = performance.now() - start
   return { host, ms, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+}
+
+// The floor of starting many servers at once: the same processes, each sent initialize and tools/list by a
+// bare NDJSON client, all at once; the time until every one has answered its list. On a machine with fewer
+// cores than servers, this is what the processes' own start-up costs, whoever the client.
+const bareStart = async (count) => {
+  const start = performance.now()
+  const children = []
+  await Promise.all(Array.from({ length: count }, () =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [serverScript, "stdio"], {
+        env: { ...process.env, BENCH_TOOLS: "1" },
+        stdio: ["pipe", "pipe", "ignore"]
+      })
+      children.push(child)
+      let buffered = ""
+      child.stdout.setEncoding("utf8")
+      child.stdout.on("data", (chunk) => {
+        buffered += chunk
+        let index
+        while ((index = buffered.indexOf("\n")) !== -1) {
+          const message = JSON.parse(buffered.slice(0, index))
+          buffered = buffered.slice(index + 1)
+          if (message.id === 1) {
+            child.stdin.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) + "\n")
+            child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list", params: {} }) + "\n")
+          } else if (message.id === 2) resolve()
+        }
+      })
+      child.once("error", reject)
+      child.stdin.write(JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "bare", version: "1" } }
+      }) + "\n")
+    })
+  ))
+  const ms = performance.now() - start
+  for (const child of children) child.kill()
+  return ms
 }
 
 const time = async (n, body) => {
@@ -51,7 +95,15 @@ if (config.workload === "host-start") {
     .filter((state) => state.status === "ready").length
   await many.close()
   if (ready !== config.servers) throw new Error(`only ${ready} of ${config.servers} servers became ready`)
-  result = { ops: config.servers, ms: many.ms, cpuUs: used.user + used.system, heapPerSession, ratio: many.ms / one.ms }
+  const bareMs = await bareStart(config.servers)
+  result = {
+    ops: config.servers,
+    ms: many.ms,
+    cpuUs: used.user + used.system,
+    heapPerSession,
+    ratio: many.ms / one.ms,
+    bareRatio: many.ms / bareMs
+  }
 } else {
   const { close, host } = await open(config.servers, config.tools)
   const tools = await Effect.runPromise(host.listTools)
