@@ -566,7 +566,8 @@ export class AuthorizationError extends Schema.TaggedError<AuthorizationError>("
       "insufficient-scope",
       "assertion",
       "token-exchange",
-      "dpop"
+      "dpop",
+      "url-policy"
     ]),
     description: Schema.String
   }

@@ -84,6 +84,7 @@ export * as OAuthClient from "./auth/OAuthClient.ts"
 /** Where an authorization client keeps its tokens. @since 0.1.0 */
 export * as TokenStore from "./auth/TokenStore.ts"
 /** The user's side of authorization: loopback redirect or headless. @since 0.1.0 */
+export * as UrlPolicy from "./auth/UrlPolicy.ts"
 export * as UserAgents from "./auth/UserAgents.ts"
 /** Many servers as one service. @since 0.1.0 */
 export * as McpHost from "./host/McpHost.ts"
