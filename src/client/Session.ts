@@ -19,7 +19,6 @@ import { CapabilityNotSupported, InputDeclined, ProtocolError, type RequestError
 import * as HttpHeaders from "../protocol/HttpHeaders.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as Mcp from "../protocol/Mcp.ts"
-import * as ProtocolVersion from "../protocol/ProtocolVersion.ts"
 import { type Validator, validator, validatorWithFastPath } from "../protocol/Validate.ts"
 import type * as Engine from "../session/Engine.ts"
 import type { ServerRequestHandler } from "../session/Engine.ts"
@@ -174,6 +173,12 @@ const wire = {
 
 const validateInputRequired = validator(Mcp.InputRequiredResult)
 
+/** The version a request's own `_meta` names, if any (a request retried at another version). */
+const versionOf = (params: JsonRpc.JsonObject | undefined): string | undefined => {
+  const version = (params?._meta as JsonRpc.JsonObject | undefined)?.[Mcp.MetaKey.protocolVersion]
+  return typeof version === "string" ? version : undefined
+}
+
 const resultTypeOf = (input: unknown): unknown => (input as { readonly resultType?: unknown }).resultType
 
 /**
@@ -302,13 +307,14 @@ class SessionImpl implements Session {
     const engine = this.engine
     const sent = engine.request(method, params, validate, requestOptions)
     if (this.modern) {
-      // 2026-07-28: a server may refuse any request's version (-32022, with the versions it
-      // supports). The request is sent once more with a version both sides speak, if there is one.
+      // 2026-07-28: a server may refuse any request's version (-32022, with the versions it supports). The
+      // request is sent once more with another version both sides speak, if there is one; never the refused one.
       return Effect.catchTag(sent, "McpServerError", (error) => {
         if (error.code !== JsonRpc.ErrorCode.UnsupportedProtocolVersion) return Effect.fail(error)
-        const supported = (error.data as { readonly supported?: unknown } | undefined)?.supported
-        const common = ProtocolVersion.modernVersions.find((v) => Array.isArray(supported) && supported.includes(v))
-        return common === undefined ? Effect.fail(error) : engine.request(method, params, validate, requestOptions)
+        const next = Negotiation.retryVersion(Negotiation.supportedOf(error), [versionOf(params) ?? this.version])
+        return next === undefined
+          ? Effect.fail(error)
+          : engine.request(method, this.#atVersion(params, next), validate, requestOptions)
       })
     }
     if (this.options.recoverSessions === false) return sent
@@ -327,6 +333,12 @@ class SessionImpl implements Session {
     )
   }
 
+  /** The request's params with the `_meta` of another 2026-07-28 version (its header follows it). */
+  #atVersion(params: JsonRpc.JsonObject | undefined, version: string): JsonRpc.JsonObject {
+    const meta = (params?._meta ?? {}) as JsonRpc.JsonObject
+    return { ...params, _meta: { ...meta, ...Negotiation.modernMeta(this.#negotiationSettings, version) } }
+  }
+
   applyEraSettings(): void {
     if (!this.modern) return
     const { state, version } = this
@@ -335,7 +347,7 @@ class SessionImpl implements Session {
       notifyCancellation: !this.httpModern,
       headers: this.httpModern
         ? (method, params) => ({
-          "MCP-Protocol-Version": version,
+          "MCP-Protocol-Version": versionOf(params) ?? version,
           ...HttpHeaders.forRequest(
             method,
             params,

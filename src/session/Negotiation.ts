@@ -79,10 +79,54 @@ export const modernMeta = (settings: Settings, version: string, logLevel?: Mcp.L
   ...(logLevel === undefined ? {} : { [Mcp.MetaKey.logLevel]: logLevel })
 })
 
-const supportedOf = (error: McpServerError): ReadonlyArray<string> => {
+/**
+ * The versions a `-32022` error says the server supports (its
+ * `data.supported`), strings only.
+ *
+ * @example
+ * ```ts
+ * import { McpServerError } from "../McpError.ts"
+ * import { supportedOf } from "./Negotiation.ts"
+ *
+ * const error = new McpServerError({
+ *   method: "tools/list",
+ *   code: -32022,
+ *   description: "Unsupported protocol version",
+ *   data: { supported: ["2026-07-28", 7] }
+ * })
+ * supportedOf(error)
+ * // ["2026-07-28"]
+ * ```
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const supportedOf = (error: McpServerError): ReadonlyArray<string> => {
   const data = error.data as { readonly supported?: unknown } | undefined
   return Array.isArray(data?.supported) ? data.supported.filter((v): v is string => typeof v === "string") : []
 }
+
+/**
+ * The version to retry with after a `-32022`: the newest of `ours` that the
+ * server offers and that was not tried yet (the refused one among them), or
+ * `undefined` when there is none, so that retries are bounded by `ours`.
+ *
+ * @example
+ * ```ts
+ * import { retryVersion } from "./Negotiation.ts"
+ *
+ * retryVersion(["2026-07-28", "2027-01-01"], ["2026-07-28"], ["2027-01-01", "2026-07-28"]) // "2027-01-01"
+ * retryVersion(["2026-07-28"], ["2026-07-28"]) // undefined: never the same version again
+ * ```
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const retryVersion = <V extends string = ProtocolVersion.ModernVersion>(
+  offered: ReadonlyArray<string>,
+  tried: ReadonlyArray<string>,
+  ours: ReadonlyArray<V> = ProtocolVersion.modernVersions as unknown as ReadonlyArray<V>
+): V | undefined => ours.find((v) => offered.includes(v) && !tried.includes(v))
 
 /**
  * Probes with `server/discover` at `version`. Succeeds with the negotiated
@@ -93,7 +137,7 @@ const discover = (
   engine: Engine,
   settings: Settings,
   version: ProtocolVersion.ModernVersion,
-  retried: boolean
+  tried: ReadonlyArray<string>
 ): Effect.Effect<Negotiated, ConnectError | undefined> => {
   engine.configure({
     requestMeta: modernMeta(settings, version),
@@ -114,7 +158,11 @@ const discover = (
           // A server that only offers older revisions through discovery is opened with initialize.
           return Effect.fail(undefined)
         }
-        if (common !== version) return discover(engine, settings, common, retried)
+        if (common !== version) {
+          // Asked again at the version the server listed, once per version.
+          if (tried.includes(common)) return Effect.fail(undefined)
+          return discover(engine, settings, common, [...tried, version])
+        }
         const serverInfo = result._meta?.[Mcp.MetaKey.serverInfo] as Mcp.Implementation | undefined
         return Effect.succeed({
           era: "modern",
@@ -133,11 +181,11 @@ const discover = (
             ? Effect.fail(undefined)
             : Effect.fail(error)
         }
-        // -32022: retry once with a version both sides speak, if there is one.
+        // "The client SHOULD pick a version from supported that it also speaks and retry the request":
+        // one both sides speak and not tried yet (never the refused one), so retries are bounded.
         const offered = supportedOf(error)
-        const common = ProtocolVersion.modernVersions.find((v) => offered.includes(v))
-        // "The client SHOULD pick a version from supported that it also speaks and retry the request."
-        if (common !== undefined && !retried) return discover(engine, settings, common, true)
+        const next = retryVersion(offered, [...tried, version])
+        if (next !== undefined) return discover(engine, settings, next, [...tried, version])
         return Effect.fail(
           new UnsupportedProtocolVersion({
             requested: version,
@@ -211,7 +259,7 @@ export const negotiate = (engine: Engine, settings: Settings): Effect.Effect<Neg
   const modernVersion = pinned !== undefined && ProtocolVersion.isModernVersion(pinned)
     ? pinned
     : ProtocolVersion.latestModern
-  return discover(engine, settings, modernVersion, false).pipe(
+  return discover(engine, settings, modernVersion, []).pipe(
     Effect.catch((error) => {
       if (error !== undefined) return Effect.fail(error)
       if (era === "modern") {
