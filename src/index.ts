@@ -42,6 +42,7 @@ export * as Framing from "./transport/stdio/Framing.ts"
 /** Streamable HTTP (and the 2024-11-05 HTTP+SSE fallback). @since 0.1.0 */
 export * as HttpTransport from "./transport/HttpTransport.ts"
 /** Server-sent events parsing. @since 0.1.0 */
+export * as Resumption from "./transport/http/Resumption.ts"
 export * as SseParser from "./transport/http/SseParser.ts"
 /** One undici dispatcher shared by the HTTP sessions of the process. @since 0.1.0 */
 export * as SharedDispatcher from "./transport/http/SharedDispatcher.ts"

@@ -15,7 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Result from "effect/Result"
 import * as Tracer from "effect/Tracer"
-import { CapabilityNotSupported, InputDeclined, ProtocolError, type RequestError } from "../McpError.ts"
+import { CapabilityNotSupported, InputDeclined, ProtocolError, type RequestError, TransportError } from "../McpError.ts"
 import * as HttpHeaders from "../protocol/HttpHeaders.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as Mcp from "../protocol/Mcp.ts"
@@ -309,13 +309,14 @@ class SessionImpl implements Session {
     if (this.modern) {
       // 2026-07-28: a server may refuse any request's version (-32022, with the versions it supports). The
       // request is sent once more with another version both sides speak, if there is one; never the refused one.
-      return Effect.catchTag(sent, "McpServerError", (error) => {
+      const versioned = Effect.catchTag(sent, "McpServerError", (error) => {
         if (error.code !== JsonRpc.ErrorCode.UnsupportedProtocolVersion) return Effect.fail(error)
         const next = Negotiation.retryVersion(Negotiation.supportedOf(error), [versionOf(params) ?? this.version])
         return next === undefined
           ? Effect.fail(error)
           : engine.request(method, this.#atVersion(params, next), validate, requestOptions)
       })
+      return this.httpModern ? this.#reissued(versioned, method, params, validate, requestOptions) : versioned
     }
     if (this.options.recoverSessions === false) return sent
     return Effect.catchTag(
@@ -331,6 +332,32 @@ class SessionImpl implements Session {
           // Not safe to repeat: the caller learns the session expired; the new session serves the next requests.
           : Effect.andThen(Effect.ignore(this.#renew(expired.sessionId)), Effect.fail(expired))
     )
+  }
+
+  /**
+   * 2026-07-28 over HTTP: "a broken response stream loses the request" and the client re-issues it under a
+   * fresh id (the revision has no resumption). Only a request safe to repeat is, once; any other fails with
+   * the break's `TransportError` (`responseBroken`), since the server may have acted on it.
+   */
+  #reissued<A>(
+    sent: Effect.Effect<A, RequestError>,
+    method: string,
+    params: JsonRpc.JsonObject | undefined,
+    validate: Validator<A>,
+    requestOptions: Engine.RequestOptions & { readonly cancellable?: boolean | undefined } | undefined
+  ): Effect.Effect<A, RequestError> {
+    return Effect.catchTag(sent, "TransportError", (error) => {
+      if (error.responseBroken !== true) return Effect.fail(error)
+      if (this.#repeatable(method, params)) return this.engine.request(method, params, validate, requestOptions)
+      return Effect.fail(
+        new TransportError({
+          description: `${error.description}; ${method} is not sent again, since the server may have acted on it`,
+          ...(error.status === undefined ? {} : { status: error.status }),
+          responseBroken: true,
+          ...(error.cause === undefined ? {} : { cause: error.cause })
+        })
+      )
+    })
   }
 
   /** The request's params with the `_meta` of another 2026-07-28 version (its header follows it). */
