@@ -308,7 +308,8 @@ class SessionImpl implements Session {
     const sent = engine.request(method, params, validate, requestOptions)
     if (this.modern) {
       // 2026-07-28: a server may refuse any request's version (-32022, with the versions it supports). The
-      // request is sent once more with another version both sides speak, if there is one; never the refused one.
+      // request is sent once more with a version both sides speak, another than the refused one if there is one
+      // (the refused one only when the server lists it as supported).
       const versioned = Effect.catchTag(sent, "McpServerError", (error) => {
         if (error.code !== JsonRpc.ErrorCode.UnsupportedProtocolVersion) return Effect.fail(error)
         const next = Negotiation.retryVersion(Negotiation.supportedOf(error), [versionOf(params) ?? this.version])

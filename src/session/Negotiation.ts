@@ -21,6 +21,7 @@ import * as Mcp from "../protocol/Mcp.ts"
 import * as ProtocolVersion from "../protocol/ProtocolVersion.ts"
 import { validator } from "../protocol/Validate.ts"
 import type { Engine } from "./Engine.ts"
+import * as EraMemo from "./EraMemo.ts"
 
 /**
  * Which eras a session may speak: `"auto"` probes and picks the newest the
@@ -61,6 +62,8 @@ export interface Settings {
   readonly initializeTimeout: Duration.Input | undefined
   /** Whether requests travel on exchanges of their own (HTTP), where closing the stream cancels. */
   readonly exchanges: boolean
+  /** The key under which `"auto"` remembers the server's era (`EraMemo`), if it does. */
+  readonly memo?: string | undefined
 }
 
 const validateDiscover = validator(Mcp.DiscoverResult)
@@ -108,15 +111,20 @@ export const supportedOf = (error: McpServerError): ReadonlyArray<string> => {
 
 /**
  * The version to retry with after a `-32022`: the newest of `ours` that the
- * server offers and that was not tried yet (the refused one among them), or
- * `undefined` when there is none, so that retries are bounded by `ours`.
+ * server offers and that was not tried yet; failing that, one the server
+ * lists as supported though it refused it, a second time (such a refusal
+ * contradicts the server's own list, and may be transient), never a third.
+ * `undefined` when there is none: retries are bounded by twice the versions
+ * the client speaks.
  *
  * @example
  * ```ts
  * import { retryVersion } from "./Negotiation.ts"
  *
  * retryVersion(["2026-07-28", "2027-01-01"], ["2026-07-28"], ["2027-01-01", "2026-07-28"]) // "2027-01-01"
- * retryVersion(["2026-07-28"], ["2026-07-28"]) // undefined: never the same version again
+ * retryVersion(["2026-07-28"], ["2026-07-28"]) // "2026-07-28": listed as supported, tried once
+ * retryVersion(["2026-07-28"], ["2026-07-28", "2026-07-28"]) // undefined
+ * retryVersion(["2027-01-01"], ["2026-07-28"]) // undefined: nothing in common
  * ```
  *
  * @category utils
@@ -126,7 +134,11 @@ export const retryVersion = <V extends string = ProtocolVersion.ModernVersion>(
   offered: ReadonlyArray<string>,
   tried: ReadonlyArray<string>,
   ours: ReadonlyArray<V> = ProtocolVersion.modernVersions as unknown as ReadonlyArray<V>
-): V | undefined => ours.find((v) => offered.includes(v) && !tried.includes(v))
+): V | undefined => {
+  const times = (v: string) => tried.reduce((n, t) => t === v ? n + 1 : n, 0)
+  const common = ours.filter((v) => offered.includes(v))
+  return common.find((v) => times(v) === 0) ?? common.find((v) => times(v) === 1)
+}
 
 /**
  * Probes with `server/discover` at `version`. Succeeds with the negotiated
@@ -182,7 +194,7 @@ const discover = (
             : Effect.fail(error)
         }
         // "The client SHOULD pick a version from supported that it also speaks and retry the request":
-        // one both sides speak and not tried yet (never the refused one), so retries are bounded.
+        // one both sides speak, not tried yet first (see retryVersion), so retries are bounded.
         const offered = supportedOf(error)
         const next = retryVersion(offered, [...tried, version])
         if (next !== undefined) return discover(engine, settings, next, [...tried, version])
@@ -259,7 +271,8 @@ export const negotiate = (engine: Engine, settings: Settings): Effect.Effect<Neg
   const modernVersion = pinned !== undefined && ProtocolVersion.isModernVersion(pinned)
     ? pinned
     : ProtocolVersion.latestModern
-  return discover(engine, settings, modernVersion, []).pipe(
+  // Suspended: the probe configures the engine for its era when it runs, not when it is built.
+  const probed = Effect.suspend(() => discover(engine, settings, modernVersion, [])).pipe(
     Effect.catch((error) => {
       if (error !== undefined) return Effect.fail(error)
       if (era === "modern") {
@@ -273,5 +286,18 @@ export const negotiate = (engine: Engine, settings: Settings): Effect.Effect<Neg
       }
       return initialize(engine, settings, legacyVersion)
     })
+  )
+  const key = era === "auto" ? settings.memo : undefined
+  if (key === undefined) return probed
+  const remembered = Effect.tap(probed, (negotiated) => Effect.sync(() => EraMemo.remember(key, negotiated.era)))
+  if (EraMemo.recall(key) !== "legacy") return remembered
+  // A server known to be an older one is opened without the probe. If it refuses, it may have been replaced
+  // by a 2026-07-28 one: the memo is forgotten and the server probed (authorization failures aside).
+  return initialize(engine, settings, legacyVersion).pipe(
+    Effect.catch((error) =>
+      error._tag === "AuthorizationError"
+        ? Effect.fail(error)
+        : Effect.andThen(Effect.sync(() => EraMemo.forget(key)), remembered)
+    )
   )
 }

@@ -25,7 +25,7 @@ const discovered = {
 }
 
 describe("-32022 during negotiation", () => {
-  it.effect("a supported list that holds only the refused version ends negotiation at once, typed", () =>
+  it.effect("a refused version the server lists as supported is tried once more, then negotiation fails typed", () =>
     Effect.gen(function*() {
       const server = yield* Scripted.start({
         modern: true,
@@ -38,13 +38,27 @@ describe("-32022 during negotiation", () => {
       assert.strictEqual((error as McpError.McpError)._tag, "UnsupportedProtocolVersion")
       assert.include(error.message, "2026-07-28, 2025-11-25")
       const methods = (yield* Queue.takeAll(server.sent)).map((m) => m.method)
-      // Not asked again with the version it refused, and no fallback to initialize.
-      assert.deepStrictEqual(methods, ["server/discover"])
+      // Bounded, and no fallback to initialize: a -32022 proves a 2026-07-28 server.
+      assert.deepStrictEqual(methods, ["server/discover", "server/discover"])
+    }))
+
+  it.effect("a server that refuses once and then answers is spoken to", () =>
+    Effect.gen(function*() {
+      let refusals = 0
+      const server = yield* Scripted.start({
+        modern: true,
+        onRequest: (message, peer) =>
+          refusals++ === 0 ? peer.send(unsupported(message, ["2026-07-28"])) : Scripted.reply(peer, message, discovered)
+      })
+      const client = yield* McpClient.make({ name: "c", version: "1" }).pipe(
+        Effect.provideService(Transport.Transport, server.transport)
+      )
+      assert.strictEqual(client.protocolVersion, "2026-07-28")
     }))
 })
 
 describe("-32022 for a request of a 2026-07-28 session", () => {
-  it.effect("is not repeated with the refused version: the caller gets the server's error", () =>
+  it.effect("is retried once, not in a loop: then the caller gets the server's error", () =>
     Effect.gen(function*() {
       const { client, sent } = yield* Scripted.client({
         modern: true,
@@ -57,33 +71,47 @@ describe("-32022 for a request of a 2026-07-28 session", () => {
       assert.strictEqual(error._tag, "McpServerError")
       assert.strictEqual((error as McpError.McpServerError).code, -32022)
       const lists = (yield* Queue.takeAll(sent)).filter((m) => m.method === "tools/list")
-      assert.strictEqual(lists.length, 1)
+      assert.strictEqual(lists.length, 2)
+    }))
+
+  it.effect("with nothing in common it is not retried", () =>
+    Effect.gen(function*() {
+      const { client, sent } = yield* Scripted.client({
+        modern: true,
+        onRequest: (message, peer) =>
+          message.method === "server/discover"
+            ? Scripted.reply(peer, message, discovered)
+            : peer.send(unsupported(message, ["2027-01-01"]))
+      })
+      const error = yield* Effect.flip(client.listTools())
+      assert.strictEqual((error as McpError.McpServerError).code, -32022)
+      assert.strictEqual((yield* Queue.takeAll(sent)).filter((m) => m.method === "tools/list").length, 1)
     }))
 })
 
 describe("the retry version", () => {
   const Version = Schema.Literals(["2026-07-28", "2027-01-01", "2027-06-30", "2028-01-01", "other"])
   it.prop(
-    "is one both sides speak and not yet tried; retrying with it ends within as many steps as the client speaks",
+    "one both sides speak, untried ones first, none three times; retrying ends within twice the client's versions",
     [Schema.Array(Version), Schema.Array(Version), Schema.Array(Version)],
     ([offered, ours0, tried0]) => {
       const ours = [...new Set(ours0)]
       const tried = [...tried0]
+      const times = (v: string) => tried.filter((t) => t === v).length
       const next = Negotiation.retryVersion(offered, tried, ours)
-      const candidates = ours.filter((v) => offered.includes(v) && !tried.includes(v))
-      if (next === undefined) assert.strictEqual(candidates.length, 0)
-      else {
-        assert.include(candidates, next)
-        assert.strictEqual(next, candidates[0])
-      }
-      // A server that refuses every version: the client stops after trying each common one once.
+      const common = ours.filter((v) => offered.includes(v))
+      const untried = common.filter((v) => times(v) === 0)
+      const once = common.filter((v) => times(v) === 1)
+      if (next === undefined) assert.strictEqual(untried.length + once.length, 0)
+      else assert.strictEqual(next, untried[0] ?? once[0])
+      // A server that refuses every version: the client stops after trying each common one at most twice.
       let steps = 0
       for (let v = Negotiation.retryVersion(offered, tried, ours); v !== undefined; steps++) {
-        assert.notInclude(tried, v)
         tried.push(v)
+        assert.isAtMost(times(v), 2 + tried0.filter((t) => t === v).length)
         v = Negotiation.retryVersion(offered, tried, ours)
       }
-      assert.isAtMost(steps, ours.length)
+      assert.isAtMost(steps, 2 * ours.length)
     }
   )
 })
