@@ -61,6 +61,7 @@ export * as Roots from "./handlers/Roots.ts"
 /** The failure of a handler. @since 0.1.0 */
 export * as HandlerError from "./handlers/HandlerError.ts"
 /** A cache of results the server marks reusable. @since 0.1.0 */
+export * as EraMemo from "./session/EraMemo.ts"
 export * as ResultCache from "./session/ResultCache.ts"
 /** Generators of MCP values for property tests. @since 0.1.0 */
 export * as Arbitraries from "./testing/Arbitraries.ts"

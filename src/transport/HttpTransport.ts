@@ -219,6 +219,7 @@ class Connection implements TransportShape {
   readonly #client: PreparedClient
   readonly #scope: Scope.Scope
   readonly #url: URL
+  readonly endpoint: string
   readonly #inbox = new Inbox()
   #sessionId: string | undefined = undefined
   /** The session the server forgot, until `initialize` opens the next: nothing else is sent meanwhile. */
@@ -235,6 +236,7 @@ class Connection implements TransportShape {
     this.#client = client
     this.#scope = scope
     this.#url = new URL(options.url)
+    this.endpoint = this.#url.href
   }
 
   get #maxBytes() {
