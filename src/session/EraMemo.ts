@@ -6,7 +6,10 @@
  *
  * Keyed by the transport's `endpoint` (HTTP: the endpoint URL); transports
  * without one (stdio: a new process per session) are not remembered. A
- * session to a server remembered as legacy opens with `initialize` at once;
+ * server is remembered as legacy only when it answered the probe (with an
+ * error); one that was merely silent until `discoverTimeout` may be a slow
+ * 2026-07-28 server, and is probed again next time. A session to a server
+ * remembered as legacy opens with `initialize` at once;
  * if that is refused (the server was replaced by a 2026-07-28 one), the entry
  * is forgotten and the session probes as usual. The memo holds at most 1,024
  * servers (the oldest forgotten first). `McpClient`'s `rememberEra: false`

@@ -140,17 +140,25 @@ export const retryVersion = <V extends string = ProtocolVersion.ModernVersion>(
   return common.find((v) => times(v) === 0) ?? common.find((v) => times(v) === 1)
 }
 
+/** How a probe showed an older server: by its answer, or by its silence (weaker: a slow server is silent too). */
+interface OlderServer {
+  readonly _tag: "OlderServer"
+  readonly answered: boolean
+}
+const answered: OlderServer = { _tag: "OlderServer", answered: true }
+const silent: OlderServer = { _tag: "OlderServer", answered: false }
+
 /**
  * Probes with `server/discover` at `version`. Succeeds with the negotiated
  * session, fails with the proof of a 2026-07-28 server that cannot be
- * spoken to, or with `undefined` when the server is not a 2026-07-28 one.
+ * spoken to, or with `OlderServer` when the server is not a 2026-07-28 one.
  */
 const discover = (
   engine: Engine,
   settings: Settings,
   version: ProtocolVersion.ModernVersion,
   tried: ReadonlyArray<string>
-): Effect.Effect<Negotiated, ConnectError | undefined> => {
+): Effect.Effect<Negotiated, ConnectError | OlderServer> => {
   engine.configure({
     requestMeta: modernMeta(settings, version),
     notifyCancellation: !settings.exchanges,
@@ -164,15 +172,15 @@ const discover = (
     cancellable: false
   }).pipe(
     Effect.matchEffect({
-      onSuccess: (result): Effect.Effect<Negotiated, ConnectError | undefined> => {
+      onSuccess: (result): Effect.Effect<Negotiated, ConnectError | OlderServer> => {
         const common = ProtocolVersion.modernVersions.find((v) => result.supportedVersions.includes(v))
         if (common === undefined) {
           // A server that only offers older revisions through discovery is opened with initialize.
-          return Effect.fail(undefined)
+          return Effect.fail(answered)
         }
         if (common !== version) {
           // Asked again at the version the server listed, once per version.
-          if (tried.includes(common)) return Effect.fail(undefined)
+          if (tried.includes(common)) return Effect.fail(answered)
           return discover(engine, settings, common, [...tried, version])
         }
         const serverInfo = result._meta?.[Mcp.MetaKey.serverInfo] as Mcp.Implementation | undefined
@@ -184,13 +192,15 @@ const discover = (
           instructions: result.instructions
         })
       },
-      onFailure: (error): Effect.Effect<Negotiated, ConnectError | undefined> => {
+      onFailure: (error): Effect.Effect<Negotiated, ConnectError | OlderServer> => {
         // Only a 2026-07-28 server sends these: it speaks the era, but not this request.
         if (error._tag === "MissingClientCapability" || error._tag === "HeaderMismatch") return Effect.fail(error)
         if (error._tag !== "McpServerError" || error.code !== JsonRpc.ErrorCode.UnsupportedProtocolVersion) {
           // No answer in time, or an answer only an older server gives.
-          return error._tag === "McpServerError" || error._tag === "RequestTimeout" || error._tag === "ProtocolError"
-            ? Effect.fail(undefined)
+          return error._tag === "McpServerError" || error._tag === "ProtocolError"
+            ? Effect.fail(answered)
+            : error._tag === "RequestTimeout"
+            ? Effect.fail(silent)
             : Effect.fail(error)
         }
         // "The client SHOULD pick a version from supported that it also speaks and retry the request":
@@ -271,10 +281,12 @@ export const negotiate = (engine: Engine, settings: Settings): Effect.Effect<Neg
   const modernVersion = pinned !== undefined && ProtocolVersion.isModernVersion(pinned)
     ? pinned
     : ProtocolVersion.latestModern
+  const key = era === "auto" ? settings.memo : undefined
   // Suspended: the probe configures the engine for its era when it runs, not when it is built.
   const probed = Effect.suspend(() => discover(engine, settings, modernVersion, [])).pipe(
+    Effect.tap(() => Effect.sync(() => key !== undefined && EraMemo.remember(key, "modern"))),
     Effect.catch((error) => {
-      if (error !== undefined) return Effect.fail(error)
+      if (error._tag !== "OlderServer") return Effect.fail(error)
       if (era === "modern") {
         return Effect.fail(
           new UnsupportedProtocolVersion({
@@ -284,20 +296,21 @@ export const negotiate = (engine: Engine, settings: Settings): Effect.Effect<Neg
           })
         )
       }
-      return initialize(engine, settings, legacyVersion)
+      const opened = initialize(engine, settings, legacyVersion)
+      // Only an answer proves an older server: one that was merely silent (it may be slow) is probed next time.
+      return key === undefined || !error.answered
+        ? opened
+        : Effect.tap(opened, () => Effect.sync(() => EraMemo.remember(key, "legacy")))
     })
   )
-  const key = era === "auto" ? settings.memo : undefined
-  if (key === undefined) return probed
-  const remembered = Effect.tap(probed, (negotiated) => Effect.sync(() => EraMemo.remember(key, negotiated.era)))
-  if (EraMemo.recall(key) !== "legacy") return remembered
+  if (key === undefined || EraMemo.recall(key) !== "legacy") return probed
   // A server known to be an older one is opened without the probe. If it refuses, it may have been replaced
   // by a 2026-07-28 one: the memo is forgotten and the server probed (authorization failures aside).
   return initialize(engine, settings, legacyVersion).pipe(
     Effect.catch((error) =>
       error._tag === "AuthorizationError"
         ? Effect.fail(error)
-        : Effect.andThen(Effect.sync(() => EraMemo.forget(key)), remembered)
+        : Effect.andThen(Effect.sync(() => EraMemo.forget(key)), probed)
     )
   )
 }

@@ -50,6 +50,20 @@ describe("the era memo", () => {
       assert.strictEqual(methods.filter((m) => m === "initialize").length, 2)
     }).pipe(Effect.scoped), 60_000)
 
+  it.live("a server that was only silent to the probe (maybe slow) is not remembered as legacy", () =>
+    Effect.gen(function*() {
+      EraMemo.clear()
+      const server = yield* Faults.start((exchange) => {
+        if (exchange.body?.method === "server/discover") return // never answered
+        if (Faults.lifecycle(exchange, "s")) return
+        Faults.json(exchange, { jsonrpc: "2.0", id: exchange.body.id, result: {} })
+      })
+      assert.strictEqual(yield* session(server.url, { discoverTimeout: "100 millis" }), "legacy")
+      assert.isUndefined(EraMemo.recall(new URL(server.url).href))
+      yield* session(server.url, { discoverTimeout: "100 millis" })
+      assert.strictEqual(count(server, "server/discover"), 2)
+    }).pipe(Effect.scoped))
+
   it.live("rememberEra: false probes on every session", () =>
     Effect.gen(function*() {
       EraMemo.clear()
