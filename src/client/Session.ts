@@ -315,7 +315,12 @@ class SessionImpl implements Session {
         const next = Negotiation.retryVersion(Negotiation.supportedOf(error), [versionOf(params) ?? this.version])
         return next === undefined
           ? Effect.fail(error)
-          : engine.request(method, this.#atVersion(params, next), validate, requestOptions)
+          : engine.request(
+            method,
+            next === this.version ? params : this.#atVersion(params, next),
+            validate,
+            requestOptions
+          )
       })
       return this.httpModern ? this.#reissued(versioned, method, params, validate, requestOptions) : versioned
     }
