@@ -412,7 +412,8 @@ export const make: (
       }),
       discoverTimeout: options.discoverTimeout ?? defaultDiscoverTimeout,
       initializeTimeout: options.initializeTimeout ?? options.timeout,
-      exchanges: transport.exchange !== undefined
+      exchanges: transport.exchange !== undefined,
+      memo: options.rememberEra === false ? undefined : transport.endpoint
     }
     const negotiated = yield* Negotiation.negotiate(engine, negotiationSettings)
     const session = Session.make({

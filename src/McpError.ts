@@ -53,6 +53,11 @@ export class TransportError extends Schema.TaggedError<TransportError>("effect-m
     exitCode: Schema.optionalKey(Schema.NullOr(Schema.Number)),
     signal: Schema.optionalKey(Schema.NullOr(Schema.String)),
     stderr: Schema.optionalKey(Schema.String),
+    /**
+     * The request reached the server (its POST was answered) and the response
+     * broke before the reply: the server may have acted on it (HTTP).
+     */
+    responseBroken: Schema.optionalKey(Schema.Boolean),
     cause: Schema.optionalKey(Schema.Defect())
   }
 ) {
@@ -566,7 +571,8 @@ export class AuthorizationError extends Schema.TaggedError<AuthorizationError>("
       "insufficient-scope",
       "assertion",
       "token-exchange",
-      "dpop"
+      "dpop",
+      "url-policy"
     ]),
     description: Schema.String
   }

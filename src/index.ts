@@ -42,6 +42,7 @@ export * as Framing from "./transport/stdio/Framing.ts"
 /** Streamable HTTP (and the 2024-11-05 HTTP+SSE fallback). @since 0.1.0 */
 export * as HttpTransport from "./transport/HttpTransport.ts"
 /** Server-sent events parsing. @since 0.1.0 */
+export * as Resumption from "./transport/http/Resumption.ts"
 export * as SseParser from "./transport/http/SseParser.ts"
 /** One undici dispatcher shared by the HTTP sessions of the process. @since 0.1.0 */
 export * as SharedDispatcher from "./transport/http/SharedDispatcher.ts"
@@ -60,6 +61,7 @@ export * as Roots from "./handlers/Roots.ts"
 /** The failure of a handler. @since 0.1.0 */
 export * as HandlerError from "./handlers/HandlerError.ts"
 /** A cache of results the server marks reusable. @since 0.1.0 */
+export * as EraMemo from "./session/EraMemo.ts"
 export * as ResultCache from "./session/ResultCache.ts"
 /** Generators of MCP values for property tests. @since 0.1.0 */
 export * as Arbitraries from "./testing/Arbitraries.ts"
@@ -84,6 +86,7 @@ export * as OAuthClient from "./auth/OAuthClient.ts"
 /** Where an authorization client keeps its tokens. @since 0.1.0 */
 export * as TokenStore from "./auth/TokenStore.ts"
 /** The user's side of authorization: loopback redirect or headless. @since 0.1.0 */
+export * as UrlPolicy from "./auth/UrlPolicy.ts"
 export * as UserAgents from "./auth/UserAgents.ts"
 /** Many servers as one service. @since 0.1.0 */
 export * as McpHost from "./host/McpHost.ts"

@@ -8,7 +8,9 @@
  *
  * 1. finds the protected resource's metadata (the `resource_metadata` of
  *    `WWW-Authenticate`, else the path and root well-known URLs) and checks
- *    that it describes this server;
+ *    that it describes this server; every URL a server names (that one, the
+ *    authorization servers, their endpoints) is checked against `UrlPolicy`
+ *    before it is fetched;
  * 2. finds the authorization server's metadata (RFC 8414 and OpenID
  *    discovery, path-insertion variants; for 2025-03-26 servers, the server's
  *    origin and then the default endpoints) and checks its `issuer`;
@@ -39,6 +41,7 @@ import * as SystemError from "../transport/SystemError.ts"
 import * as Assertion from "./AssertionGrant.ts"
 import * as Dpop from "./Dpop.ts"
 import * as TokenStore from "./TokenStore.ts"
+import * as UrlPolicy from "./UrlPolicy.ts"
 
 // =============================================================================
 // Models
@@ -118,6 +121,12 @@ export interface Options {
   readonly assertionGrant?: AssertionGrant | undefined
   /** Where tokens are kept. Defaults to memory. */
   readonly store?: TokenStore.TokenStore | undefined
+  /**
+   * Widens which discovery URLs may be fetched (see `UrlPolicy`): by default
+   * https, no loopback, private or link-local host unless the MCP server is
+   * on one, and plain http only for a server on loopback.
+   */
+  readonly urlPolicy?: UrlPolicy.UrlPolicy | undefined
 }
 
 /**
@@ -221,6 +230,22 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       )
     )
 
+  /** A URL a server named, if the URL policy lets the client fetch it for the MCP server at `resource`. */
+  const permitted = (value: unknown, resource: URL, what: string, base?: URL) =>
+    Effect.suspend(() => {
+      let url: URL
+      try {
+        if (typeof value !== "string" && !(value instanceof URL)) throw new TypeError("not a string")
+        url = new URL(value, base)
+      } catch {
+        return fail("discovery", `The ${what} ${Redaction.excerpt(String(value), 200)} is not a URL`)
+      }
+      const refusal = UrlPolicy.refusal(url, resource, options.urlPolicy)
+      return refusal === undefined
+        ? Effect.succeed(url)
+        : fail("url-policy", `The ${what} ${Redaction.safeUrl(url)} is refused: ${refusal}`)
+    })
+
   const nowSeconds = () => Math.floor(clock.currentTimeMillisUnsafe() / 1000)
 
   /** A token request, with a DPoP proof when a key is given, retried once with the nonce the server asks for. */
@@ -252,7 +277,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const resourceMetadata = (resource: URL, challengeUrl: string | undefined) =>
     Effect.gen(function*() {
       const candidates = challengeUrl !== undefined
-        ? [new URL(challengeUrl, resource)]
+        ? [yield* permitted(challengeUrl, resource, "resource_metadata URL", resource)]
         : [
           ...(resource.pathname !== "/" && resource.pathname !== ""
             ? [new URL(`/.well-known/oauth-protected-resource${resource.pathname.replace(/\/$/, "")}`, resource)]
@@ -276,9 +301,9 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     })
 
   /** Authorization server metadata (RFC 8414, then OpenID discovery), its issuer checked. */
-  const serverMetadata = (issuer: string) =>
+  const serverMetadata = (issuer: string, resource: URL) =>
     Effect.gen(function*() {
-      const url = new URL(issuer)
+      const url = yield* permitted(issuer, resource, "authorization server")
       const path = url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "")
       const candidates = path === ""
         ? [new URL("/.well-known/oauth-authorization-server", url), new URL("/.well-known/openid-configuration", url)]
@@ -288,7 +313,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
           new URL(`${path}/.well-known/openid-configuration`, url)
         ]
       for (const candidate of candidates) {
-        const document = yield* getJson(candidate)
+        const document = yield* getJson(yield* permitted(candidate, resource, "authorization server metadata URL"))
         if (document === undefined) continue
         // "The issuer in the metadata MUST match the issuer used to build the URL" (RFC 8414 §3.3).
         if (document.issuer !== issuer && document.issuer !== issuer.replace(/\/$/, "")) {
@@ -308,7 +333,15 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       const prm = yield* resourceMetadata(resource, challenge.resourceMetadata)
       const servers = Array.isArray(prm?.authorization_servers) ? prm.authorization_servers as Array<string> : []
       const issuer = servers[0] ?? resource.origin
-      const metadata = yield* serverMetadata(issuer)
+      const metadata = yield* serverMetadata(issuer, resource)
+      if (metadata !== undefined) {
+        // The endpoints the client will call or open, named by the metadata.
+        yield* permitted(metadata.authorization_endpoint, resource, "authorization endpoint")
+        yield* permitted(metadata.token_endpoint, resource, "token endpoint")
+        if (metadata.registration_endpoint !== undefined) {
+          yield* permitted(metadata.registration_endpoint, resource, "registration endpoint")
+        }
+      }
       if (metadata === undefined) {
         if (prm !== undefined) return yield* fail("discovery", `No metadata for the authorization server ${issuer}`)
         // 2025-03-26: "fall back to the default endpoints" at the server's origin.

@@ -183,7 +183,8 @@ export const meterTransport = (transport: TransportShape, context: Context.Conte
           end: (error) => listener.end(error)
         })
     }),
-    ...(telemetry === undefined ? {} : { telemetry: () => telemetry.call(transport) })
+    ...(telemetry === undefined ? {} : { telemetry: () => telemetry.call(transport) }),
+    ...(transport.endpoint === undefined ? {} : { endpoint: transport.endpoint })
   }
 }
 

@@ -43,6 +43,13 @@ export interface Options {
    */
   readonly era?: Negotiation.Era | undefined
   /**
+   * With `era: "auto"`, remember for the process which era the server at this
+   * transport's `endpoint` (HTTP: its URL) speaks, so that later sessions to
+   * a legacy server open with `initialize` without probing (`EraMemo`).
+   * Defaults to true.
+   */
+  readonly rememberEra?: boolean | undefined
+  /**
    * Pins a revision (and so its era). For stateful revisions this is the one
    * offered in `initialize`; the server may answer with an older one, and
    * any from 2024-11-05 on is accepted.

@@ -15,11 +15,10 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Result from "effect/Result"
 import * as Tracer from "effect/Tracer"
-import { CapabilityNotSupported, InputDeclined, ProtocolError, type RequestError } from "../McpError.ts"
+import { CapabilityNotSupported, InputDeclined, ProtocolError, type RequestError, TransportError } from "../McpError.ts"
 import * as HttpHeaders from "../protocol/HttpHeaders.ts"
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as Mcp from "../protocol/Mcp.ts"
-import * as ProtocolVersion from "../protocol/ProtocolVersion.ts"
 import { type Validator, validator, validatorWithFastPath } from "../protocol/Validate.ts"
 import type * as Engine from "../session/Engine.ts"
 import type { ServerRequestHandler } from "../session/Engine.ts"
@@ -174,6 +173,12 @@ const wire = {
 
 const validateInputRequired = validator(Mcp.InputRequiredResult)
 
+/** The version a request's own `_meta` names, if any (a request retried at another version). */
+const versionOf = (params: JsonRpc.JsonObject | undefined): string | undefined => {
+  const version = (params?._meta as JsonRpc.JsonObject | undefined)?.[Mcp.MetaKey.protocolVersion]
+  return typeof version === "string" ? version : undefined
+}
+
 const resultTypeOf = (input: unknown): unknown => (input as { readonly resultType?: unknown }).resultType
 
 /**
@@ -302,14 +307,22 @@ class SessionImpl implements Session {
     const engine = this.engine
     const sent = engine.request(method, params, validate, requestOptions)
     if (this.modern) {
-      // 2026-07-28: a server may refuse any request's version (-32022, with the versions it
-      // supports). The request is sent once more with a version both sides speak, if there is one.
-      return Effect.catchTag(sent, "McpServerError", (error) => {
+      // 2026-07-28: a server may refuse any request's version (-32022, with the versions it supports). The
+      // request is sent once more with a version both sides speak, another than the refused one if there is one
+      // (the refused one only when the server lists it as supported).
+      const versioned = Effect.catchTag(sent, "McpServerError", (error) => {
         if (error.code !== JsonRpc.ErrorCode.UnsupportedProtocolVersion) return Effect.fail(error)
-        const supported = (error.data as { readonly supported?: unknown } | undefined)?.supported
-        const common = ProtocolVersion.modernVersions.find((v) => Array.isArray(supported) && supported.includes(v))
-        return common === undefined ? Effect.fail(error) : engine.request(method, params, validate, requestOptions)
+        const next = Negotiation.retryVersion(Negotiation.supportedOf(error), [versionOf(params) ?? this.version])
+        return next === undefined
+          ? Effect.fail(error)
+          : engine.request(
+            method,
+            next === this.version ? params : this.#atVersion(params, next),
+            validate,
+            requestOptions
+          )
       })
+      return this.httpModern ? this.#reissued(versioned, method, params, validate, requestOptions) : versioned
     }
     if (this.options.recoverSessions === false) return sent
     return Effect.catchTag(
@@ -327,6 +340,38 @@ class SessionImpl implements Session {
     )
   }
 
+  /**
+   * 2026-07-28 over HTTP: "a broken response stream loses the request" and the client re-issues it under a
+   * fresh id (the revision has no resumption). Only a request safe to repeat is, once; any other fails with
+   * the break's `TransportError` (`responseBroken`), since the server may have acted on it.
+   */
+  #reissued<A>(
+    sent: Effect.Effect<A, RequestError>,
+    method: string,
+    params: JsonRpc.JsonObject | undefined,
+    validate: Validator<A>,
+    requestOptions: Engine.RequestOptions & { readonly cancellable?: boolean | undefined } | undefined
+  ): Effect.Effect<A, RequestError> {
+    return Effect.catchTag(sent, "TransportError", (error) => {
+      if (error.responseBroken !== true) return Effect.fail(error)
+      if (this.#repeatable(method, params)) return this.engine.request(method, params, validate, requestOptions)
+      return Effect.fail(
+        new TransportError({
+          description: `${error.description}; ${method} is not sent again, since the server may have acted on it`,
+          ...(error.status === undefined ? {} : { status: error.status }),
+          responseBroken: true,
+          ...(error.cause === undefined ? {} : { cause: error.cause })
+        })
+      )
+    })
+  }
+
+  /** The request's params with the `_meta` of another 2026-07-28 version (its header follows it). */
+  #atVersion(params: JsonRpc.JsonObject | undefined, version: string): JsonRpc.JsonObject {
+    const meta = (params?._meta ?? {}) as JsonRpc.JsonObject
+    return { ...params, _meta: { ...meta, ...Negotiation.modernMeta(this.#negotiationSettings, version) } }
+  }
+
   applyEraSettings(): void {
     if (!this.modern) return
     const { state, version } = this
@@ -335,7 +380,7 @@ class SessionImpl implements Session {
       notifyCancellation: !this.httpModern,
       headers: this.httpModern
         ? (method, params) => ({
-          "MCP-Protocol-Version": version,
+          "MCP-Protocol-Version": versionOf(params) ?? version,
           ...HttpHeaders.forRequest(
             method,
             params,

@@ -293,6 +293,7 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
  */
 export const watch = (transport: TransportShape, onEnd: (error: unknown) => void): TransportShape => ({
   send: (message) => transport.send(message),
+  ...(transport.endpoint === undefined ? {} : { endpoint: transport.endpoint }),
   ...(transport.offer === undefined ? {} : { offer: (message) => transport.offer!(message) }),
   ...(transport.exchange === undefined
     ? {}

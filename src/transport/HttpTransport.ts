@@ -8,9 +8,10 @@
  *   first carry the request's progress, log messages and server requests.
  *   Each request is an exchange of its own (`Transport.exchange`):
  *   interrupting it aborts its POST, which on 2026-07-28 is the cancellation.
- * - An SSE stream that ends before the reply is resumed with GET and
- *   `Last-Event-ID`, after the server's `retry` delay, a bounded number of
- *   times; events seen twice are delivered once.
+ * - An SSE stream that ends or breaks before the reply is resumed with GET
+ *   and `Last-Event-ID`, as a `Schedule` says (`Resumption`; never sooner
+ *   than the server's `retry` delay, five times by default); events seen
+ *   twice are delivered once.
  * - Stateful sessions: `Mcp-Session-Id` is taken from the `initialize`
  *   answer and sent afterwards, with `MCP-Protocol-Version`; the optional GET
  *   stream carries server messages (405 means the server has none); the
@@ -45,6 +46,7 @@ import * as Tracer from "effect/Tracer"
 import type * as OAuthClient from "../auth/OAuthClient.ts"
 import { AuthorizationError, MessageTooLarge, SessionExpired, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
+import * as Resumption from "./http/Resumption.ts"
 import * as SharedDispatcher from "./http/SharedDispatcher.ts"
 import * as SseParser from "./http/SseParser.ts"
 import { Inbox } from "./Inbox.ts"
@@ -82,10 +84,17 @@ export interface Options {
   readonly headerProvider?: Effect.Effect<{ readonly [name: string]: HeaderValue }, TransportError> | undefined
   /** The largest message accepted. Defaults to 16 MiB. */
   readonly maxMessageBytes?: number | undefined
-  /** How many times a dropped response stream is resumed. Defaults to 5. */
+  /** How many times a dropped response stream is resumed. Defaults to 5. Ignored with `resumption`. */
   readonly maxResumptions?: number | undefined
-  /** The wait before resuming when the server names none. Defaults to 1 second. */
+  /** The wait before resuming when the server names none (`retry:`). Defaults to 1 second. */
   readonly defaultRetry?: Duration.Input | undefined
+  /**
+   * When to resume a response stream that ended or broke before its reply
+   * (GET with `Last-Event-ID`): a `Schedule` fed each `Resumption.Attempt`;
+   * the wait is never shorter than the server's `retry:`. Defaults to
+   * `Resumption.schedule({ maxAttempts: maxResumptions })`.
+   */
+  readonly resumption?: Resumption.Resumption | undefined
   /** Whether to open the GET stream for server messages (stateful sessions). Defaults to true. */
   readonly serverStream?: boolean | undefined
   /** Whether to fall back to the 2024-11-05 HTTP+SSE transport. Defaults to true. */
@@ -112,7 +121,24 @@ const isObject = (u: unknown): u is { readonly [key: string]: unknown } =>
 const isReplyTo = (value: unknown, id: JsonRpc.RequestId): boolean =>
   isObject(value) && value.id === id && value.method === undefined && ("result" in value || "error" in value)
 
-/** Parses a JSON body into messages (one, or a 2025-03-26 batch). */
+/**
+ * The failure of a request whose POST was answered but whose response broke
+ * before the reply (`responseBroken`: the server may have acted on it).
+ */
+const responseBroken = <E>(error: E): E =>
+  error instanceof TransportError && error.responseBroken !== true
+    ? new TransportError({
+      description: error.description,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      responseBroken: true,
+      ...(error.cause === undefined ? {} : { cause: error.cause })
+    }) as E
+    : error
+
+/** Whether an exchange is a 2026-07-28 request (it carries the era's `MCP-Protocol-Version` header). */
+const isModernExchange = (context: ExchangeContext | undefined): boolean =>
+  context?.headers !== undefined && Object.keys(context.headers).some((name) => /^mcp-protocol-version$/i.test(name))
+
 /**
  * The answers, besides the specification's HTTP 404, that servers give to a
  * session id they do not know, within an HTTP 400: a JSON-RPC error whose
@@ -129,6 +155,7 @@ const saysSessionIsUnknown = (message: unknown): boolean => {
       /not found|unknown|no valid|invalid|missing|expired|terminated|does not exist/i.test(text))
 }
 
+/** Parses a JSON body into messages (one, or a 2025-03-26 batch). */
 const parseMessages = (text: string): ReadonlyArray<unknown> => {
   if (text.trim().length === 0) return []
   const value = JSON.parse(text) as unknown
@@ -192,6 +219,7 @@ class Connection implements TransportShape {
   readonly #client: PreparedClient
   readonly #scope: Scope.Scope
   readonly #url: URL
+  readonly endpoint: string
   readonly #inbox = new Inbox()
   #sessionId: string | undefined = undefined
   /** The session the server forgot, until `initialize` opens the next: nothing else is sent meanwhile. */
@@ -208,6 +236,7 @@ class Connection implements TransportShape {
     this.#client = client
     this.#scope = scope
     this.#url = new URL(options.url)
+    this.endpoint = this.#url.href
   }
 
   get #maxBytes() {
@@ -216,6 +245,10 @@ class Connection implements TransportShape {
 
   get #maxResumptions() {
     return this.#options.maxResumptions ?? defaults.maxResumptions
+  }
+
+  get #resumption(): Resumption.Resumption {
+    return this.#options.resumption ?? Resumption.schedule({ maxAttempts: this.#maxResumptions })
   }
 
   get #defaultRetry() {
@@ -581,7 +614,7 @@ class Connection implements TransportShape {
       }
       const type = contentType(response)
       if (type === "application/json") {
-        const text = yield* this.#readBody(response)
+        const text = yield* this.#readBody(response).pipe(Effect.mapError(responseBroken))
         try {
           for (const value of parseMessages(text)) this.#deliver(value)
         } catch (error) {
@@ -596,7 +629,8 @@ class Connection implements TransportShape {
         })
       }
 
-      // The reply comes on an SSE stream, maybe after a drop and a resumption.
+      // The reply comes on an SSE stream, maybe after a drop and a resumption (2025 era only: 2026-07-28 has none).
+      const resumable = !isModernExchange(context)
       let replied = false
       const seen = new Set<string>()
       const onMessage = (value: unknown) => {
@@ -605,18 +639,28 @@ class Connection implements TransportShape {
       }
       let state: { lastEventId: string | undefined; retry: number | undefined; broken: TransportError | undefined } =
         yield* this.#readEvents(response, seen, onMessage, () => replied)
-      let attempts = 0
-      // Whether the stream ended or broke, it is resumed from its last event id, a bounded number of times.
+      let resume: ((attempt: Resumption.Attempt) => Effect.Effect<boolean>) | undefined
+      // Whether the stream ended or broke, it is resumed from its last event id, as the schedule says.
       while (!replied) {
-        if (state.lastEventId === undefined || attempts >= this.#maxResumptions) {
-          return yield* (state.broken ?? new TransportError({
-            description: `The response stream of request ${requestId} ended before its reply`
+        const lastEventId = state.lastEventId
+        if (lastEventId !== undefined && resumable) resume ??= yield* Resumption.stepper(this.#resumption)
+        if (
+          lastEventId === undefined || resume === undefined ||
+          !(yield* resume({
+            retry: Duration.millis(state.retry ?? this.#defaultRetry),
+            serverRetry: state.retry !== undefined,
+            lastEventId,
+            broken: state.broken
           }))
+        ) {
+          return yield* responseBroken(
+            state.broken ?? new TransportError({
+              description: `The response stream of request ${requestId} ended before its reply`
+            })
+          )
         }
-        attempts++
-        yield* Effect.sleep(Duration.millis((state.retry ?? this.#defaultRetry) * Math.min(attempts, 4)))
         const resumed = yield* this.#client.get(url, {
-          headers: { ...(yield* this.#headers("GET")), accept: "text/event-stream", "last-event-id": state.lastEventId }
+          headers: { ...(yield* this.#headers("GET")), accept: "text/event-stream", "last-event-id": lastEventId }
         }).pipe(Effect.mapError(this.#failure("GET")), Effect.result)
         if (Result.isFailure(resumed)) {
           state = { ...state, broken: resumed.failure }

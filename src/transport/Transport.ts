@@ -89,6 +89,12 @@ export interface TransportShape {
    * the first reply).
    */
   readonly telemetry?: (() => { readonly [attribute: string]: string | number }) | undefined
+  /**
+   * The server's address as the application named it (HTTP: the endpoint
+   * URL), by which the client remembers the era it speaks (`EraMemo`).
+   * Absent when each connection is a server of its own (stdio).
+   */
+  readonly endpoint?: string | undefined
 }
 
 /**

@@ -210,7 +210,8 @@ export const wrap = (transport: TransportShape, options?: Options): Effect.Effec
             log("→", request)
             return exchange.call(transport, request, context)
           })
-      })
+      }),
+      ...(transport.endpoint === undefined ? {} : { endpoint: transport.endpoint })
     } satisfies TransportShape
   })
 

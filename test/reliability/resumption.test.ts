@@ -1,7 +1,8 @@
 /** A response stream that breaks mid-event is resumed with Last-Event-ID, each message delivered once. */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
-import { HttpTransport, McpClient } from "../../src/index.ts"
+import { Duration, Effect, Fiber, Layer, Schedule } from "effect"
+import { TestClock } from "effect/testing"
+import { HttpTransport, McpClient, Resumption } from "../../src/index.ts"
 import * as CuttingProxy from "../support/CuttingProxy.ts"
 import * as Faults from "../support/HttpFaultServer.ts"
 import * as Peers from "../support/Peers.ts"
@@ -89,6 +90,36 @@ describe("resumption after a broken stream", () => {
       yield* client.ping()
     }).pipe(Effect.scoped))
 
+  it.live("the resumption schedule of the application's bounds the GETs", () =>
+    Effect.gen(function*() {
+      let gets = 0
+      const server = yield* Faults.start((exchange) => {
+        if (exchange.method === "GET" && exchange.headers["last-event-id"] !== undefined) {
+          gets++
+          exchange.response.writeHead(200, { "content-type": "text/event-stream" })
+          exchange.response.write(
+            `retry: 5\nid: 1\ndata: {"jsonrpc"`,
+            () => exchange.response.socket?.resetAndDestroy()
+          )
+          return
+        }
+        if (Faults.lifecycle(exchange, "s")) return
+        if (exchange.body?.method === "tools/list") {
+          exchange.response.writeHead(200, { "content-type": "text/event-stream" })
+          exchange.response.write(`retry: 5\nid: 1\ndata: \n\n`, () => exchange.response.socket?.resetAndDestroy())
+          return
+        }
+        Faults.json(exchange, { jsonrpc: "2.0", id: exchange.body.id, result: {} })
+      })
+      const client = yield* connect(server.url, {
+        maxResumptions: 10,
+        resumption: Schedule.recurs(2).pipe(Schedule.addDelay(() => Effect.succeed("1 millis")))
+      })
+      const error = yield* Effect.flip(client.listTools())
+      assert.strictEqual(error._tag, "TransportError")
+      assert.strictEqual(gets, 2)
+    }).pipe(Effect.scoped))
+
   it.live(
     "through a proxy that cuts the socket mid-event, in front of the real everything server",
     () =>
@@ -110,4 +141,58 @@ describe("resumption after a broken stream", () => {
       }).pipe(Effect.scoped),
     60_000
   )
+})
+
+describe("the resumption schedule", () => {
+  const attempt = (retry: number, serverRetry: boolean): Resumption.Attempt => ({
+    retry: Duration.millis(retry),
+    serverRetry,
+    lastEventId: "7",
+    broken: undefined
+  })
+
+  /** Runs one step in a fiber and reports after how many milliseconds of TestClock it ended. */
+  const waited = (next: (attempt: Resumption.Attempt) => Effect.Effect<boolean>, input: Resumption.Attempt) =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.forkChild(next(input))
+      let elapsed = 0
+      while (fiber.pollUnsafe() === undefined) {
+        yield* TestClock.adjust("1 millis")
+        elapsed++
+        if (elapsed > 100_000) throw new Error("never ended")
+      }
+      return { elapsed, resumed: yield* Fiber.join(fiber) }
+    })
+
+  it.effect("the default waits retry × the attempt (at most × 4), for five attempts, then stops", () =>
+    Effect.gen(function*() {
+      const next = yield* Resumption.stepper(Resumption.schedule())
+      const seen: Array<number> = []
+      for (let i = 0; i < 5; i++) {
+        const { elapsed, resumed } = yield* waited(next, attempt(100, true))
+        assert.isTrue(resumed)
+        seen.push(elapsed)
+      }
+      assert.deepStrictEqual(seen, [100, 200, 300, 400, 400])
+      // Done: no wait, no further GET.
+      assert.isFalse(yield* next(attempt(100, true)))
+    }))
+
+  it.effect("the server's retry: is a floor under any schedule; the default retry is not", () =>
+    Effect.gen(function*() {
+      const quick = Schedule.spaced("10 millis")
+      const next = yield* Resumption.stepper(quick)
+      assert.strictEqual((yield* waited(next, attempt(500, true))).elapsed, 500)
+      assert.strictEqual((yield* waited(next, attempt(500, false))).elapsed, 10)
+      const slow = yield* Resumption.stepper(Schedule.spaced("2 seconds"))
+      assert.strictEqual((yield* waited(slow, attempt(500, true))).elapsed, 2000)
+    }))
+
+  it.effect("bounded: maxAttempts GETs", () =>
+    Effect.gen(function*() {
+      const next = yield* Resumption.stepper(Resumption.schedule({ maxAttempts: 2, maxFactor: 1 }))
+      assert.strictEqual((yield* waited(next, attempt(50, false))).elapsed, 50)
+      assert.strictEqual((yield* waited(next, attempt(50, false))).elapsed, 50)
+      assert.isFalse(yield* next(attempt(50, false)))
+    }))
 })

@@ -61,7 +61,8 @@ export const check = (
       ...(transport.exchange === undefined ? {} : {
         exchange: (request, context) =>
           Effect.andThen(Effect.sync(() => inspect(request)), transport.exchange!(request, context))
-      })
+      }),
+      ...(transport.endpoint === undefined ? {} : { endpoint: transport.endpoint })
     } satisfies Transport.TransportShape
   })
 
