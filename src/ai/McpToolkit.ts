@@ -3,8 +3,9 @@
  * `streamText`.
  *
  * `make` reads the tools of a `ToolSource` (a session, through
- * `ToolSource.fromClient`) and keeps them current: each
- * `notifications/tools/list_changed` re-lists them, and `toolkit` (the value
+ * `ToolSource.fromClient`, or a host's servers, through
+ * `ToolSource.fromHost`) and keeps them current: each change of the source
+ * (a `notifications/tools/list_changed`, a host's catalog) re-lists them, and `toolkit` (the value
  * to pass as `toolkit`) gives the tools as they are at each model call. Each
  * MCP tool becomes a `Tool.dynamic` with the server's `inputSchema` (made
  * acceptable to the provider by `schemaTarget`), under a name providers
@@ -60,8 +61,9 @@ export {
 /**
  * A tool call that did not produce a result, as the model reads it (or the
  * program, with `onError: "fail"`): the tool reported an error (`isError`),
- * the request failed, the server no longer offers the tool, or the model's
- * arguments are not an object.
+ * the request failed, the server no longer offers the tool, the server is
+ * not ready (a host's server that is restarting: `unavailable`), or the
+ * model's arguments are not an object.
  *
  * @category errors
  * @since 0.1.0
@@ -70,7 +72,7 @@ export class McpToolFailure extends Schema.TaggedError<McpToolFailure>("effect-m
   "McpToolFailure",
   {
     tool: Schema.String,
-    reason: Schema.Literals(["tool-error", "request-failed", "removed", "invalid-arguments"]),
+    reason: Schema.Literals(["tool-error", "request-failed", "removed", "unavailable", "invalid-arguments"]),
     description: Schema.String
   }
 ) {
@@ -341,11 +343,14 @@ const handlerFor = <E extends { readonly message: string }>(shared: Shared<E>, t
           }
           return Effect.andThen(context.preliminary(progress), options.onProgress?.(progress) ?? Effect.void)
         }),
-        Effect.mapError((error: E) =>
-          (error as { readonly _tag?: string })._tag === "ToolNotFound"
+        Effect.mapError((error: E) => {
+          const tag = (error as { readonly _tag?: string })._tag
+          return tag === "ToolNotFound"
             ? failure("removed", error.message)
+            : tag === "ServerUnavailable"
+            ? failure("unavailable", `${error.message}; its tools work again once it is back, so try later`)
             : failure("request-failed", error.message)
-        )
+        })
       )
       if (result === undefined) return yield* failure("request-failed", "the call ended without a result")
       const parts = convert(result, tool)
