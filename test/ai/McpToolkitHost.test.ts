@@ -204,6 +204,52 @@ describe("McpToolkit over a host", () => {
     { timeout: 60_000 }
   )
 
+  it.live(
+    "a server that fails for good leaves the toolkit; a call to one of its tools fails as removed",
+    () =>
+      Effect.gen(function*() {
+        // The server starts only while the flag file exists; otherwise its process exits at once.
+        const folder = mkdtempSync(join(tmpdir(), "toolkit-failed-"))
+        const flag = join(folder, "flag")
+        writeFileSync(flag, "")
+        const config = yield* HostConfig.fromObject({
+          mcpServers: {
+            growing: {
+              command: "/bin/sh",
+              args: ["-c", `test -f "$1" && exec "$0" "$2"; exit 1`, process.execPath, flag, counting],
+              timeout: 1000,
+              restart: { initialDelay: 50, maxDelay: 50, maxAttempts: 1 }
+            },
+            steady: { command: process.execPath, args: [counting], include: ["stats"] }
+          }
+        })
+        const host = yield* McpHost.make(config, { stderr: "ignore" })
+        const tools = yield* McpToolkit.make(ToolSource.fromHost(host), { needsApproval: () => false })
+        const before = yield* tools.current
+        assert.isTrue(before.byModelName.has("growing__stats"))
+
+        rmSync(flag)
+        const supervisor = yield* host.supervisor("growing")
+        yield* supervisor.restart(supervisor.latest()!, "test")
+        yield* supervisor.changes.pipe(Stream.filter((state) => state.status === "failed"), Stream.runHead)
+        const after = yield* tools.changes.pipe(
+          Stream.filter((snapshot) => !snapshot.byModelName.has("growing__stats")),
+          Stream.runHead
+        )
+        assert.deepStrictEqual(
+          after._tag === "Some" ? [...after.value.byModelName.keys()] : [],
+          ["steady__stats"]
+        )
+        // A model that still has the earlier toolkit calls the tool: it is told the tool is gone, and what there is.
+        const outputs = yield* Stream.runCollect(yield* before.toolkit.handle("growing__stats", {}))
+        const last = outputs[outputs.length - 1]!
+        assert.isTrue(last.isFailure)
+        assert.strictEqual(failure(last).reason, "removed")
+        assert.include(failure(last).message, "the tools now are: steady__stats")
+      }).pipe(Effect.scoped),
+    { timeout: 60_000 }
+  )
+
   it.live("deferred tools search the host's catalog, and call_tool routes to the server", () =>
     Effect.gen(function*() {
       const config = yield* HostConfig.fromObject({
