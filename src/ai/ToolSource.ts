@@ -120,9 +120,10 @@ export interface HostOptions {
  * restarted server's refreshed part, are changes. While a server restarts its
  * tools stay listed as they were last, so that the model keeps seeing them;
  * a call to one fails at once with `ServerUnavailable` (unless
- * `waitForServer`). A server that has failed for good leaves the list, and a
- * lazy server's tools join it once it has started. `search` is the host's
- * `searchTools`.
+ * `waitForServer`). The source remembers what it listed: one made while a
+ * server restarts lists that server's tools once it is back. A server that
+ * has failed for good leaves the list, and a lazy server's tools join it once
+ * it has started. `search` is the host's `searchTools`.
  *
  * **Example** (A live toolkit over a host)
  *

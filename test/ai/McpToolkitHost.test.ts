@@ -7,7 +7,7 @@
  * duration.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Stream } from "effect"
+import { Effect, Fiber, Stream } from "effect"
 import { LanguageModel, Prompt } from "effect/ai"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -166,6 +166,10 @@ describe("McpToolkit over a host", () => {
         const tools = yield* McpToolkit.make(ToolSource.fromHost(host), { needsApproval: () => false })
         const supervisor = yield* host.supervisor("growing")
 
+        const patient = yield* McpToolkit.snapshot(ToolSource.fromHost(host, { waitForServer: "30 seconds" }), {
+          needsApproval: () => false
+        })
+
         rmSync(flag)
         yield* supervisor.restart(supervisor.latest()!, "test")
         // The catalog drops the server's part while it restarts; the toolkit keeps its tools.
@@ -190,8 +194,16 @@ describe("McpToolkit over a host", () => {
         assert.include(failure(result).message, "MCP server 'growing' is unavailable (restarting)")
         assert.include(failure(result).message, "try later")
 
+        // With waitForServer, a call made during the restart waits for the server instead.
+        const waiting = yield* Effect.forkChild(
+          Effect.flatMap(patient.toolkit.handle("growing__stats", {}), Stream.runCollect)
+        )
+
         // Back: the hung start times out, the next one works, and the catalog has the server's part again.
         writeFileSync(flag, "")
+        const waited = yield* Fiber.join(waiting)
+        assert.isFalse(waited[waited.length - 1]!.isFailure)
+        assert.strictEqual(output(waited[waited.length - 1]).text, "0")
         yield* host.catalog.changes.pipe(
           Stream.filter((snapshot) => snapshot.servers.includes("growing")),
           Stream.runHead
