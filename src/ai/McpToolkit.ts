@@ -3,8 +3,9 @@
  * `streamText`.
  *
  * `make` reads the tools of a `ToolSource` (a session, through
- * `ToolSource.fromClient`) and keeps them current: each
- * `notifications/tools/list_changed` re-lists them, and `toolkit` (the value
+ * `ToolSource.fromClient`, or a host's servers, through
+ * `ToolSource.fromHost`) and keeps them current: each change of the source
+ * (a `notifications/tools/list_changed`, a host's catalog) re-lists them, and `toolkit` (the value
  * to pass as `toolkit`) gives the tools as they are at each model call. Each
  * MCP tool becomes a `Tool.dynamic` with the server's `inputSchema` (made
  * acceptable to the provider by `schemaTarget`), under a name providers
@@ -60,8 +61,9 @@ export {
 /**
  * A tool call that did not produce a result, as the model reads it (or the
  * program, with `onError: "fail"`): the tool reported an error (`isError`),
- * the request failed, the server no longer offers the tool, or the model's
- * arguments are not an object.
+ * the request failed, the server no longer offers the tool, the server is
+ * not ready (a host's server that is restarting: `unavailable`), or the
+ * model's arguments are not an object.
  *
  * @category errors
  * @since 0.1.0
@@ -70,7 +72,7 @@ export class McpToolFailure extends Schema.TaggedError<McpToolFailure>("effect-m
   "McpToolFailure",
   {
     tool: Schema.String,
-    reason: Schema.Literals(["tool-error", "request-failed", "removed", "invalid-arguments"]),
+    reason: Schema.Literals(["tool-error", "request-failed", "removed", "unavailable", "invalid-arguments"]),
     description: Schema.String
   }
 ) {
@@ -282,8 +284,8 @@ interface Shared<E> {
   readonly source: ToolSource<E & { readonly message: string }>
   readonly options: Options
   readonly results: Map<string, string>
-  /** The latest listing, by source name; a call to a tool not in it fails as removed. */
-  latest: ReadonlyMap<string, SourceTool>
+  /** The names of the latest listing (the source's, as keys); a call to a tool not in it fails as removed. */
+  latest: ReadonlyMap<string, unknown>
   counter: number
 }
 
@@ -291,7 +293,7 @@ const isRecord = (u: unknown): u is { readonly [key: string]: unknown } =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
 /** The tools there are now, for a failure the model reads: at most 20 names. */
-const describeTools = (tools: ReadonlyMap<string, SourceTool>): string => {
+const describeTools = (tools: ReadonlyMap<string, unknown>): string => {
   if (tools.size === 0) return "it offers no tools now"
   const names = [...tools.keys()]
   const shown = names.slice(0, 20).join(", ")
@@ -306,7 +308,19 @@ const keep = (shared: Shared<unknown>, full: string): string => {
   return id
 }
 
-const handlerFor = <E extends { readonly message: string }>(shared: Shared<E>, tool: SourceTool) => {
+/** A tool's handler: a closure over the tool only, so that building a toolkit of many tools stays cheap. */
+const handlerFor = <E extends { readonly message: string }>(shared: Shared<E>, tool: SourceTool) =>
+(
+  params: unknown,
+  context: Toolkit.HandlerContext<any>
+) => runTool(shared, tool, params, context)
+
+const runTool = <E extends { readonly message: string }>(
+  shared: Shared<E>,
+  tool: SourceTool,
+  params: unknown,
+  context: Toolkit.HandlerContext<any>
+) => {
   const { options, source } = shared
   const perTool = options.tools?.[tool.name]
   const budget = perTool?.resultBudget ?? options.resultBudget ?? 50_000
@@ -315,56 +329,58 @@ const handlerFor = <E extends { readonly message: string }>(shared: Shared<E>, t
   const failure = (reason: McpToolFailure["reason"], description: string) =>
     new McpToolFailure({ tool: tool.name, reason, description })
 
-  return (params: unknown, context: Toolkit.HandlerContext<any>) =>
-    Effect.gen(function*() {
-      if (!shared.latest.has(tool.name)) {
-        return yield* failure("removed", `the server no longer offers this tool; ${describeTools(shared.latest)}`)
-      }
-      const given = strict ? ToolSchemas.strictArguments(tool.tool.inputSchema, params) : params
-      if (given !== undefined && given !== null && !isRecord(given)) {
-        return yield* failure("invalid-arguments", "the arguments must be a JSON object")
-      }
-      let result: Mcp.CallToolResult | undefined
-      yield* source.call(tool, given ?? {}).pipe(
-        Stream.runForEach((event) => {
-          if (event._tag === "Result") {
-            result = event.result
-            return Effect.void
-          }
-          const progress: ToolProgress = {
-            _tag: "ToolProgress",
-            tool: tool.name,
-            toolCallId: context.toolCallId,
-            progress: event.progress,
-            total: event.total,
-            message: event.message
-          }
-          return Effect.andThen(context.preliminary(progress), options.onProgress?.(progress) ?? Effect.void)
-        }),
-        Effect.mapError((error: E) =>
-          (error as { readonly _tag?: string })._tag === "ToolNotFound"
-            ? failure("removed", error.message)
-            : failure("request-failed", error.message)
-        )
-      )
-      if (result === undefined) return yield* failure("request-failed", "the call ended without a result")
-      const parts = convert(result, tool)
-      if (result.isError === true) {
-        return yield* failure("tool-error", ToolResults.textOf(parts) || "the tool reported an error")
-      }
-      const structuredContent = tool.tool.outputSchema !== undefined ? result.structuredContent : undefined
-      if (budget === false) return new ToolResults.ToolOutput({ parts, structuredContent })
-      const id = `result-${shared.counter + 1}`
-      const cut = ToolResults.withinBudget(
-        parts,
-        budget,
-        `the full text is ${id}: call ${readResultToolName} with {"id": "${id}", "offset": ${
-          Math.ceil(budget * 0.7)
-        }} to read on`
-      )
-      if (cut.full !== undefined) keep(shared, cut.full)
-      return new ToolResults.ToolOutput({ parts: cut.parts, structuredContent, truncated: cut.full !== undefined })
-    })
+  return Effect.gen(function*() {
+    if (!shared.latest.has(tool.name)) {
+      return yield* failure("removed", `the server no longer offers this tool; ${describeTools(shared.latest)}`)
+    }
+    const given = strict ? ToolSchemas.strictArguments(tool.tool.inputSchema, params) : params
+    if (given !== undefined && given !== null && !isRecord(given)) {
+      return yield* failure("invalid-arguments", "the arguments must be a JSON object")
+    }
+    let result: Mcp.CallToolResult | undefined
+    yield* source.call(tool, given ?? {}).pipe(
+      Stream.runForEach((event) => {
+        if (event._tag === "Result") {
+          result = event.result
+          return Effect.void
+        }
+        const progress: ToolProgress = {
+          _tag: "ToolProgress",
+          tool: tool.name,
+          toolCallId: context.toolCallId,
+          progress: event.progress,
+          total: event.total,
+          message: event.message
+        }
+        return Effect.andThen(context.preliminary(progress), options.onProgress?.(progress) ?? Effect.void)
+      }),
+      Effect.mapError((error: E) => {
+        const tag = (error as { readonly _tag?: string })._tag
+        return tag === "ToolNotFound"
+          ? failure("removed", error.message)
+          : tag === "ServerUnavailable"
+          ? failure("unavailable", `${error.message}; its tools work again once it is back, so try later`)
+          : failure("request-failed", error.message)
+      })
+    )
+    if (result === undefined) return yield* failure("request-failed", "the call ended without a result")
+    const parts = convert(result, tool)
+    if (result.isError === true) {
+      return yield* failure("tool-error", ToolResults.textOf(parts) || "the tool reported an error")
+    }
+    const structuredContent = tool.tool.outputSchema !== undefined ? result.structuredContent : undefined
+    if (budget === false) return new ToolResults.ToolOutput({ parts, structuredContent })
+    const id = `result-${shared.counter + 1}`
+    const cut = ToolResults.withinBudget(
+      parts,
+      budget,
+      `the full text is ${id}: call ${readResultToolName} with {"id": "${id}", "offset": ${
+        Math.ceil(budget * 0.7)
+      }} to read on`
+    )
+    if (cut.full !== undefined) keep(shared, cut.full)
+    return new ToolResults.ToolOutput({ parts: cut.parts, structuredContent, truncated: cut.full !== undefined })
+  })
 }
 
 const toModelOutput = (output: unknown) =>
@@ -373,31 +389,49 @@ const toModelOutput = (output: unknown) =>
     text: typeof output === "string" ? output : JSON.stringify(output)
   } as any]
 
-const toolFor = (tool: SourceTool, modelName: string, options: Options) => {
+const toolFor = (
+  tool: SourceTool,
+  modelName: string,
+  options: Options,
+  target: ToolSchemas.Target,
+  approval: (tool: SourceTool) => boolean
+): Tool.Any => {
   const perTool = options.tools?.[tool.name]
   const onError = perTool?.onError ?? options.onError ?? "return"
-  const needsApproval = perTool?.needsApproval ?? (options.needsApproval ?? needsApprovalByDefault)(tool)
-  const target = options.schemaTarget ?? "none"
-  const description = tool.tool.description ?? tool.tool.title ?? tool.tool.annotations?.title
+  const mcp = tool.tool
   const defined = Tool.dynamic(modelName, {
-    ...(description === undefined ? {} : { description }),
-    parameters: ToolSchemas.sanitize(tool.tool.inputSchema, target) as any,
+    description: mcp.description ?? mcp.title ?? mcp.annotations?.title,
+    parameters: ToolSchemas.sanitize(mcp.inputSchema, target) as any,
     success: Schema.Unknown,
     failure: McpToolFailure,
     failureMode: onError === "fail" ? "error" : "return",
-    needsApproval,
+    needsApproval: perTool?.needsApproval ?? approval(tool),
     toModelOutput
-  }) as unknown as Tool.Any
-  const title = tool.tool.title ?? tool.tool.annotations?.title
-  const annotated = defined.annotateMerge(annotationsOf(tool.tool.annotations, target === "openai-strict")) as Tool.Any
-  return title === undefined ? annotated : annotated.annotate(Tool.Title, title) as Tool.Any
+  }) // The tool is new and not yet shared: its annotations are set in place, instead of through the two copies
+   // `annotateMerge` and `annotate` would make.
+  ;(defined as { annotations: Context.Context<never> }).annotations = annotationsOf(
+    mcp.annotations,
+    target === "openai-strict",
+    mcp.title ?? mcp.annotations?.title
+  )
+  return defined as unknown as Tool.Any
 }
 
-/** The annotations of each combination of hints, made once: tools share them. */
-const annotationContexts = new Map<string, Context.Context<never>>()
-const annotationsOf = (hints: Mcp.ToolAnnotations | undefined, strict: boolean): Context.Context<never> => {
-  const key = `${hints?.readOnlyHint}${hints?.destructiveHint}${hints?.idempotentHint}${hints?.openWorldHint}${strict}`
-  let context = annotationContexts.get(key)
+/** A hint as 0 (absent), 1 (false) or 2 (true). */
+const hint = (value: boolean | undefined): number => value === undefined ? 0 : value ? 2 : 1
+
+/** The annotations of each combination of hints, made once: tools share them (all but their title). */
+const annotationContexts: Array<Context.Context<never> | undefined> = []
+const annotationsOf = (
+  hints: Mcp.ToolAnnotations | undefined,
+  strict: boolean,
+  title: string | undefined
+): Context.Context<never> => {
+  const key = hints === undefined
+    ? (strict ? 1 : 0)
+    : (((hint(hints.readOnlyHint) * 3 + hint(hints.destructiveHint)) * 3 + hint(hints.idempotentHint)) * 3 +
+          hint(hints.openWorldHint)) * 2 + (strict ? 1 : 0)
+  let context = annotationContexts[key]
   if (context === undefined) {
     const entries = new Map<string, unknown>([[Tool.Strict.key, strict]])
     if (hints?.readOnlyHint !== undefined) entries.set(Tool.Readonly.key, hints.readOnlyHint)
@@ -405,9 +439,9 @@ const annotationsOf = (hints: Mcp.ToolAnnotations | undefined, strict: boolean):
     if (hints?.idempotentHint !== undefined) entries.set(Tool.Idempotent.key, hints.idempotentHint)
     if (hints?.openWorldHint !== undefined) entries.set(Tool.OpenWorld.key, hints.openWorldHint)
     context = Context.makeUnsafe(entries)
-    annotationContexts.set(key, context)
+    annotationContexts[key] = context
   }
-  return context
+  return title === undefined ? context : Context.add(context, Tool.Title, title)
 }
 
 const readResultTool = Tool.dynamic(readResultToolName, {
@@ -511,21 +545,26 @@ const build = <E extends { readonly message: string }>(
 ): Effect.Effect<Snapshot> => {
   const { options } = shared
   const tools = options.include === undefined ? listed : listed.filter(options.include)
-  shared.latest = new Map(tools.map((tool) => [tool.name, tool]))
-  const names = ToolNames.make(tools.map((tool) => tool.name))
+  const sourceNames: Array<string> = []
+  for (const tool of tools) sourceNames.push(tool.name)
+  const names = ToolNames.make(sourceNames)
+  shared.latest = names.toModel
   const byModelName = new Map<string, SourceTool>()
   const defined: Array<Tool.Any> = []
+  // Without a prototype the object is a dictionary from the start, instead of a new shape per tool added.
   const handlers: Record<string, (params: any, context: any) => Effect.Effect<any, any>> = {}
-  for (const tool of tools) {
-    const modelName = names.toModel.get(tool.name)!
-    byModelName.set(modelName, tool)
-    defined.push(toolFor(tool, modelName, options))
-    handlers[modelName] = handlerFor(shared, tool)
-  }
   if (options.deferred === true) {
-    defined.length = 0
-    for (const key of Object.keys(handlers)) delete handlers[key]
+    for (const tool of tools) byModelName.set(names.toModel.get(tool.name)!, tool)
     addDeferred(shared, tools, defined, handlers)
+  } else {
+    const target = options.schemaTarget ?? "none"
+    const approval = options.needsApproval ?? needsApprovalByDefault
+    for (const tool of tools) {
+      const modelName = names.toModel.get(tool.name)!
+      byModelName.set(modelName, tool)
+      defined.push(toolFor(tool, modelName, options, target, approval))
+      handlers[modelName] = handlerFor(shared, tool)
+    }
   }
   const budgeted = options.resultBudget !== false &&
     (options.deferred === true || !names.fromModel.has(readResultToolName))

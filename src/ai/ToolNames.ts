@@ -35,16 +35,11 @@ export const maxLength = 64
  * @category guards
  * @since 0.1.0
  */
-export const isValid = (name: string): boolean => {
-  const length = name.length
-  if (length === 0 || length > maxLength) return false
-  for (let i = 0; i < length; i++) {
-    const c = name.charCodeAt(i)
-    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
-    if (!letter && (i === 0 || !((c >= 48 && c <= 57) || c === 45))) return false
-  }
-  return true
-}
+export const isValid = (name: string): boolean => validName.test(name)
+
+// A regular expression runs as native code from its second use; a loop over the characters is interpreted while a
+// process is young, which is when a toolkit is first built.
+const validName = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/
 
 /** FNV-1a, 32 bits, as 7 base-36 digits: short, stable, and enough to tell names apart. */
 const hash = (text: string): string => {

@@ -278,17 +278,41 @@ const openAiStrict = (node: unknown): unknown => {
  * @since 0.1.0
  */
 export const sanitize = (schema: JsonObject, target: Target): JsonObject => {
-  switch (target) {
-    case "none":
-      return schema
-    case "openai":
-    case "anthropic":
-      return inlineRefs(schema)
-    case "gemini":
-      return gemini(inlineRefs(schema)) as JsonObject
-    case "openai-strict":
-      return openAiStrict(inlineRefs(schema)) as JsonObject
+  if (target === "none") return schema
+  // Schemas are values the server sent, never changed: each is converted once per target.
+  const cache = sanitized[target]
+  let out = cache.get(schema)
+  if (out === undefined) {
+    const inlined = hasRefs(schema) ? inlineRefs(schema) : schema
+    out = target === "gemini"
+      ? gemini(inlined) as JsonObject
+      : target === "openai-strict"
+      ? openAiStrict(inlined) as JsonObject
+      : inlined
+    cache.set(schema, out)
   }
+  return out
+}
+
+const sanitized: { readonly [target in Exclude<Target, "none">]: WeakMap<JsonObject, JsonObject> } = {
+  openai: new WeakMap(),
+  anthropic: new WeakMap(),
+  gemini: new WeakMap(),
+  "openai-strict": new WeakMap()
+}
+
+/** Whether a `$ref`, `$defs` or `definitions` is anywhere in the value (without copying it). */
+const hasRefs = (node: unknown): boolean => {
+  if (typeof node !== "object" || node === null) return false
+  if (Array.isArray(node)) {
+    for (const item of node) if (hasRefs(item)) return true
+    return false
+  }
+  for (const key in node) {
+    if (key === "$ref" || key === "$defs" || key === "definitions") return true
+    if (hasRefs((node as JsonObject)[key])) return true
+  }
+  return false
 }
 
 const acceptsNull = (schema: unknown): boolean => {
@@ -314,7 +338,7 @@ const acceptsNull = (schema: unknown): boolean => {
  * @since 0.1.0
  */
 export const strictArguments = (original: JsonObject, args: unknown): unknown => {
-  const schema = inlineRefs(original)
+  const schema = hasRefs(original) ? inlineRefs(original) : original
   const walk = (node: unknown, value: unknown): unknown => {
     if (!isObject(node) || !isObject(value)) return value
     const properties = isObject(node.properties) ? node.properties : {}

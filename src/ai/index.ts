@@ -1,8 +1,8 @@
 /**
- * MCP inside Effect AI: a session's tools as an `effect/ai` toolkit, server
- * sampling answered by the application's `LanguageModel`, prompts and
- * resources as `effect/ai` prompts. Loads `effect/ai`; the root module does
- * not.
+ * MCP inside Effect AI: a session's or a host's tools as an `effect/ai`
+ * toolkit, server sampling answered by the application's `LanguageModel`,
+ * prompts and resources as `effect/ai` prompts. Loads `effect/ai`; the root
+ * module does not.
  *
  * @since 0.1.0
  */

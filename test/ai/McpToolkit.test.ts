@@ -14,12 +14,7 @@ import * as Peers from "../support/Peers.ts"
 import * as Scripted from "../support/Scripted.ts"
 import * as ScriptedModel from "./ScriptedModel.ts"
 
-const toolResults = (content: ReadonlyArray<Response.AnyPart>) =>
-  new Map(
-    content.flatMap((part) =>
-      part.type === "tool-result" ? [[part.id, part as Response.ToolResultPart<any, any, any>]] : []
-    )
-  )
+const toolResults = ScriptedModel.toolResults
 
 const session = Effect.service(McpClient.McpClient)
 

@@ -25,6 +25,20 @@ export const toolCall = (id: string, name: string, params: unknown): Response.Pa
 
 export const text = (value: string): Response.PartEncoded => ({ type: "text", text: value }) as Response.PartEncoded
 
+/** The tool results of a response, by tool call id. */
+export const toolResults = (content: ReadonlyArray<Response.AnyPart>) =>
+  new Map(
+    content.flatMap((part) =>
+      part.type === "tool-result" ? [[part.id, part as Response.ToolResultPart<any, any, any>]] : []
+    )
+  )
+
+/** The approval requests of a response, by tool call id. */
+export const approvalRequests = (content: ReadonlyArray<Response.AnyPart>) =>
+  new Map(
+    content.flatMap((part) => part.type === "tool-approval-request" ? [[part.toolCallId, part] as const] : [])
+  )
+
 export const make = (steps: ReadonlyArray<Step>): Script => {
   const calls: Array<LanguageModel.ProviderOptions> = []
   const next = (options: LanguageModel.ProviderOptions) =>
