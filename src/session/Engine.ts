@@ -27,6 +27,7 @@ import * as FiberSet from "effect/FiberSet"
 import * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import {
   HeaderMismatch,
   McpServerError,
@@ -641,9 +642,11 @@ class SessionEngine implements Engine, Listener {
       }
       // With an exporting tracer: the request's span gets its id, sends its trace context, and records progress.
       const span = TraceContext.activeSpan(fiber)
+      let traceState: string | undefined
       if (span !== undefined) {
         span.attribute("jsonrpc.request.id", String(id))
-        sentParams = TraceContext.inject(sentParams, span) as JsonRpc.JsonObject
+        traceState = TraceContext.tracestate(span)
+        sentParams = TraceContext.inject(sentParams, span, traceState) as JsonRpc.JsonObject
         const report = onProgress
         const clock = this.#clock
         if (report !== undefined) {
@@ -693,10 +696,16 @@ class SessionEngine implements Engine, Listener {
         // fails it, and ending the request (by any path) abandons the exchange.
         : Effect.andThen(
           Effect.forkChild(
-            transport.exchange(
-              message,
-              this.#exchangeHeaders === undefined ? undefined : { headers: this.#exchangeHeaders(method, sentParams) }
-            ).pipe(Effect.catch((error) => Effect.sync(() => this.#settle(id, Exit.fail(error))))),
+            // The exchange's own spans (the HTTP client's) are children of the request's.
+            (span === undefined || Context.getOrUndefined(fiber.context, Tracer.ParentSpan) === span
+              ? transport.exchange(message, this.#exchangeContext(method, sentParams, traceState))
+              : Effect.provideService(
+                transport.exchange(message, this.#exchangeContext(method, sentParams, traceState)),
+                Tracer.ParentSpan,
+                span
+              )).pipe(
+                Effect.catch((error) => Effect.sync(() => this.#settle(id, Exit.fail(error))))
+              ),
             { startImmediately: true }
           ),
           this.#awaitResult<A>(entry, message, false)
@@ -704,6 +713,17 @@ class SessionEngine implements Engine, Listener {
       // Still pending after a failed send, or an interruption before the wait began.
       return Effect.onExit(exchange, (exit) => Effect.sync(() => this.#abandon(entry, Exit.hasInterrupts(exit))))
     })
+  }
+
+  /** The era's headers of an exchange, and the `tracestate` that goes with the HTTP client's `traceparent`. */
+  #exchangeContext(
+    method: string,
+    params: JsonRpc.JsonObject | undefined,
+    traceState: string | undefined
+  ): ExchangeContext | undefined {
+    const headers = this.#exchangeHeaders?.(method, params)
+    if (traceState === undefined) return headers === undefined ? undefined : { headers }
+    return { headers: { ...headers, tracestate: traceState } }
   }
 
   /** Enters a request in the pending table, and its deadline in the watcher's. */

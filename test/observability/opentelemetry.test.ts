@@ -155,6 +155,88 @@ describe("OpenTelemetry", () => {
       assert.strictEqual(handled.attributes["jsonrpc.request.id"], "s-1")
     }))
 
+  it.live("the tracestate of the caller's trace goes with traceparent, in _meta and in the HTTP headers", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.start((exchange) => {
+        if (Faults.lifecycle(exchange, "session-8")) return
+        const { id } = exchange.body
+        Faults.json(exchange, { jsonrpc: "2.0", id, result: { content: [{ type: "text", text: "hi" }] } })
+      })
+      const { exporter, layer } = otel()
+      // The caller's own trace, continued from a remote parent that has vendor entries.
+      const remote = TraceContext.fromMeta({
+        traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        tracestate: "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE"
+      })
+      assert.isDefined(remote)
+      yield* Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        yield* client.callTool("echo", { text: "hi" }).pipe(Effect.withSpan("agent step", { parent: remote! }))
+      }).pipe(
+        Effect.provide(
+          McpClient.layer({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
+            Layer.provide(HttpTransport.layerNode({ url: server.url }))
+          )
+        ),
+        Effect.provide(layer)
+      )
+      const call = named(exporter.getFinishedSpans(), "tools/call echo")
+      assert.strictEqual(call.spanContext().traceId, "4bf92f3577b34da6a3ce929d0e0e4736")
+      const received = server.seen.find((e) => e.body?.method === "tools/call")!
+      assert.strictEqual(received.body.params._meta.tracestate, "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE")
+      assert.strictEqual(
+        received.body.params._meta.traceparent,
+        `00-4bf92f3577b34da6a3ce929d0e0e4736-${call.spanContext().spanId}-01`
+      )
+      assert.strictEqual(received.headers.tracestate, "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE")
+      assert.match(String(received.headers.traceparent), /^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/)
+      // Without one, no tracestate is sent.
+      const initialize = server.seen.find((e) => e.body?.method === "initialize")!
+      assert.isUndefined(initialize.body.params._meta?.tracestate)
+      assert.isUndefined(initialize.headers.tracestate)
+    }).pipe(Effect.scoped))
+
+  it.effect("a server request's tracestate continues with its traceparent into the handler's span", () =>
+    Effect.gen(function*() {
+      const { exporter, layer } = otel()
+      yield* Effect.gen(function*() {
+        const server = yield* Scripted.start()
+        yield* McpClient.make({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
+          Effect.provideService(Transport.Transport, server.transport)
+        )
+        yield* server.peer.send({
+          jsonrpc: "2.0",
+          id: "s-2",
+          method: "roots/list",
+          params: {
+            _meta: {
+              traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+              tracestate: "vendor=opaque, Invalid Key=x"
+            }
+          }
+        })
+        yield* Scripted.takeUntil(server.sent, (m) => m.id === "s-2")
+      }).pipe(Effect.scoped, Effect.provide(layer))
+      const handled = named(exporter.getFinishedSpans(), "roots/list")
+      assert.strictEqual(handled.spanContext().traceId, "4bf92f3577b34da6a3ce929d0e0e4736")
+      assert.strictEqual(handled.spanContext().traceState?.serialize(), "vendor=opaque")
+    }))
+
+  it("tracestate values are read as W3C Trace Context says: invalid members dropped, at most 32", () => {
+    assert.strictEqual(TraceContext.parseTraceState("a=1,b@tenant=2, c=3 ")?.serialize(), "a=1,b@tenant=2,c=3")
+    assert.strictEqual(TraceContext.parseTraceState("a=1,,B=2,c=,d=x=y,e=ok")?.serialize(), "a=1,e=ok")
+    assert.strictEqual(TraceContext.parseTraceState("a=1,a=2")?.serialize(), "a=1")
+    const many = Array.from({ length: 40 }, (_, i) => `k${i}=${i}`).join(",")
+    assert.strictEqual(TraceContext.parseTraceState(many)?.serialize(), many.split(",").slice(0, 32).join(","))
+    assert.isUndefined(TraceContext.parseTraceState(`a=${"x".repeat(600)}`))
+    assert.isUndefined(TraceContext.parseTraceState("B=1"))
+    assert.isUndefined(TraceContext.parseTraceState(42))
+    const state = TraceContext.parseTraceState("a=1,b=2")!
+    assert.strictEqual(state.set("b", "3").serialize(), "b=3,a=1")
+    assert.strictEqual(state.unset("a").serialize(), "b=2")
+    assert.strictEqual(state.get("b"), "2")
+  })
+
   it.effect("without a tracer, requests carry no trace context", () =>
     Effect.gen(function*() {
       const { client, sent } = yield* Scripted.client({
