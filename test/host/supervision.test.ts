@@ -5,11 +5,11 @@
  * processes force real time, so each step waits for a state, not a duration.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Stream } from "effect"
+import { Effect, Fiber, Metric, Stream } from "effect"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { HostConfig, McpHost, type Supervisor } from "../../src/index.ts"
+import { HostConfig, McpHost, Metrics, Supervisor } from "../../src/index.ts"
 import * as Peers from "../support/Peers.ts"
 
 /** The pids of this process's children whose command line contains `match`. */
@@ -37,6 +37,18 @@ const untilState = (supervisor: Supervisor.Supervisor, status: Supervisor.Server
     Effect.map((s) => s._tag === "Some" ? s.value : undefined)
   )
 
+/** The value of one of the host's counters for the `everything` server. */
+const counted = (metric: Metric.Counter<number>, cause?: string) =>
+  Effect.map(
+    Metric.value(
+      Metric.withAttributes(
+        metric,
+        cause === undefined ? { "mcp.server.name": "everything" } : { "mcp.server.name": "everything", cause }
+      )
+    ),
+    (state) => state.count
+  )
+
 const text = (result: { readonly content: ReadonlyArray<unknown> }) =>
   result.content.map((block) => (block as { text?: string }).text ?? "").join("")
 
@@ -61,9 +73,10 @@ describe("supervision of real servers", () => {
             }
           }
         })
-        const host = yield* McpHost.make(config, { stderr: "ignore" })
+        const host = yield* McpHost.make(config, { stderr: "ignore" }).pipe(Effect.provide(Metrics.layer))
         const supervisor = yield* host.supervisor("everything")
         assert.strictEqual((yield* host.state("everything")).status, "ready")
+        const exitsBefore = yield* counted(Supervisor.restarts, "exit")
         const before = yield* host.listTools
         assert.isTrue(before.some((tool) => tool.name === "everything__echo"))
 
@@ -91,6 +104,8 @@ describe("supervision of real servers", () => {
         assert.notStrictEqual(yield* serverPid, first)
         assert.deepStrictEqual(yield* Fiber.join(catalogServers), [true, false, true])
         assert.strictEqual((yield* supervisor.counters).restarts, 1)
+        // The restart is counted as a metric, with the server and why its session ended.
+        assert.strictEqual((yield* counted(Supervisor.restarts, "exit")) - exitsBefore, 1)
 
         // Without the flag the next start hangs: a call gives up after its own timeout.
         rmSync(flag)
@@ -124,8 +139,10 @@ describe("supervision of real servers", () => {
           }
         }
       })
-      const host = yield* McpHost.make(config, { stderr: "ignore" })
+      const host = yield* McpHost.make(config, { stderr: "ignore" }).pipe(Effect.provide(Metrics.layer))
       const supervisor = yield* host.supervisor("everything")
+      const missesBefore = yield* counted(Supervisor.keepaliveMisses)
+      const keepaliveRestartsBefore = yield* counted(Supervisor.restarts, "keepalive")
       const paused = yield* serverPid
       yield* Effect.addFinalizer(() =>
         Effect.sync(() => {
@@ -142,6 +159,8 @@ describe("supervision of real servers", () => {
       assert.include(restarting?.status === "restarting" ? restarting.lastError : "", "missed 2 keepalives")
       yield* untilState(supervisor, "ready")
       assert.isAtLeast((yield* supervisor.counters).keepaliveMisses, 2)
+      assert.isAtLeast((yield* counted(Supervisor.keepaliveMisses)) - missesBefore, 2)
+      assert.strictEqual((yield* counted(Supervisor.restarts, "keepalive")) - keepaliveRestartsBefore, 1)
       assert.strictEqual(text(yield* host.callTool("everything__echo", { message: "awake" })), "Echo: awake")
       assert.notStrictEqual(yield* serverPid, paused)
     }).pipe(Effect.scoped), { timeout: 60_000 })
