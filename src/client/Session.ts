@@ -408,6 +408,26 @@ class SessionImpl implements Session {
     }
     const maxInputRounds = this.options.maxInputRounds ?? defaultMaxInputRounds
     const answer = this.answer
+    const clock = this.#clock
+    // Each input the server asks for is a server request in the course of this one: an event of its span.
+    const recordInput = <B>(
+      span: Tracer.Span | undefined,
+      answering: Effect.Effect<B, JsonRpc.ErrorObject>,
+      inputMethod: string,
+      key: string
+    ): Effect.Effect<B, JsonRpc.ErrorObject> =>
+      span === undefined ? answering : Effect.onExit(answering, (exit) =>
+        Effect.sync(() => {
+          const error = Exit.isSuccess(exit) ? undefined : Cause.findErrorOption(exit.cause)
+          TraceContext.serverRequestEvent(span, clock.currentTimeNanosUnsafe(), inputMethod, {
+            key,
+            errorType: error === undefined
+              ? undefined
+              : error._tag === "Some"
+              ? String(error.value.code)
+              : "cancelled"
+          })
+        }))
     // Only a first answer is reusable: results of retries carrying input are never cached.
     const first = <B>(request: Effect.Effect<B, RequestError>) =>
       cacheKey === undefined ? request : this.cached(method, cacheKey, request)
@@ -429,25 +449,28 @@ class SessionImpl implements Session {
               )
             }
             // "the client MUST produce every requested input before retrying"
-            return Effect.forEach(
-              Object.entries(required.inputRequests ?? {}),
-              ([key, input]) =>
-                answer(input.method, input.params).pipe(
-                  Effect.map((response) => [key, response] as const),
-                  Effect.mapError((error) =>
-                    new InputDeclined({ method, inputMethod: input.method, key, description: error.message })
-                  )
-                ),
-              { concurrency: "unbounded" }
-            ).pipe(
-              Effect.flatMap((responses) =>
-                round(n + 1, {
-                  ...(responses.length > 0 ? { inputResponses: Object.fromEntries(responses) } : {}),
-                  // "exactly the requestState it was given", or none
-                  ...(required.requestState !== undefined ? { requestState: required.requestState } : {})
-                })
+            return Effect.withFiber((fiber) => {
+              const span = TraceContext.activeSpan(fiber)
+              return Effect.forEach(
+                Object.entries(required.inputRequests ?? {}),
+                ([key, input]) =>
+                  recordInput(span, answer(input.method, input.params), input.method, key).pipe(
+                    Effect.map((response) => [key, response] as const),
+                    Effect.mapError((error) =>
+                      new InputDeclined({ method, inputMethod: input.method, key, description: error.message })
+                    )
+                  ),
+                { concurrency: "unbounded" }
+              ).pipe(
+                Effect.flatMap((responses) =>
+                  round(n + 1, {
+                    ...(responses.length > 0 ? { inputResponses: Object.fromEntries(responses) } : {}),
+                    // "exactly the requestState it was given", or none
+                    ...(required.requestState !== undefined ? { requestState: required.requestState } : {})
+                  })
+                )
               )
-            )
+            })
           })
         )
     return round(0, {})

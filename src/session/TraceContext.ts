@@ -343,10 +343,48 @@ export const fromMeta = (meta: unknown): Tracer.ExternalSpan | undefined => {
 const serverSpan = { kind: "server", captureStackTrace: false } as const
 
 /**
+ * Records on a request's span a request the server sent in its course
+ * (sampling, elicitation, roots) and how the client answered it: an
+ * `mcp.server_request` event with the server request's `mcp.method.name`,
+ * its `jsonrpc.request.id` (when it has one: 2026-07-28 inputs have a key
+ * instead, `mcp.input.key`), and `error.type` when the answer was an error.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TraceContext } from "effect-mcp-client"
+ *
+ * const recorded = Effect.useSpan("tools/call deploy", (span) =>
+ *   Effect.sync(() => TraceContext.serverRequestEvent(span, BigInt(Date.now()) * 1_000_000n, "elicitation/create", { id: "s-1" })))
+ * ```
+ *
+ * @category events
+ * @since 0.1.0
+ */
+export const serverRequestEvent = (
+  span: Tracer.Span,
+  /** When it was answered, in nanoseconds since the epoch (`Clock.currentTimeNanosUnsafe`). */
+  time: bigint,
+  method: string,
+  details: {
+    readonly id?: string | number | undefined
+    readonly key?: string | undefined
+    readonly errorType?: string | undefined
+  }
+): void => {
+  const attributes: Record<string, unknown> = { "mcp.method.name": method }
+  if (details.id !== undefined) attributes["jsonrpc.request.id"] = String(details.id)
+  if (details.key !== undefined) attributes["mcp.input.key"] = details.key
+  if (details.errorType !== undefined) attributes["error.type"] = details.errorType
+  span.event("mcp.server_request", time, attributes)
+}
+
+/**
  * Runs the handler of a server request in a span named after its method,
  * continued from the `traceparent` (and `tracestate`) in its `_meta` when
- * there is one. Without an exporting tracer in `context`, returns the handler
- * as it is.
+ * there is one, else under `related` (the span of the client's request it was
+ * sent in the course of, when known). Without an exporting tracer in
+ * `context`, returns the handler as it is.
  *
  * @example
  * ```ts
@@ -364,10 +402,11 @@ export const continueFrom = <A, E, R>(
   method: string,
   id: string | number,
   params: { readonly [key: string]: unknown } | undefined,
-  context: Context.Context<never>
+  context: Context.Context<never>,
+  related?: Tracer.AnySpan | undefined
 ): Effect.Effect<A, E, R> => {
   if (Context.get(context, Tracer.Tracer) === Tracer.nativeTracer) return handler
-  const parent = fromMeta(params?._meta)
+  const parent = fromMeta(params?._meta) ?? related
   return Effect.withSpan(handler, method, {
     ...serverSpan,
     ...(parent === undefined ? {} : { parent }),

@@ -55,6 +55,7 @@ import {
   type ExchangeContext,
   layerConnect,
   type Listener,
+  markRelated,
   type Transport,
   type TransportShape
 } from "./Transport.ts"
@@ -600,6 +601,8 @@ class Connection implements TransportShape {
       let replied = false
       const seen = new Set<string>()
       const onMessage = (value: unknown) => {
+        // A server request on this request's stream is sent in its course.
+        if (typeof (value as { readonly method?: unknown } | null)?.method === "string") markRelated(value, requestId)
         this.#deliver(value)
         if (isReplyTo(value, requestId)) replied = true
       }

@@ -9,7 +9,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { Effect, Fiber, Layer, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { HttpTransport, McpClient, TraceContext, Transport } from "../../src/index.ts"
+import { HttpTransport, McpClient, Roots, TraceContext, Transport } from "../../src/index.ts"
 import * as Faults from "../support/HttpFaultServer.ts"
 import * as Scripted from "../support/Scripted.ts"
 
@@ -236,6 +236,97 @@ describe("OpenTelemetry", () => {
     assert.strictEqual(state.unset("a").serialize(), "b=2")
     assert.strictEqual(state.get("b"), "2")
   })
+
+  it.live("a server request sent on a call's HTTP stream is an event of the call's span, and its handler's child", () =>
+    Effect.gen(function*() {
+      // The tools/call stream carries a roots/list request; the reply comes once the client has answered it.
+      let callStream: Faults.Exchange | undefined
+      const server = yield* Faults.start((exchange) => {
+        if (Faults.lifecycle(exchange, "session-9")) return
+        const body = exchange.body
+        if (body.method === "tools/call") {
+          callStream = exchange
+          exchange.response.writeHead(200, { "content-type": "text/event-stream" })
+          exchange.response.write(
+            `data: ${JSON.stringify({ jsonrpc: "2.0", id: "s-7", method: "roots/list", params: {} })}\n\n`
+          )
+          return
+        }
+        if (body.id === "s-7") {
+          exchange.response.writeHead(202).end()
+          const reply = { jsonrpc: "2.0", id: callStream!.body.id, result: { content: [{ type: "text", text: "ok" }] } }
+          callStream!.response.end(`data: ${JSON.stringify(reply)}\n\n`)
+          return
+        }
+        Faults.json(exchange, { jsonrpc: "2.0", id: body.id, result: {} })
+      })
+      const { exporter, layer } = otel()
+      yield* Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        yield* client.callTool("where")
+      }).pipe(
+        Effect.provide(
+          McpClient.layer({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
+            Layer.provide(HttpTransport.layerNode({ url: server.url })),
+            Layer.provide(Roots.layerStatic([{ uri: "file:///srv", name: "srv" }]))
+          )
+        ),
+        Effect.provide(layer)
+      )
+      const spans = exporter.getFinishedSpans()
+      const call = named(spans, "tools/call where")
+      assert.deepStrictEqual(
+        call.events.map((event) => [event.name, event.attributes]),
+        [["mcp.server_request", { "mcp.method.name": "roots/list", "jsonrpc.request.id": "s-7" }]]
+      )
+      // Without a traceparent of the server's, the handler's span is a child of the call's.
+      const handled = named(spans, "roots/list")
+      assert.strictEqual(handled.parentSpanContext?.spanId, call.spanContext().spanId)
+      const answer = server.seen.find((e) => e.body?.id === "s-7")!
+      assert.deepStrictEqual(answer.body.result, { roots: [{ uri: "file:///srv", name: "srv" }] })
+    }).pipe(Effect.scoped))
+
+  it.effect("the inputs a 2026-07-28 server asks for in a call are events of the call's span", () =>
+    Effect.gen(function*() {
+      const { exporter, layer } = otel()
+      yield* Effect.gen(function*() {
+        const server = yield* Scripted.start({
+          modern: true,
+          onRequest: (message, peer) => {
+            if (message.method === "server/discover") {
+              return Scripted.reply(peer, message, {
+                supportedVersions: ["2026-07-28"],
+                capabilities: { tools: {} },
+                _meta: { "io.modelcontextprotocol/serverInfo": { name: "modern", version: "1" } },
+                resultType: "complete"
+              })
+            }
+            return message.params.inputResponses === undefined
+              ? Scripted.reply(peer, message, {
+                resultType: "input_required",
+                inputRequests: {
+                  where: { method: "roots/list", params: {} },
+                  model: { method: "sampling/createMessage", params: { messages: [], maxTokens: 5 } }
+                }
+              })
+              : Scripted.reply(peer, message, { content: [{ type: "text", text: "ok" }] })
+          }
+        })
+        const client = yield* McpClient.make({ name: "test", version: "1.0.0" }).pipe(
+          Effect.provideService(Transport.Transport, server.transport),
+          Effect.provide(Roots.layerStatic([{ uri: "file:///srv", name: "srv" }]))
+        )
+        yield* Effect.flip(client.callTool("where"))
+      }).pipe(Effect.scoped, Effect.provide(layer))
+      const call = named(exporter.getFinishedSpans(), "tools/call where")
+      // The call's failure is recorded too, as OpenTelemetry's exception event.
+      const events = call.events.filter((event) => event.name === "mcp.server_request").map((event) => event.attributes)
+      assert.sameDeepMembers(events as Array<unknown>, [
+        { "mcp.method.name": "roots/list", "mcp.input.key": "where" },
+        // No sampling handler: the input cannot be given, and the call fails with InputDeclined.
+        { "mcp.method.name": "sampling/createMessage", "mcp.input.key": "model", "error.type": "-32601" }
+      ])
+    }))
 
   it.effect("without a tracer, requests carry no trace context", () =>
     Effect.gen(function*() {
