@@ -34,6 +34,7 @@ import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import * as Metrics from "../client/Metrics.ts"
 import * as McpClient from "../McpClient.ts"
+import * as SystemError from "../transport/SystemError.ts"
 import type { ConnectionError, TransportShape } from "../transport/Transport.ts"
 import { Transport } from "../transport/Transport.ts"
 import type { KeepalivePolicy, RestartPolicy } from "./HostConfig.ts"
@@ -413,17 +414,20 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
 
 /**
  * The transport, with its end reported to `onEnd` (once the engine reads it:
- * `incoming` ending, or the listener's `end`).
+ * `incoming` ending, or the listener's `end`), and with a send or exchange
+ * that finds the server's endpoint gone (HTTP: the connection refused or
+ * reset, the host unreachable) reported as its end too: a server reached over
+ * HTTP has no process whose exit would say so.
  *
  * @category utils
  * @since 0.1.0
  */
 export const watch = (transport: TransportShape, onEnd: (error: unknown) => void): TransportShape => ({
-  send: (message) => transport.send(message),
+  send: (message) => endpointWatched(transport.send(message), onEnd),
   ...(transport.offer === undefined ? {} : { offer: (message) => transport.offer!(message) }),
   ...(transport.exchange === undefined
     ? {}
-    : { exchange: (request, context) => transport.exchange!(request, context) }),
+    : { exchange: (request, context) => endpointWatched(transport.exchange!(request, context), onEnd) }),
   ...(transport.listen === undefined ? {} : {
     listen: (listener) =>
       transport.listen!({
@@ -450,6 +454,19 @@ export const watch = (transport: TransportShape, onEnd: (error: unknown) => void
 // =============================================================================
 // Internal
 // =============================================================================
+
+/** Connection failures that say the server's endpoint is gone, rather than one request's trouble. */
+const endpointGone = new Set(["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "UND_ERR_SOCKET"])
+
+const endpointWatched = <A, E>(effect: Effect.Effect<A, E>, onEnd: (error: unknown) => void): Effect.Effect<A, E> =>
+  Effect.tapError(effect, (error) =>
+    Effect.sync(() => {
+      const failure = error as { readonly _tag?: unknown; readonly cause?: unknown } | null
+      if (failure?._tag !== "TransportError") return
+      const code = SystemError.codeOf(failure.cause)
+      // Once the request that found out has its error: ending the session first would fail it as closed.
+      if (code !== undefined && endpointGone.has(code)) queueMicrotask(() => onEnd(error))
+    }))
 
 const defaults = { maxAttempts: 10, initialDelay: 200, maxDelay: 30_000 }
 

@@ -669,15 +669,29 @@ class Connection implements TransportShape {
       if (state.broken !== undefined) return yield* state.broken
       return "retry" as const
     }).pipe(Effect.scoped)
+    const inbox = this.#inbox
     const loop = (failures: number): Effect.Effect<void> =>
       once.pipe(
         Effect.matchEffect({
           onSuccess: (next) =>
             next === "stop" ? Effect.void : Effect.andThen(Effect.sleep(retry ?? defaultRetry), loop(0)),
-          onFailure: () =>
-            failures >= maxResumptions
-              ? Effect.void
-              : Effect.andThen(Effect.sleep(defaultRetry * 2 ** failures), loop(failures + 1))
+          onFailure: (error) => {
+            if (failures < maxResumptions) {
+              return Effect.andThen(Effect.sleep(defaultRetry * 2 ** failures), loop(failures + 1))
+            }
+            // Refused every time: the server is gone, and so is the session.
+            if (error._tag === "TransportError" && SystemError.codeOf(error.cause) === "ECONNREFUSED") {
+              return Effect.sync(() =>
+                inbox.end(
+                  new TransportError({
+                    description: `The server's event stream could not be reopened: ${error.description}`,
+                    cause: error.cause
+                  })
+                )
+              )
+            }
+            return Effect.void
+          }
         })
       )
     return Effect.asVoid(Effect.forkIn(loop(0), this.#scope))

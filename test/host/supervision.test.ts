@@ -11,6 +11,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { HostConfig, McpHost, Metrics, Supervisor } from "../../src/index.ts"
 import * as Peers from "../support/Peers.ts"
+import * as Restartable from "../support/Restartable.ts"
 
 /** The pids of this process's children whose command line contains `match`. */
 const childPids = (match: string): ReadonlyArray<number> =>
@@ -124,6 +125,59 @@ describe("supervision of real servers", () => {
         const back = yield* host.callTool("everything__echo", { message: "back" }, { timeout: "30 seconds" })
         assert.strictEqual(text(back), "Echo: back")
         assert.isTrue(existsSync(flag))
+      }).pipe(Effect.scoped),
+    { timeout: 60_000 }
+  )
+
+  it.live(
+    "an HTTP server that goes away is found dead on the next request, and reconnected once it is back",
+    () =>
+      Effect.gen(function*() {
+        const peer = yield* Restartable.http("ts-v2")
+        const config = yield* HostConfig.fromObject({
+          mcpServers: {
+            remote: { type: "http", url: peer.url, restart: { initialDelay: 50, maxDelay: 200, maxAttempts: 1000 } }
+          }
+        })
+        const host = yield* McpHost.make(config, { client: { name: "test", version: "1.0.0", era: "legacy" } }).pipe(
+          Effect.provide(Metrics.layer)
+        )
+        const supervisor = yield* host.supervisor("remote")
+        assert.strictEqual(text(yield* host.callTool("remote__add", { a: 1, b: 2 })), "3")
+        const lostBefore = yield* Effect.map(
+          Metric.value(
+            Metric.withAttributes(Supervisor.restarts, { "mcp.server.name": "remote", cause: "connection" })
+          ),
+          (state) => state.count
+        )
+
+        yield* peer.stop
+        // The request that finds the endpoint gone fails; the session is dead, and the server restarting.
+        const refused = yield* Effect.flip(host.callTool("remote__add", { a: 1, b: 2 }))
+        assert.strictEqual(refused._tag, "TransportError")
+        assert.include(refused.message, "ECONNREFUSED")
+        const restarting = yield* untilState(supervisor, "restarting")
+        assert.include(restarting?.status === "restarting" ? restarting.lastError : "", "ECONNREFUSED")
+        // While it is down, a call waits for it up to its timeout, then fails with ServerUnavailable.
+        const unavailable = yield* Effect.flip(host.callTool("remote__add", { a: 1, b: 2 }, { timeout: "300 millis" }))
+        assert.strictEqual(unavailable._tag, "ServerUnavailable")
+
+        // Back on the same port: a waiting call goes through once the host has reconnected.
+        const waiting = yield* Effect.forkChild(
+          host.callTool("remote__add", { a: 2, b: 40 }, { timeout: "30 seconds" })
+        )
+        yield* peer.start
+        assert.strictEqual(text(yield* Fiber.join(waiting)), "42")
+        const state = yield* host.state("remote")
+        assert.strictEqual(state.status, "ready")
+        if (state.status === "ready") assert.strictEqual(state.generation, 2)
+        const lostAfter = yield* Effect.map(
+          Metric.value(
+            Metric.withAttributes(Supervisor.restarts, { "mcp.server.name": "remote", cause: "connection" })
+          ),
+          (state) => state.count
+        )
+        assert.strictEqual(lostAfter - lostBefore, 1)
       }).pipe(Effect.scoped),
     { timeout: 60_000 }
   )
