@@ -24,6 +24,7 @@ import type * as Engine from "../session/Engine.ts"
 import type { ServerRequestHandler } from "../session/Engine.ts"
 import * as Negotiation from "../session/Negotiation.ts"
 import type * as ResultCache from "../session/ResultCache.ts"
+import * as TraceContext from "../session/TraceContext.ts"
 import type { TransportShape } from "../transport/Transport.ts"
 import * as Metrics from "./Metrics.ts"
 import type { CallOptions, Options } from "./Options.ts"
@@ -405,19 +406,23 @@ class SessionImpl implements Session {
     return Effect.withFiber((fiber) => {
       const measured = fiber.getRef(Metrics.Enabled) ? Metrics.measured(effect, method) : effect
       // Without a tracer to export them, spans would only cost: they are made when one is installed.
-      return fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
-        ? measured
-        : Effect.withSpan(Effect.onExit(measured, recordOutcome), spanName(method, attributes), {
-          kind: "client",
-          attributes: {
-            "mcp.method.name": method,
-            "mcp.protocol.version": this.version,
-            ...(method === "tools/call" ? { "gen_ai.operation.name": "execute_tool" } : {}),
-            ...this.transport.telemetry?.(),
-            ...attributes
-          },
-          captureStackTrace: false
-        })
+      if (fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer) return measured
+      // A request inside another (a listing to check a call's output) is its child.
+      const outer = TraceContext.requestSpan(fiber)
+      return Effect.useSpan(
+        spanName(method, attributes),
+        outer === undefined ? clientSpan : { ...clientSpan, parent: outer },
+        (span) => {
+          span.attribute("mcp.method.name", method)
+          span.attribute("mcp.protocol.version", this.version)
+          if (method === "tools/call") span.attribute("gen_ai.operation.name", "execute_tool")
+          const telemetry = this.transport.telemetry?.()
+          for (const key in telemetry) span.attribute(key, telemetry[key])
+          for (const key in attributes) span.attribute(key, attributes[key])
+          // The span is the request's, not Effect's current span: changing that costs more than the rest.
+          return TraceContext.inRequestSpan(span, measured, (exit) => recordOutcome(span, exit))
+        }
+      )
     })
   }
 
@@ -448,6 +453,26 @@ class SessionImpl implements Session {
     }
     const maxInputRounds = this.options.maxInputRounds ?? defaultMaxInputRounds
     const answer = this.answer
+    const clock = this.#clock
+    // Each input the server asks for is a server request in the course of this one: an event of its span.
+    const recordInput = <B>(
+      span: Tracer.Span | undefined,
+      answering: Effect.Effect<B, JsonRpc.ErrorObject>,
+      inputMethod: string,
+      key: string
+    ): Effect.Effect<B, JsonRpc.ErrorObject> =>
+      span === undefined ? answering : Effect.onExit(answering, (exit) =>
+        Effect.sync(() => {
+          const error = Exit.isSuccess(exit) ? undefined : Cause.findErrorOption(exit.cause)
+          TraceContext.serverRequestEvent(span, clock.currentTimeNanosUnsafe(), inputMethod, {
+            key,
+            errorType: error === undefined
+              ? undefined
+              : error._tag === "Some"
+              ? String(error.value.code)
+              : "cancelled"
+          })
+        }))
     // Only a first answer is reusable: results of retries carrying input are never cached.
     const first = <B>(request: Effect.Effect<B, RequestError>) =>
       cacheKey === undefined ? request : this.cached(method, cacheKey, request)
@@ -469,25 +494,28 @@ class SessionImpl implements Session {
               )
             }
             // "the client MUST produce every requested input before retrying"
-            return Effect.forEach(
-              Object.entries(required.inputRequests ?? {}),
-              ([key, input]) =>
-                answer(input.method, input.params).pipe(
-                  Effect.map((response) => [key, response] as const),
-                  Effect.mapError((error) =>
-                    new InputDeclined({ method, inputMethod: input.method, key, description: error.message })
-                  )
-                ),
-              { concurrency: "unbounded" }
-            ).pipe(
-              Effect.flatMap((responses) =>
-                round(n + 1, {
-                  ...(responses.length > 0 ? { inputResponses: Object.fromEntries(responses) } : {}),
-                  // "exactly the requestState it was given", or none
-                  ...(required.requestState !== undefined ? { requestState: required.requestState } : {})
-                })
+            return Effect.withFiber((fiber) => {
+              const span = TraceContext.activeSpan(fiber)
+              return Effect.forEach(
+                Object.entries(required.inputRequests ?? {}),
+                ([key, input]) =>
+                  recordInput(span, answer(input.method, input.params), input.method, key).pipe(
+                    Effect.map((response) => [key, response] as const),
+                    Effect.mapError((error) =>
+                      new InputDeclined({ method, inputMethod: input.method, key, description: error.message })
+                    )
+                  ),
+                { concurrency: "unbounded" }
+              ).pipe(
+                Effect.flatMap((responses) =>
+                  round(n + 1, {
+                    ...(responses.length > 0 ? { inputResponses: Object.fromEntries(responses) } : {}),
+                    // "exactly the requestState it was given", or none
+                    ...(required.requestState !== undefined ? { requestState: required.requestState } : {})
+                  })
+                )
               )
-            )
+            })
           })
         )
     return round(0, {})
@@ -503,27 +531,33 @@ const spanName = (method: string, attributes: Record<string, unknown> | undefine
   return target === undefined ? method : `${method} ${String(target)}`
 }
 
+const clientSpan = { kind: "client", captureStackTrace: false } as const
+
 /**
  * `error.type` (and `rpc.response.status_code` for a JSON-RPC error) on the
- * current span: the server's code, `timeout`, `tool_error` for a tool
+ * request's span: the server's code, `timeout`, `tool_error` for a tool
  * result with `isError`, or the failure's tag.
  */
-const recordOutcome = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> => {
+const recordOutcome = (span: Tracer.Span, exit: Exit.Exit<unknown, unknown>): void => {
   if (Exit.isSuccess(exit)) {
     const value = exit.value as { readonly isError?: unknown } | null
-    return typeof value === "object" && value !== null && value.isError === true
-      ? Effect.annotateCurrentSpan("error.type", "tool_error")
-      : Effect.void
+    if (typeof value === "object" && value !== null && value.isError === true) {
+      span.attribute("error.type", "tool_error")
+    }
+    return
   }
   const error = Cause.findErrorOption(exit.cause)
-  if (error._tag === "None") return Effect.annotateCurrentSpan("error.type", "_OTHER")
+  if (error._tag === "None") {
+    span.attribute("error.type", "_OTHER")
+    return
+  }
   const failure = error.value as { readonly _tag?: unknown; readonly code?: unknown }
   if (failure._tag === "McpServerError" && typeof failure.code === "number") {
-    return Effect.annotateCurrentSpan({
-      "error.type": String(failure.code),
-      "rpc.response.status_code": String(failure.code)
-    })
+    span.attribute("error.type", String(failure.code))
+    span.attribute("rpc.response.status_code", String(failure.code))
+  } else if (failure._tag === "RequestTimeout") {
+    span.attribute("error.type", "timeout")
+  } else {
+    span.attribute("error.type", typeof failure._tag === "string" ? failure._tag : "_OTHER")
   }
-  if (failure._tag === "RequestTimeout") return Effect.annotateCurrentSpan("error.type", "timeout")
-  return Effect.annotateCurrentSpan("error.type", typeof failure._tag === "string" ? failure._tag : "_OTHER")
 }

@@ -422,36 +422,39 @@ class Host implements McpHostShape {
   readonly searchTools: McpHostShape["searchTools"] = (query, options) =>
     Effect.map(this.#snapshot, (snapshot) => Catalog.search(snapshot, query, options))
 
+  /** Where a qualified name goes, in the catalog as it is now (read without waiting: a call is routed in one step). */
   #route(
     table: (snapshot: Catalog.Snapshot) => QualifiedName.Table,
     name: string
-  ): Effect.Effect<Route<string> | undefined> {
-    return Effect.map(this.#snapshot, (snapshot) => {
-      const entry = table(snapshot).entries.get(name)
-      const server = entry === undefined ? undefined : this.#servers.get(entry.server)
-      return entry === undefined || server === undefined ? undefined : { server, name: entry.name }
-    })
+  ): Route<string> | undefined {
+    const entry = table(SubscriptionRef.getUnsafe(this.catalog.ref)).entries.get(name)
+    const server = entry === undefined ? undefined : this.#servers.get(entry.server)
+    return entry === undefined || server === undefined ? undefined : { server, name: entry.name }
   }
 
   readonly callTool: McpHostShape["callTool"] = (name, args, options) =>
-    Effect.flatMap(this.#route((snapshot) => snapshot.toolNames, name), (route) =>
-      route === undefined
+    Effect.suspend(() => {
+      const route = this.#route((snapshot) => snapshot.toolNames, name)
+      return route === undefined
         ? Effect.fail(new ToolNotFound({ name }))
         : route.server.run(
           "tools/call",
           (session, timeout) => session.callTool(route.name, args, { ...options, timeout }),
           options?.timeout
-        ))
+        )
+    })
 
   readonly getPrompt: McpHostShape["getPrompt"] = (name, args, options) =>
-    Effect.flatMap(this.#route((snapshot) => snapshot.promptNames, name), (route) =>
-      route === undefined
+    Effect.suspend(() => {
+      const route = this.#route((snapshot) => snapshot.promptNames, name)
+      return route === undefined
         ? Effect.fail(new PromptNotFound({ name }))
         : route.server.run(
           "prompts/get",
           (session, timeout) => session.getPrompt(route.name, args, { ...options, timeout }),
           options?.timeout
-        ))
+        )
+    })
 
   readonly readResource: McpHostShape["readResource"] = (uri, options) =>
     Effect.flatMap(this.#snapshot, (snapshot) => {

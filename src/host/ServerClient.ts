@@ -18,6 +18,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
+import * as SubscriptionRef from "effect/SubscriptionRef"
 import type * as McpClient from "../McpClient.ts"
 import { RequestTimeout, TransportError } from "../McpError.ts"
 import type * as Mcp from "../protocol/Mcp.ts"
@@ -102,16 +103,30 @@ export const make = (supervisor: Supervisor, limits: Limits = {}): Effect.Effect
       )
 
     const run: ServerClient["run"] = (method, f, timeout) =>
-      Effect.gen(function*() {
+      Effect.withFiber((fiber) => {
         const total = timeout === undefined ? defaultTimeout : Duration.fromInputUnsafe(timeout)
-        const start = yield* Clock.currentTimeMillis
-        const session = yield* supervisor.ready(total)
-        if (permits === undefined) {
-          return yield* restartWhenForgotten(
-            f(session, remaining(total, start, yield* Clock.currentTimeMillis)),
-            session
-          )
+        // The usual case, a ready server and no limit, in one step: nothing waited, the whole timeout is left.
+        const current = SubscriptionRef.getUnsafe(supervisor.state)
+        if (permits === undefined && current.status === "ready") {
+          return restartWhenForgotten(f(current.session, total), current.session)
         }
+        const clock = fiber.getRef(Clock.Clock)
+        const start = clock.currentTimeMillisUnsafe()
+        return Effect.flatMap(supervisor.ready(total), (session) =>
+          permits === undefined
+            ? restartWhenForgotten(f(session, remaining(total, start, clock.currentTimeMillisUnsafe())), session)
+            : limited(method, f, total, start, session, permits))
+      })
+
+    const limited = <A, E>(
+      method: string,
+      f: (session: McpClient.McpClientShape, timeout: Duration.Duration) => Effect.Effect<A, E>,
+      total: Duration.Duration,
+      start: number,
+      session: McpClient.McpClientShape,
+      permits: Semaphore.Semaphore
+    ): Effect.Effect<A, E | RequestTimeout> =>
+      Effect.gen(function*() {
         return yield* Effect.uninterruptibleMask((restore) =>
           Effect.gen(function*() {
             const waited = yield* restore(Effect.timeoutOption(

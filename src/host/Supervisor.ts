@@ -19,18 +19,22 @@
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
+import * as Metrics from "../client/Metrics.ts"
 import * as McpClient from "../McpClient.ts"
+import * as SystemError from "../transport/SystemError.ts"
 import type { ConnectionError, TransportShape } from "../transport/Transport.ts"
 import { Transport } from "../transport/Transport.ts"
 import type { KeepalivePolicy, RestartPolicy } from "./HostConfig.ts"
@@ -127,6 +131,121 @@ export interface Supervisor {
 }
 
 // =============================================================================
+// Metrics
+// =============================================================================
+
+/**
+ * `mcp.client.host.restarts`: sessions of a server that ended and were opened
+ * again (a process restarted over stdio, a connection made again over HTTP),
+ * with `mcp.server.name` and `cause`: `exit` (the process ended), `closed`
+ * (the server closed the connection), `connection` (it broke, or the endpoint
+ * went away), `keepalive` (missed keepalives), `session` (the server forgot
+ * the session), or the failure's tag. Counted under `Metrics.layer`, like the
+ * session metrics.
+ *
+ * @example
+ * ```ts
+ * import { Metric } from "effect"
+ * import { Supervisor } from "effect-mcp-client"
+ *
+ * const exits = Metric.value(
+ *   Metric.withAttributes(Supervisor.restarts, { "mcp.server.name": "github", cause: "exit" })
+ * )
+ * ```
+ *
+ * @category metrics
+ * @since 0.1.0
+ */
+export const restarts = Metric.counter("mcp.client.host.restarts", {
+  description: "MCP server sessions that ended and were opened again by the host",
+  incremental: true
+})
+
+/**
+ * `mcp.client.host.start_failures`: attempts to open a server's session that
+ * failed, with `mcp.server.name` and `cause` (the failure's tag, or `_OTHER`).
+ *
+ * @example
+ * ```ts
+ * import { Metric } from "effect"
+ * import { Supervisor } from "effect-mcp-client"
+ *
+ * const failures = Metric.value(Supervisor.startFailures)
+ * ```
+ *
+ * @category metrics
+ * @since 0.1.0
+ */
+export const startFailures = Metric.counter("mcp.client.host.start_failures", {
+  description: "Attempts by the host to open an MCP server's session that failed",
+  incremental: true
+})
+
+/**
+ * `mcp.client.host.keepalive.misses`: keepalives a server did not answer in
+ * time, with `mcp.server.name`.
+ *
+ * @example
+ * ```ts
+ * import { Metric } from "effect"
+ * import { Supervisor } from "effect-mcp-client"
+ *
+ * const misses = Metric.value(Metric.withAttributes(Supervisor.keepaliveMisses, { "mcp.server.name": "github" }))
+ * ```
+ *
+ * @category metrics
+ * @since 0.1.0
+ */
+export const keepaliveMisses = Metric.counter("mcp.client.host.keepalive.misses", {
+  description: "Keepalives an MCP server did not answer in time",
+  incremental: true
+})
+
+/**
+ * Why a session ended, as the `cause` attribute of `restarts`.
+ *
+ * @example
+ * ```ts
+ * import { Supervisor } from "effect-mcp-client"
+ *
+ * Supervisor.endCause("the server closed the connection") // "closed"
+ * ```
+ *
+ * @category metrics
+ * @since 0.1.0
+ */
+export const endCause = (reason: unknown): string => {
+  if (typeof reason === "string") return reason === "the server closed the connection" ? "closed" : "_OTHER"
+  const failure = reason as {
+    readonly _tag?: unknown
+    readonly exitCode?: unknown
+    readonly signal?: unknown
+    readonly description?: unknown
+  } | null
+  switch (failure?._tag) {
+    case "KeepaliveMissed":
+      return "keepalive"
+    case "SessionExpired":
+      return "session"
+    case "TransportError":
+      if (failure.exitCode !== undefined || failure.signal !== undefined) return "exit"
+      return failure.description === "The MCP server closed the connection" ? "closed" : "connection"
+    default:
+      return typeof failure?._tag === "string" ? failure._tag : "_OTHER"
+  }
+}
+
+/** Counts with `metric` when metrics are on where the supervisor was made. */
+const counter = (context: Context.Context<never>, server: string) => {
+  if (!Context.get(context, Metrics.Enabled)) return (_metric: Metric.Counter<number>, _cause?: string) => {}
+  return (metric: Metric.Counter<number>, cause?: string) =>
+    Metric.withAttributes(
+      metric,
+      cause === undefined ? { "mcp.server.name": server } : { "mcp.server.name": server, cause }
+    ).updateUnsafe(1, context)
+}
+
+// =============================================================================
 // Constructors
 // =============================================================================
 
@@ -169,6 +288,7 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
     let endCurrent: ((reason: unknown) => void) | undefined
     let readySince = 0
     let shortLives = 0
+    const count = counter(yield* Effect.context<never>(), settings.name)
 
     // One session's life: open, then wait for its end. Fails with why it could not open.
     const life = Effect.scoped(Effect.gen(function*() {
@@ -185,10 +305,14 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
       readySince = yield* Clock.currentTimeMillis
       yield* SubscriptionRef.set(state, { status: "ready", session, generation })
       if (settings.keepalive !== undefined) {
-        yield* keepalive(settings.name, session, settings.keepalive, counters, ended).pipe(Effect.forkScoped)
+        yield* keepalive(settings.name, session, settings.keepalive, counters, ended, () => count(keepaliveMisses))
+          .pipe(
+            Effect.forkScoped
+          )
       }
       const reason = yield* Deferred.await(ended)
       counters.restarts++
+      count(restarts, endCause(reason))
       const lastError = describe(reason)
       yield* Effect.logWarning(`MCP server '${settings.name}' ended; restarting`).pipe(
         Effect.annotateLogs({ server: settings.name, reason: lastError })
@@ -202,6 +326,10 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
         Effect.gen(function*() {
           failures++
           counters.failedStarts++
+          count(
+            startFailures,
+            typeof (error as { _tag?: unknown })?._tag === "string" ? (error as { _tag: string })._tag : "_OTHER"
+          )
           const lastError = describe(error)
           yield* Effect.logWarning(`MCP server '${settings.name}' could not start`).pipe(
             Effect.annotateLogs({ server: settings.name, attempt: failures, reason: lastError })
@@ -286,18 +414,21 @@ export const make = (settings: Settings): Effect.Effect<Supervisor, never, Scope
 
 /**
  * The transport, with its end reported to `onEnd` (once the engine reads it:
- * `incoming` ending, or the listener's `end`).
+ * `incoming` ending, or the listener's `end`), and with a send or exchange
+ * that finds the server's endpoint gone (HTTP: the connection refused or
+ * reset, the host unreachable) reported as its end too: a server reached over
+ * HTTP has no process whose exit would say so.
  *
  * @category utils
  * @since 0.1.0
  */
 export const watch = (transport: TransportShape, onEnd: (error: unknown) => void): TransportShape => ({
-  send: (message) => transport.send(message),
+  send: (message) => endpointWatched(transport.send(message), onEnd),
   ...(transport.endpoint === undefined ? {} : { endpoint: transport.endpoint }),
   ...(transport.offer === undefined ? {} : { offer: (message) => transport.offer!(message) }),
   ...(transport.exchange === undefined
     ? {}
-    : { exchange: (request, context) => transport.exchange!(request, context) }),
+    : { exchange: (request, context) => endpointWatched(transport.exchange!(request, context), onEnd) }),
   ...(transport.listen === undefined ? {} : {
     listen: (listener) =>
       transport.listen!({
@@ -324,6 +455,19 @@ export const watch = (transport: TransportShape, onEnd: (error: unknown) => void
 // =============================================================================
 // Internal
 // =============================================================================
+
+/** Connection failures that say the server's endpoint is gone, rather than one request's trouble. */
+const endpointGone = new Set(["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "UND_ERR_SOCKET"])
+
+const endpointWatched = <A, E>(effect: Effect.Effect<A, E>, onEnd: (error: unknown) => void): Effect.Effect<A, E> =>
+  Effect.tapError(effect, (error) =>
+    Effect.sync(() => {
+      const failure = error as { readonly _tag?: unknown; readonly cause?: unknown } | null
+      if (failure?._tag !== "TransportError") return
+      const code = SystemError.codeOf(failure.cause)
+      // Once the request that found out has its error: ending the session first would fail it as closed.
+      if (code !== undefined && endpointGone.has(code)) queueMicrotask(() => onEnd(error))
+    }))
 
 const defaults = { maxAttempts: 10, initialDelay: 200, maxDelay: 30_000 }
 
@@ -360,7 +504,8 @@ const keepalive = (
   session: McpClient.McpClientShape,
   policy: KeepalivePolicy,
   counters: { keepalives: number; keepaliveMisses: number },
-  ended: Deferred.Deferred<unknown>
+  ended: Deferred.Deferred<unknown>,
+  onMiss: () => void
 ) =>
   Effect.gen(function*() {
     const misses = policy.misses ?? 3
@@ -379,6 +524,7 @@ const keepalive = (
       }
       missed++
       counters.keepaliveMisses++
+      onMiss()
       const lastError = describe(Cause.squash(exit.cause))
       yield* Effect.logWarning(`MCP server '${server}' missed a keepalive`).pipe(
         Effect.annotateLogs({ server, missed, reason: lastError })

@@ -27,6 +27,7 @@ import * as FiberSet from "effect/FiberSet"
 import * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import {
   HeaderMismatch,
   McpServerError,
@@ -40,7 +41,13 @@ import {
 import * as JsonRpc from "../protocol/JsonRpc.ts"
 import type { ProgressNotificationParams, ServerNotification } from "../protocol/Mcp.ts"
 import type { Validator } from "../protocol/Validate.ts"
-import type { ConnectionError, ExchangeContext, Listener, TransportShape } from "../transport/Transport.ts"
+import {
+  type ConnectionError,
+  type ExchangeContext,
+  type Listener,
+  relatedRequest,
+  type TransportShape
+} from "../transport/Transport.ts"
 import * as TraceContext from "./TraceContext.ts"
 
 /**
@@ -188,6 +195,8 @@ interface Pending {
   /** An outcome that arrived before the caller started waiting. */
   early: Exit.Exit<JsonRpc.JsonObject, RequestError> | undefined
   readonly onProgress: ((progress: ProgressNotificationParams) => void) | undefined
+  /** The request's span, with an exporting tracer: the server's requests in its course are recorded on it. */
+  readonly span: Tracer.Span | undefined
   /** The idle deadline: `timeoutMillis` after `lastActivity` (the send, or with reset, the latest progress). */
   readonly timeoutMillis: number
   readonly resetOnProgress: boolean
@@ -498,7 +507,12 @@ class SessionEngine implements Engine, Listener {
   // Incoming
   // ---------------------------------------------------------------------------
 
-  #answer(id: JsonRpc.RequestId, method: string, params: JsonRpc.JsonObject | undefined) {
+  #answer(
+    id: JsonRpc.RequestId,
+    method: string,
+    params: JsonRpc.JsonObject | undefined,
+    related: JsonRpc.RequestId | undefined
+  ) {
     if (method === "ping") {
       this.#sendInBackground(JsonRpc.success(id, {}))
       return
@@ -509,21 +523,33 @@ class SessionEngine implements Engine, Listener {
       return
     }
     const transport = this.#transport
+    // The client's request this one was sent in the course of (where the transport knows it), if it is traced.
+    const relatedSpan = related === undefined ? undefined : this.#pending.get(related)?.span
+    const clock = this.#clock
+    const record = relatedSpan === undefined
+      ? undefined
+      : (errorType: string | undefined) =>
+        TraceContext.serverRequestEvent(relatedSpan, clock.currentTimeNanosUnsafe(), method, { id, errorType })
     this.#runHandler(
       id,
-      TraceContext.continueFrom(handle(method, params), method, id, params, this.#context).pipe(
+      TraceContext.continueFrom(handle(method, params), method, id, params, this.#context, relatedSpan).pipe(
         Effect.matchCauseEffect({
-          onSuccess: (result) => transport.send(JsonRpc.success(id, result)),
+          onSuccess: (result) => {
+            record?.(undefined)
+            return transport.send(JsonRpc.success(id, result))
+          },
           onFailure: (cause) => {
             // Interrupted because the server cancelled it: no response is sent.
-            if (Cause.hasInterruptsOnly(cause)) return Effect.void
+            if (Cause.hasInterruptsOnly(cause)) {
+              record?.("cancelled")
+              return Effect.void
+            }
             const error = Cause.findErrorOption(cause)
-            return transport.send(JsonRpc.failure(
-              id,
-              error._tag === "Some"
-                ? error.value
-                : { code: JsonRpc.ErrorCode.InternalError, message: "Internal error in the client's handler" }
-            ))
+            const failure = error._tag === "Some"
+              ? error.value
+              : { code: JsonRpc.ErrorCode.InternalError, message: "Internal error in the client's handler" }
+            record?.(String(failure.code))
+            return transport.send(JsonRpc.failure(id, failure))
           }
         }),
         Effect.ignore
@@ -585,7 +611,7 @@ class SessionEngine implements Engine, Listener {
         return this.#settle(message.id, Exit.fail(serverError(entry.method, message.error)))
       }
       case "Request":
-        return this.#answer(message.id, message.method, message.params)
+        return this.#answer(message.id, message.method, message.params, relatedRequest(value))
       case "Notification":
         return this.#onNotification(message.method, message.params)
       case "Invalid": {
@@ -641,9 +667,11 @@ class SessionEngine implements Engine, Listener {
       }
       // With an exporting tracer: the request's span gets its id, sends its trace context, and records progress.
       const span = TraceContext.activeSpan(fiber)
+      let traceState: string | undefined
       if (span !== undefined) {
         span.attribute("jsonrpc.request.id", String(id))
-        sentParams = TraceContext.inject(sentParams, span) as JsonRpc.JsonObject
+        traceState = TraceContext.tracestate(span)
+        sentParams = TraceContext.inject(sentParams, span, traceState) as JsonRpc.JsonObject
         const report = onProgress
         const clock = this.#clock
         if (report !== undefined) {
@@ -674,6 +702,7 @@ class SessionEngine implements Engine, Listener {
         resume: undefined,
         early: undefined,
         onProgress,
+        span,
         timeoutMillis,
         resetOnProgress: requestOptions?.resetTimeoutOnProgress === true && onProgress !== undefined,
         lastActivity: now,
@@ -693,10 +722,16 @@ class SessionEngine implements Engine, Listener {
         // fails it, and ending the request (by any path) abandons the exchange.
         : Effect.andThen(
           Effect.forkChild(
-            transport.exchange(
-              message,
-              this.#exchangeHeaders === undefined ? undefined : { headers: this.#exchangeHeaders(method, sentParams) }
-            ).pipe(Effect.catch((error) => Effect.sync(() => this.#settle(id, Exit.fail(error))))),
+            // The exchange's own spans (the HTTP client's) are children of the request's.
+            (span === undefined || Context.getOrUndefined(fiber.context, Tracer.ParentSpan) === span
+              ? transport.exchange(message, this.#exchangeContext(method, sentParams, traceState))
+              : Effect.provideService(
+                transport.exchange(message, this.#exchangeContext(method, sentParams, traceState)),
+                Tracer.ParentSpan,
+                span
+              )).pipe(
+                Effect.catch((error) => Effect.sync(() => this.#settle(id, Exit.fail(error))))
+              ),
             { startImmediately: true }
           ),
           this.#awaitResult<A>(entry, message, false)
@@ -704,6 +739,17 @@ class SessionEngine implements Engine, Listener {
       // Still pending after a failed send, or an interruption before the wait began.
       return Effect.onExit(exchange, (exit) => Effect.sync(() => this.#abandon(entry, Exit.hasInterrupts(exit))))
     })
+  }
+
+  /** The era's headers of an exchange, and the `tracestate` that goes with the HTTP client's `traceparent`. */
+  #exchangeContext(
+    method: string,
+    params: JsonRpc.JsonObject | undefined,
+    traceState: string | undefined
+  ): ExchangeContext | undefined {
+    const headers = this.#exchangeHeaders?.(method, params)
+    if (traceState === undefined) return headers === undefined ? undefined : { headers }
+    return { headers: { ...headers, tracestate: traceState } }
   }
 
   /** Enters a request in the pending table, and its deadline in the watcher's. */

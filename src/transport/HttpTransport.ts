@@ -57,6 +57,7 @@ import {
   type ExchangeContext,
   layerConnect,
   type Listener,
+  markRelated,
   type Transport,
   type TransportShape
 } from "./Transport.ts"
@@ -634,6 +635,8 @@ class Connection implements TransportShape {
       let replied = false
       const seen = new Set<string>()
       const onMessage = (value: unknown) => {
+        // A server request on this request's stream is sent in its course.
+        if (typeof (value as { readonly method?: unknown } | null)?.method === "string") markRelated(value, requestId)
         this.#deliver(value)
         if (isReplyTo(value, requestId)) replied = true
       }
@@ -710,15 +713,29 @@ class Connection implements TransportShape {
       if (state.broken !== undefined) return yield* state.broken
       return "retry" as const
     }).pipe(Effect.scoped)
+    const inbox = this.#inbox
     const loop = (failures: number): Effect.Effect<void> =>
       once.pipe(
         Effect.matchEffect({
           onSuccess: (next) =>
             next === "stop" ? Effect.void : Effect.andThen(Effect.sleep(retry ?? defaultRetry), loop(0)),
-          onFailure: () =>
-            failures >= maxResumptions
-              ? Effect.void
-              : Effect.andThen(Effect.sleep(defaultRetry * 2 ** failures), loop(failures + 1))
+          onFailure: (error) => {
+            if (failures < maxResumptions) {
+              return Effect.andThen(Effect.sleep(defaultRetry * 2 ** failures), loop(failures + 1))
+            }
+            // Refused every time: the server is gone, and so is the session.
+            if (error._tag === "TransportError" && SystemError.codeOf(error.cause) === "ECONNREFUSED") {
+              return Effect.sync(() =>
+                inbox.end(
+                  new TransportError({
+                    description: `The server's event stream could not be reopened: ${error.description}`,
+                    cause: error.cause
+                  })
+                )
+              )
+            }
+            return Effect.void
+          }
         })
       )
     return Effect.asVoid(Effect.forkIn(loop(0), this.#scope))

@@ -133,6 +133,48 @@ export interface ExchangeContext {
   readonly headers?: { readonly [name: string]: string } | undefined
 }
 
+/** Server messages received in the course of one of the client's requests, and that request's id. */
+const relations = new WeakMap<object, JsonRpc.RequestId>()
+
+/**
+ * Marks a message from the server as sent in the course of the client's
+ * request `requestId`, where the transport knows it (over HTTP, a server
+ * request that arrives on the stream of the client's POST). The session
+ * records the server's request on that request's span.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "effect-mcp-client"
+ *
+ * const message = { jsonrpc: "2.0", id: "s-1", method: "roots/list" }
+ * Transport.markRelated(message, 7)
+ * Transport.relatedRequest(message) // 7
+ * ```
+ *
+ * @category relations
+ * @since 0.1.0
+ */
+export const markRelated = (message: unknown, requestId: JsonRpc.RequestId): void => {
+  if (typeof message === "object" && message !== null) relations.set(message, requestId)
+}
+
+/**
+ * The client's request a server message was sent in the course of, when the
+ * transport marked one (`markRelated`).
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "effect-mcp-client"
+ *
+ * Transport.relatedRequest({ jsonrpc: "2.0", method: "notifications/progress" }) // undefined
+ * ```
+ *
+ * @category relations
+ * @since 0.1.0
+ */
+export const relatedRequest = (message: unknown): JsonRpc.RequestId | undefined =>
+  typeof message === "object" && message !== null ? relations.get(message) : undefined
+
 /**
  * The `Transport` service key. Provide it with a transport layer, such as
  * `MemoryTransport.layerServer` or `StdioTransport.layerNode`.

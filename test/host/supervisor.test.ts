@@ -154,4 +154,20 @@ describe("Supervisor", () => {
         })
       }))
   }
+
+  it("why a session ended is the restart metric's cause", () => {
+    assert.strictEqual(Supervisor.endCause("the server closed the connection"), "closed")
+    assert.strictEqual(
+      Supervisor.endCause(new McpError.TransportError({ description: "exited", exitCode: null, signal: "SIGKILL" })),
+      "exit"
+    )
+    assert.strictEqual(
+      Supervisor.endCause(new McpError.TransportError({ description: "The MCP server closed the connection" })),
+      "closed"
+    )
+    assert.strictEqual(Supervisor.endCause(new McpError.TransportError({ description: "POST failed" })), "connection")
+    assert.strictEqual(Supervisor.endCause(new McpError.SessionExpired({ sessionId: "s" })), "session")
+    assert.strictEqual(Supervisor.endCause({ _tag: "KeepaliveMissed" }), "keepalive")
+    assert.strictEqual(Supervisor.endCause(42), "_OTHER")
+  })
 })

@@ -9,7 +9,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { Effect, Fiber, Layer, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { HttpTransport, McpClient, TraceContext, Transport } from "../../src/index.ts"
+import { HttpTransport, McpClient, Roots, TraceContext, Transport } from "../../src/index.ts"
 import * as Faults from "../support/HttpFaultServer.ts"
 import * as Scripted from "../support/Scripted.ts"
 
@@ -153,6 +153,179 @@ describe("OpenTelemetry", () => {
       assert.strictEqual(handled.spanContext().traceId, traceId)
       assert.strictEqual(handled.parentSpanContext?.spanId, parentId)
       assert.strictEqual(handled.attributes["jsonrpc.request.id"], "s-1")
+    }))
+
+  it.live("the tracestate of the caller's trace goes with traceparent, in _meta and in the HTTP headers", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.start((exchange) => {
+        if (Faults.lifecycle(exchange, "session-8")) return
+        const { id } = exchange.body
+        Faults.json(exchange, { jsonrpc: "2.0", id, result: { content: [{ type: "text", text: "hi" }] } })
+      })
+      const { exporter, layer } = otel()
+      // The caller's own trace, continued from a remote parent that has vendor entries.
+      const remote = TraceContext.fromMeta({
+        traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        tracestate: "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE"
+      })
+      assert.isDefined(remote)
+      yield* Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        yield* client.callTool("echo", { text: "hi" }).pipe(Effect.withSpan("agent step", { parent: remote! }))
+      }).pipe(
+        Effect.provide(
+          McpClient.layer({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
+            Layer.provide(HttpTransport.layerNode({ url: server.url }))
+          )
+        ),
+        Effect.provide(layer)
+      )
+      const call = named(exporter.getFinishedSpans(), "tools/call echo")
+      assert.strictEqual(call.spanContext().traceId, "4bf92f3577b34da6a3ce929d0e0e4736")
+      const received = server.seen.find((e) => e.body?.method === "tools/call")!
+      assert.strictEqual(received.body.params._meta.tracestate, "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE")
+      assert.strictEqual(
+        received.body.params._meta.traceparent,
+        `00-4bf92f3577b34da6a3ce929d0e0e4736-${call.spanContext().spanId}-01`
+      )
+      assert.strictEqual(received.headers.tracestate, "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE")
+      assert.match(String(received.headers.traceparent), /^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/)
+      // Without one, no tracestate is sent.
+      const initialize = server.seen.find((e) => e.body?.method === "initialize")!
+      assert.isUndefined(initialize.body.params._meta?.tracestate)
+      assert.isUndefined(initialize.headers.tracestate)
+    }).pipe(Effect.scoped))
+
+  it.effect("a server request's tracestate continues with its traceparent into the handler's span", () =>
+    Effect.gen(function*() {
+      const { exporter, layer } = otel()
+      yield* Effect.gen(function*() {
+        const server = yield* Scripted.start()
+        yield* McpClient.make({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
+          Effect.provideService(Transport.Transport, server.transport)
+        )
+        yield* server.peer.send({
+          jsonrpc: "2.0",
+          id: "s-2",
+          method: "roots/list",
+          params: {
+            _meta: {
+              traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+              tracestate: "vendor=opaque, Invalid Key=x"
+            }
+          }
+        })
+        yield* Scripted.takeUntil(server.sent, (m) => m.id === "s-2")
+      }).pipe(Effect.scoped, Effect.provide(layer))
+      const handled = named(exporter.getFinishedSpans(), "roots/list")
+      assert.strictEqual(handled.spanContext().traceId, "4bf92f3577b34da6a3ce929d0e0e4736")
+      assert.strictEqual(handled.spanContext().traceState?.serialize(), "vendor=opaque")
+    }))
+
+  it("tracestate values are read as W3C Trace Context says: invalid members dropped, at most 32", () => {
+    assert.strictEqual(TraceContext.parseTraceState("a=1,b@tenant=2, c=3 ")?.serialize(), "a=1,b@tenant=2,c=3")
+    assert.strictEqual(TraceContext.parseTraceState("a=1,,B=2,c=,d=x=y,e=ok")?.serialize(), "a=1,e=ok")
+    assert.strictEqual(TraceContext.parseTraceState("a=1,a=2")?.serialize(), "a=1")
+    const many = Array.from({ length: 40 }, (_, i) => `k${i}=${i}`).join(",")
+    assert.strictEqual(TraceContext.parseTraceState(many)?.serialize(), many.split(",").slice(0, 32).join(","))
+    assert.isUndefined(TraceContext.parseTraceState(`a=${"x".repeat(600)}`))
+    assert.isUndefined(TraceContext.parseTraceState("B=1"))
+    assert.isUndefined(TraceContext.parseTraceState(42))
+    const state = TraceContext.parseTraceState("a=1,b=2")!
+    assert.strictEqual(state.set("b", "3").serialize(), "b=3,a=1")
+    assert.strictEqual(state.unset("a").serialize(), "b=2")
+    assert.strictEqual(state.get("b"), "2")
+  })
+
+  it.live("a server request sent on a call's HTTP stream is an event of the call's span, and its handler's child", () =>
+    Effect.gen(function*() {
+      // The tools/call stream carries a roots/list request; the reply comes once the client has answered it.
+      let callStream: Faults.Exchange | undefined
+      const server = yield* Faults.start((exchange) => {
+        if (Faults.lifecycle(exchange, "session-9")) return
+        const body = exchange.body
+        if (body.method === "tools/call") {
+          callStream = exchange
+          exchange.response.writeHead(200, { "content-type": "text/event-stream" })
+          exchange.response.write(
+            `data: ${JSON.stringify({ jsonrpc: "2.0", id: "s-7", method: "roots/list", params: {} })}\n\n`
+          )
+          return
+        }
+        if (body.id === "s-7") {
+          exchange.response.writeHead(202).end()
+          const reply = { jsonrpc: "2.0", id: callStream!.body.id, result: { content: [{ type: "text", text: "ok" }] } }
+          callStream!.response.end(`data: ${JSON.stringify(reply)}\n\n`)
+          return
+        }
+        Faults.json(exchange, { jsonrpc: "2.0", id: body.id, result: {} })
+      })
+      const { exporter, layer } = otel()
+      yield* Effect.gen(function*() {
+        const client = yield* McpClient.McpClient
+        yield* client.callTool("where")
+      }).pipe(
+        Effect.provide(
+          McpClient.layer({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
+            Layer.provide(HttpTransport.layerNode({ url: server.url })),
+            Layer.provide(Roots.layerStatic([{ uri: "file:///srv", name: "srv" }]))
+          )
+        ),
+        Effect.provide(layer)
+      )
+      const spans = exporter.getFinishedSpans()
+      const call = named(spans, "tools/call where")
+      assert.deepStrictEqual(
+        call.events.map((event) => [event.name, event.attributes]),
+        [["mcp.server_request", { "mcp.method.name": "roots/list", "jsonrpc.request.id": "s-7" }]]
+      )
+      // Without a traceparent of the server's, the handler's span is a child of the call's.
+      const handled = named(spans, "roots/list")
+      assert.strictEqual(handled.parentSpanContext?.spanId, call.spanContext().spanId)
+      const answer = server.seen.find((e) => e.body?.id === "s-7")!
+      assert.deepStrictEqual(answer.body.result, { roots: [{ uri: "file:///srv", name: "srv" }] })
+    }).pipe(Effect.scoped))
+
+  it.effect("the inputs a 2026-07-28 server asks for in a call are events of the call's span", () =>
+    Effect.gen(function*() {
+      const { exporter, layer } = otel()
+      yield* Effect.gen(function*() {
+        const server = yield* Scripted.start({
+          modern: true,
+          onRequest: (message, peer) => {
+            if (message.method === "server/discover") {
+              return Scripted.reply(peer, message, {
+                supportedVersions: ["2026-07-28"],
+                capabilities: { tools: {} },
+                _meta: { "io.modelcontextprotocol/serverInfo": { name: "modern", version: "1" } },
+                resultType: "complete"
+              })
+            }
+            return message.params.inputResponses === undefined
+              ? Scripted.reply(peer, message, {
+                resultType: "input_required",
+                inputRequests: {
+                  where: { method: "roots/list", params: {} },
+                  model: { method: "sampling/createMessage", params: { messages: [], maxTokens: 5 } }
+                }
+              })
+              : Scripted.reply(peer, message, { content: [{ type: "text", text: "ok" }] })
+          }
+        })
+        const client = yield* McpClient.make({ name: "test", version: "1.0.0" }).pipe(
+          Effect.provideService(Transport.Transport, server.transport),
+          Effect.provide(Roots.layerStatic([{ uri: "file:///srv", name: "srv" }]))
+        )
+        yield* Effect.flip(client.callTool("where"))
+      }).pipe(Effect.scoped, Effect.provide(layer))
+      const call = named(exporter.getFinishedSpans(), "tools/call where")
+      // The call's failure is recorded too, as OpenTelemetry's exception event.
+      const events = call.events.filter((event) => event.name === "mcp.server_request").map((event) => event.attributes)
+      assert.sameDeepMembers(events as Array<unknown>, [
+        { "mcp.method.name": "roots/list", "mcp.input.key": "where" },
+        // No sampling handler: the input cannot be given, and the call fails with InputDeclined.
+        { "mcp.method.name": "sampling/createMessage", "mcp.input.key": "model", "error.type": "-32601" }
+      ])
     }))
 
   it.effect("without a tracer, requests carry no trace context", () =>

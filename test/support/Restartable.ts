@@ -15,7 +15,10 @@ const stopped = (child: ChildProcess) =>
     child.kill("SIGTERM")
   }).pipe(Effect.timeout("10 seconds"), Effect.orDie)
 
-/** Starts `peer` over HTTP for the current scope; `restart` stops it and starts it again on the same port. */
+/**
+ * Starts `peer` over HTTP for the current scope; `restart` stops it and starts it again on the same port, `stop` and
+ * `start` do each half (the port stays free meanwhile: connections to it are refused).
+ */
 export const http = (peer: Peers.Peer) =>
   Effect.gen(function*() {
     const port = yield* Peers.freePort
@@ -33,5 +36,5 @@ export const http = (peer: Peers.Peer) =>
     })
     const stop = Effect.suspend(() => child === undefined ? Effect.void : stopped(child))
     yield* Effect.acquireRelease(start, () => stop)
-    return { url: `http://127.0.0.1:${port}/mcp`, restart: Effect.andThen(stop, start) }
+    return { url: `http://127.0.0.1:${port}/mcp`, restart: Effect.andThen(stop, start), stop, start }
   })

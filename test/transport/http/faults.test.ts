@@ -233,6 +233,34 @@ describe("HttpTransport against a scripted server", () => {
       assert.isTrue(server.seen.some((e) => e.body?.method === "notifications/cancelled"))
     }).pipe(Effect.scoped))
 
+  it.live("a server whose event stream cannot be reopened, the connection refused each time, ends the session", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.start((exchange) => {
+        if (exchange.method === "GET") {
+          // The stream opens, then the server goes away.
+          exchange.response.writeHead(200, { "content-type": "text/event-stream" })
+          exchange.response.write(": open\n\n")
+          return
+        }
+        if (Faults.lifecycle(exchange, "session-gone")) return
+        Faults.json(exchange, { jsonrpc: "2.0", id: exchange.body.id, result: {} })
+      })
+      const client = yield* connect(server.url, { era: "legacy" }, { maxResumptions: 2, defaultRetry: "10 millis" })
+      yield* client.ping()
+      yield* Effect.callback<void>((resume) => {
+        server.server.closeAllConnections()
+        server.server.close(() => resume(Effect.void))
+      })
+      // Pings fail (refused) until the stream's last reopening is refused too; then the session has ended with it.
+      let ended = yield* Effect.flip(client.ping())
+      for (let i = 0; i < 100 && !ended.message.includes("event stream"); i++) {
+        ended = yield* Effect.flip(client.ping().pipe(Effect.delay("50 millis")))
+      }
+      assert.strictEqual(ended._tag, "TransportError")
+      assert.include(ended.message, "event stream could not be reopened")
+      assert.include(ended.message, "ECONNREFUSED")
+    }).pipe(Effect.scoped))
+
   it.live("closing the session sends DELETE", () =>
     Effect.gen(function*() {
       const server = yield* Faults.start((exchange) => {
