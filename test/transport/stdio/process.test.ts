@@ -1,15 +1,12 @@
-/** The stdio transport against real child processes: faults, shutdown, environment. */
-import { NodeServices } from "@effect/platform-node"
+/** The stdio transport against real child processes, with each driver: faults, shutdown, environment. */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Layer, Scope } from "effect"
 import { fileURLToPath } from "node:url"
-import { McpClient, StdioTransport } from "../../../src/index.ts"
+import { McpClient, type StdioTransport } from "../../../src/index.ts"
+import { drivers } from "../../support/StdioDrivers.ts"
 
 const fixture = fileURLToPath(new URL("../../fixtures/stdio/server.mjs", import.meta.url))
 const wrapper = fileURLToPath(new URL("../../fixtures/stdio/wrapper.sh", import.meta.url))
-
-const fixtureServer = (args: ReadonlyArray<string>, options: Partial<StdioTransport.Options> = {}) =>
-  StdioTransport.layerNode({ command: process.execPath, args: [fixture, ...args], stderr: "ignore", ...options })
 
 const session = (transport: Layer.Layer<any, any>, options: Partial<McpClient.Options> = {}) =>
   McpClient.layer({ name: "test", version: "1.0.0", era: "legacy", ...options }).pipe(Layer.provide(transport))
@@ -28,7 +25,10 @@ const withClient = <A, E>(
   body: (client: McpClient.McpClientShape) => Effect.Effect<A, E>
 ) => Effect.flatMap(Effect.service(McpClient.McpClient), body).pipe(Effect.provide(session(transport)))
 
-describe("StdioTransport", () => {
+describe.each(drivers)("StdioTransport over $name", (driver) => {
+  const fixtureServer = (args: ReadonlyArray<string>, options: Partial<StdioTransport.Options> = {}) =>
+    driver.layer({ command: process.execPath, args: [fixture, ...args], stderr: "ignore", ...options })
+
   it.live("a banner on stdout does not break the session", () =>
     withClient(fixtureServer(["banner"]), (client) =>
       Effect.gen(function*() {
@@ -89,7 +89,7 @@ describe("StdioTransport", () => {
   it.live("a command that does not exist fails the layer with a TransportError naming it", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(
-        withClient(StdioTransport.layerNode({ command: "no-such-mcp-server-xyz" }), (client) => client.listTools())
+        withClient(driver.layer({ command: "no-such-mcp-server-xyz" }), (client) => client.listTools())
       )
       assert.strictEqual(error._tag, "TransportError")
       assert.include(error.message, "no-such-mcp-server-xyz")
@@ -99,7 +99,7 @@ describe("StdioTransport", () => {
     Effect.gen(function*() {
       const pids: Array<number> = []
       const scope = yield* Scope.make()
-      const transport = yield* StdioTransport.make({
+      const transport = yield* driver.make({
         command: process.execPath,
         args: [
           "-e",
@@ -108,7 +108,7 @@ describe("StdioTransport", () => {
         stderr: (line) => Effect.sync(() => void pids.push(Number(line.replace("pid ", "")))),
         closeTimeout: "100 millis",
         killTimeout: "200 millis"
-      }).pipe(Scope.provide(scope), Effect.provide(NodeServices.layer))
+      }).pipe(Scope.provide(scope))
       void transport
       while (pids.length === 0) yield* Effect.sleep("20 millis")
       assert.isTrue(alive(pids[0]!))
@@ -119,7 +119,7 @@ describe("StdioTransport", () => {
   it.live("a wrapper's grandchild does not outlive the session", () =>
     Effect.gen(function*() {
       const children: Array<number> = []
-      const transport = StdioTransport.layerNode({
+      const transport = driver.layer({
         command: wrapper,
         env: { NODE: process.execPath },
         stderr: (line) =>
