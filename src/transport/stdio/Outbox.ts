@@ -97,20 +97,19 @@ export const make = (linesPerWrite: number): Outbox => {
   let blocked = false
   let finished = false
   const push = () => {
-    if (blocked || finished) return
-    if (lines.length > 0) {
-      for (const bytes of take()) {
-        if (!target!.write(bytes)) blocked = true
-      }
-      if (blocked) {
+    while (!blocked && !finished && lines.length > 0) {
+      // One write at a time: what follows a write the target could not take waits for its drain.
+      const taken = lines.length <= linesPerWrite ? lines : lines.slice(0, linesPerWrite)
+      lines = taken === lines ? [] : lines.slice(linesPerWrite)
+      if (!target!.write(encoder.encode(taken.join("\n") + "\n"))) {
+        blocked = true
         target!.once("drain", () => {
           blocked = false
           push()
         })
-        return
       }
     }
-    if (ended) {
+    if (ended && !blocked && !finished && lines.length === 0) {
       finished = true
       target!.end()
     }
