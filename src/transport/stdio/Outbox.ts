@@ -97,7 +97,8 @@ export const make = (linesPerWrite: number): Outbox => {
   let blocked = false
   let finished = false
   const push = () => {
-    while (!blocked && !finished && lines.length > 0) {
+    if (finished) return
+    while (!blocked && lines.length > 0) {
       // One write at a time: what follows a write the target could not take waits for its drain.
       const taken = lines.length <= linesPerWrite ? lines : lines.slice(0, linesPerWrite)
       lines = taken === lines ? [] : lines.slice(linesPerWrite)
@@ -109,7 +110,7 @@ export const make = (linesPerWrite: number): Outbox => {
         })
       }
     }
-    if (ended && !blocked && !finished && lines.length === 0) {
+    if (ended && !blocked && lines.length === 0) {
       finished = true
       target!.end()
     }
