@@ -12,10 +12,11 @@
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Redacted from "effect/Redacted"
+import type * as Stream from "effect/Stream"
 import { MessageTooLarge, TransportError } from "../../McpError.ts"
 import type * as JsonRpc from "../../protocol/JsonRpc.ts"
 import * as SystemError from "../SystemError.ts"
-import type { TransportShape } from "../Transport.ts"
+import type { ConnectionError, TransportShape } from "../Transport.ts"
 import * as Framing from "./Framing.ts"
 import type * as Outbox from "./Outbox.ts"
 
@@ -176,36 +177,47 @@ export const logSkipped = (name: string, skipped: ReadonlyArray<Framing.Frame>):
   )
 
 /**
- * The sending side of a transport over an outbox: `send` and `offer` fail
- * with the connection's failure once it has one, and with a closed
- * connection once the outbox has ended.
+ * A stdio transport's sending side over its outbox, as a base class whose
+ * methods are on the prototype (an open session holds its state, not a
+ * closure per method): `send` and `offer` fail with the connection's
+ * `failure` once it has one, and with a closed connection once the outbox has
+ * ended. A driver adds `incoming` (and `listen`).
  *
- * @category constructors
+ * @category models
  * @since 0.1.0
  */
-export const sender = (
-  name: string,
-  outbox: Outbox.Outbox,
-  failure: () => TransportError | MessageTooLarge | undefined
-): Pick<TransportShape, "send" | "offer" | "telemetry"> => {
-  const offer = (message: JsonRpc.Message): TransportError | undefined => {
-    const failed = failure()
+export abstract class Sender implements TransportShape {
+  /** Why the connection ended, once it has: set by the driver. */
+  failure: TransportError | MessageTooLarge | undefined = undefined
+  readonly name: string
+  readonly outbox: Outbox.Outbox
+  abstract readonly incoming: Stream.Stream<unknown, ConnectionError>
+
+  constructor(name: string, outbox: Outbox.Outbox) {
+    this.name = name
+    this.outbox = outbox
+  }
+
+  offer(message: JsonRpc.Message): TransportError | undefined {
+    const failed = this.failure
     if (failed !== undefined) {
       return failed._tag === "TransportError" ? failed : new TransportError({ description: failed.message })
     }
-    if (!outbox.offer(JSON.stringify(message))) {
-      return new TransportError({ description: `The connection to '${name}' is closed` })
+    if (!this.outbox.offer(JSON.stringify(message))) {
+      return new TransportError({ description: `The connection to '${this.name}' is closed` })
     }
     return undefined
   }
-  return {
-    send: (message) =>
-      Effect.suspend(() => {
-        const error = offer(message)
-        return error === undefined ? Effect.void : Effect.fail(error)
-      }),
-    offer,
-    telemetry: () => stdioTelemetry
+
+  send(message: JsonRpc.Message): Effect.Effect<void, TransportError> {
+    return Effect.suspend(() => {
+      const error = this.offer(message)
+      return error === undefined ? Effect.void : Effect.fail(error)
+    })
+  }
+
+  telemetry(): { readonly [attribute: string]: string | number } {
+    return stdioTelemetry
   }
 }
 
@@ -237,14 +249,18 @@ export interface Child {
  * @category utils
  * @since 0.1.0
  */
-export const shutdown = (child: Child, settings: Settings): Effect.Effect<void> =>
+export const shutdown = (
+  child: Child,
+  closeTimeout: Duration.Duration,
+  killTimeout: Duration.Duration
+): Effect.Effect<void> =>
   Effect.suspend(() => {
     // "the client SHOULD initiate shutdown by: First, closing the input stream to the child process"
     child.endInput()
     // "Waiting for the server to exit"; "Sending SIGTERM if the server does not exit within a reasonable
     // time; sending SIGKILL if the server does not exit within a reasonable time after SIGTERM".
     return Effect.andThen(
-      Effect.ignore(Effect.timeoutOption(child.exited, settings.closeTimeout)),
-      Effect.ignore(child.terminate(settings.killTimeout))
+      Effect.ignore(Effect.timeoutOption(child.exited, closeTimeout)),
+      Effect.ignore(child.terminate(killTimeout))
     )
   })

@@ -15,11 +15,12 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
 import * as NodeChildProcess from "node:child_process"
 import { existsSync } from "node:fs"
 import type { MessageTooLarge, TransportError } from "../../McpError.ts"
 import { Inbox } from "../Inbox.ts"
-import type { TransportShape } from "../Transport.ts"
+import type { ConnectionError, Listener, TransportShape } from "../Transport.ts"
 import * as Connection from "./Connection.ts"
 import * as Outbox from "./Outbox.ts"
 import * as Stderr from "./Stderr.ts"
@@ -40,13 +41,23 @@ export const make = (settings: Connection.Settings): Effect.Effect<TransportShap
   Effect.flatMap(
     Effect.context<never>(),
     (context) =>
-      Effect.map(
-        Effect.acquireRelease(
+      Effect.uninterruptible(
+        Effect.flatMap(
           spawn(settings, Effect.runForkWith(context)),
-          (child) => Effect.andThen(Connection.shutdown(child, settings), child.stopSink)
-        ),
-        (child) => child.shape
+          connected(settings.closeTimeout, settings.killTimeout)
+        )
       )
+  )
+
+/**
+ * The shutdown registered, made outside `make`: an open session keeps only what it uses of the settings
+ * (not the child's environment, which a closure made inside `make`, or `Effect.acquireRelease`'s, would keep
+ * through the effect that spawned the child).
+ */
+const connected = (closeTimeout: Duration.Duration, killTimeout: Duration.Duration) => (child: Child) =>
+  Effect.as(
+    Effect.addFinalizer(() => Effect.andThen(Connection.shutdown(child, closeTimeout, killTimeout), child.stopSink)),
+    child as TransportShape
   )
 
 /** Runs an effect in a fiber of its own, with the session's services (its logger among them). */
@@ -108,19 +119,18 @@ const withCwd = (error: Error, cwd: string | undefined): Error =>
     ? error
     : Object.assign(new Error(`the working directory '${cwd}' does not exist`), { code: "ENOENT" })
 
+const ignore = () => {}
+
 type Exit = { readonly code: number | null; readonly signal: NodeJS.Signals | null }
 
 /** One running server: its process, its pipes' listeners, and the transport over them. */
-class Child implements Connection.Child {
-  readonly shape: TransportShape
+class Child extends Connection.Sender implements Connection.Child {
   readonly #process: NodeChildProcess.ChildProcessWithoutNullStreams
-  readonly #settings: Connection.Settings
+  readonly #sink: ((line: string) => Effect.Effect<void>) | undefined
   readonly #fork: Fork
-  readonly #outbox = Outbox.make(Connection.messagesPerWrite)
   readonly #inbox = new Inbox()
   readonly #read: (chunks: ReadonlyArray<Uint8Array>) => Connection.Read
   readonly #stderr: Stderr.Stderr
-  #failure: TransportError | MessageTooLarge | undefined = undefined
   #exit: Exit | undefined = undefined
   #onExit: Array<() => void> | undefined = undefined
   // stderr's lines waiting for the sink, and the fiber handing them over while there are some.
@@ -128,36 +138,37 @@ class Child implements Connection.Child {
   #sinkFiber: Fiber.Fiber<void> | undefined = undefined
 
   constructor(child: NodeChildProcess.ChildProcessWithoutNullStreams, settings: Connection.Settings, fork: Fork) {
+    super(settings.name, Outbox.make(Connection.messagesPerWrite))
     this.#process = child
-    this.#settings = settings
+    this.#sink = settings.sink
     this.#fork = fork
     this.#read = Connection.makeReader(settings.maxMessageBytes)
     this.#stderr = Stderr.make(settings.tailSize)
-    const inbox = this.#inbox
-    this.shape = {
-      ...Connection.sender(settings.name, this.#outbox, () => this.#failure),
-      get incoming() {
-        return inbox.incoming
-      },
-      listen: (listener) => inbox.listen(listener)
-    }
     child.on("exit", (code, signal) => this.#exited({ code, signal }))
     // A write after the server has gone fails here; its end is reported by stdout.
-    child.stdin.on("error", () => {})
-    this.#outbox.attach(child.stdin)
+    child.stdin.on("error", ignore)
+    this.outbox.attach(child.stdin)
     child.stdout.on("data", (chunk: Buffer) => this.#data(chunk))
     child.stdout.on("end", () => this.#outputEnded())
-    child.stdout.on("error", (error) => this.#fail(Connection.readFailed(settings.name, error)))
+    child.stdout.on("error", (error) => this.#fail(Connection.readFailed(this.name, error)))
     child.stderr.on("data", (chunk: Buffer) => this.#toSink(this.#stderr.push(chunk)))
     child.stderr.on("end", () => this.#toSink(this.#stderr.end()))
-    child.stderr.on("error", () => {})
+    child.stderr.on("error", ignore)
+  }
+
+  get incoming(): Stream.Stream<unknown, ConnectionError> {
+    return this.#inbox.incoming
+  }
+
+  listen(listener: Listener): void {
+    this.#inbox.listen(listener)
   }
 
   #data(chunk: Buffer) {
     // After an oversized line, the rest of the output is dropped.
-    if (this.#failure !== undefined) return
+    if (this.failure !== undefined) return
     const read = this.#read([chunk])
-    if (read.skipped !== undefined) this.#fork(Connection.logSkipped(this.#settings.name, read.skipped))
+    if (read.skipped !== undefined) this.#fork(Connection.logSkipped(this.name, read.skipped))
     if (read.values !== undefined) { for (const value of read.values) this.#inbox.deliver(value) }
     if (read.tooLarge !== undefined) this.#fail(read.tooLarge)
   }
@@ -182,14 +193,14 @@ class Child implements Connection.Child {
       : exit.code !== null
       ? { _tag: "Exited", code: exit.code }
       : { _tag: "Signalled", signal: exit.signal ?? undefined }
-    return Connection.ended(this.#settings.name, ending, this.#stderr.tail())
+    return Connection.ended(this.name, ending, this.#stderr.tail())
   }
 
   /** The connection failed or ended: later sends fail, the listener hears of it, and stdin is closed. */
   #fail(error: TransportError | MessageTooLarge) {
-    if (this.#failure !== undefined) return
-    this.#failure = error
-    this.#outbox.end()
+    if (this.failure !== undefined) return
+    this.failure = error
+    this.outbox.end()
     this.#inbox.end(error)
   }
 
@@ -215,14 +226,14 @@ class Child implements Connection.Child {
   }
 
   #toSink(lines: ReadonlyArray<string>) {
-    if (this.#settings.sink === undefined || lines.length === 0) return
+    if (this.#sink === undefined || lines.length === 0) return
     for (const line of lines) this.#lines.push(line)
     if (this.#sinkFiber === undefined) this.#sinkFiber = this.#fork(this.#drainSink())
   }
 
   /** Hands the waiting lines to the sink in order, and ends when there are none. */
   #drainSink(): Effect.Effect<void> {
-    const sink = this.#settings.sink!
+    const sink = this.#sink!
     const step: Effect.Effect<void> = Effect.suspend(() => {
       const line = this.#lines.shift()
       if (line === undefined) {
@@ -244,7 +255,7 @@ class Child implements Connection.Child {
   // ---------------------------------------------------------------------------
 
   endInput(): void {
-    this.#outbox.end()
+    this.outbox.end()
   }
 
   get exited(): Effect.Effect<void> {

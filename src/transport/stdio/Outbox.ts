@@ -135,14 +135,15 @@ export const make = (linesPerWrite: number): Outbox => {
     queueMicrotask(wake)
   }
 
-  const pull: Pull.Pull<Arr.NonEmptyReadonlyArray<Uint8Array>> = Effect.callback((resume) => {
-    if (lines.length > 0) return resume(Effect.succeed(take()))
-    if (ended) return resume(Cause.done())
-    waiting = resume
-    return Effect.sync(() => {
-      waiting = undefined
+  const pull = (): Pull.Pull<Arr.NonEmptyReadonlyArray<Uint8Array>> =>
+    Effect.callback((resume) => {
+      if (lines.length > 0) return resume(Effect.succeed(take()))
+      if (ended) return resume(Cause.done())
+      waiting = resume
+      return Effect.sync(() => {
+        waiting = undefined
+      })
     })
-  })
 
   return {
     offer: (line) => {
@@ -158,7 +159,9 @@ export const make = (linesPerWrite: number): Outbox => {
       ended = true
       schedule()
     },
-    writes: Stream.fromPull(Effect.succeed(pull)),
+    get writes() {
+      return Stream.fromPull(Effect.sync(pull))
+    },
     attach: (writable) => {
       target = writable
       if (lines.length > 0 || ended) schedule()

@@ -74,7 +74,6 @@ export const make = (
     )
 
     // Exit: every later call, and the incoming stream, fail with the cause
-    let failure: TransportError | MessageTooLarge | undefined
     /** Why the connection ended, reported when the output ends (`Connection.exitGraceMillis`). */
     const describeExit = Effect.gen(function*() {
       const exit = yield* Effect.raceFirst(Effect.map(handle.exitCode, Option.some), exitGrace).pipe(Effect.exit)
@@ -86,6 +85,7 @@ export const make = (
 
     // stdin: one writer fiber, so messages never interleave
     const stdin = Outbox.make(Connection.messagesPerWrite)
+    const transport = new SpawnerTransport(name, stdin)
     yield* stdin.writes.pipe(Stream.run(handle.stdin), Effect.ignore, Effect.forkScoped)
 
     const child: Connection.Child = {
@@ -94,7 +94,7 @@ export const make = (
       terminate: (killAfter: Duration.Duration) =>
         Effect.ignore(handle.kill({ killSignal: "SIGTERM", forceKillAfter: killAfter }))
     }
-    yield* Effect.addFinalizer(() => Connection.shutdown(child, settings))
+    yield* Effect.addFinalizer(() => Connection.shutdown(child, settings.closeTimeout, settings.killTimeout))
 
     const read = Connection.makeReader(settings.maxMessageBytes)
     /**
@@ -131,12 +131,17 @@ export const make = (
       Stream.concat(Stream.fromEffect(Effect.flatMap(describeExit, (error) => Effect.fail(error)))),
       Stream.tapError((error: TransportError | MessageTooLarge) =>
         Effect.sync(() => {
-          failure ??= error
+          transport.failure ??= error
           // A connection that failed is closed: the server's process is stopped by the finalizer.
           stdin.end()
         })
       )
     )
 
-    return { ...Connection.sender(name, stdin, () => failure), incoming } satisfies TransportShape
+    transport.incoming = incoming
+    return transport
   })
+
+class SpawnerTransport extends Connection.Sender {
+  incoming: Stream.Stream<unknown, TransportError | MessageTooLarge> = Stream.empty
+}

@@ -54,7 +54,8 @@ const maxLineChars = 16 * 1024
  * @since 0.1.0
  */
 export const make = (tailSize: number): Stderr => {
-  const decoder = new TextDecoder("utf-8")
+  // Made with the first output: many servers never write to stderr.
+  let decoder: InstanceType<typeof TextDecoder> | undefined
   const kept: Array<string> = []
   let partial = ""
   const keep = (line: string) => {
@@ -63,7 +64,7 @@ export const make = (tailSize: number): Stderr => {
   }
   return {
     push: (chunk) => {
-      const text = partial + decoder.decode(chunk, { stream: true })
+      const text = partial + (decoder ??= new TextDecoder("utf-8")).decode(chunk, { stream: true })
       const parts = text.split("\n")
       partial = parts.pop()!
       if (partial.length > maxLineChars) partial = partial.slice(0, maxLineChars)
@@ -76,7 +77,7 @@ export const make = (tailSize: number): Stderr => {
       return parts
     },
     end: () => {
-      const last = partial + decoder.decode()
+      const last = partial + (decoder === undefined ? "" : decoder.decode())
       partial = ""
       if (last.length === 0) return []
       keep(last)
