@@ -165,6 +165,19 @@ describe.each(drivers)("StdioTransport over $name", (driver) => {
       delete process.env.EFFECT_MCP_CLIENT_SECRET
     }))
 
+  it.live("requests larger than the pipe holds are written whole, waiting for stdin to drain", () =>
+    withClient(fixtureServer([]), (client) =>
+      Effect.gen(function*() {
+        // 32 calls of 256 KiB each: far more than a pipe's buffer, so writes wait for stdin's drain.
+        const results = yield* Effect.forEach(
+          Array.from({ length: 32 }, (_, i) => i),
+          (i) => client.callTool("call", { padding: String(i).repeat(256 * 1024) }),
+          { concurrency: "unbounded" }
+        )
+        assert.strictEqual(results.length, 32)
+        for (const result of results) assert.deepStrictEqual(result.content, [{ type: "text", text: "ok" }])
+      })))
+
   it.live("interrupting a call over stdio still leaves the session usable", () =>
     withClient(fixtureServer([]), (client) =>
       Effect.gen(function*() {
