@@ -48,6 +48,14 @@ const allClients: ReadonlyArray<Client> = [
     config: { layers: true },
     workloads: ["sessions", "sessions-stdio"]
   },
+  // The stdio driver on effect/process's spawner (`StdioTransport.make`), beside Node's child_process (`makeNode`).
+  {
+    id: "ours-spawner",
+    label: "effect-mcp-client, effect/process spawner",
+    file: "clients/ours.mjs",
+    config: { spawner: true },
+    workloads: ["stdio-seq", "stdio-64", "sessions-stdio"]
+  },
   // The wire log: the option on below Debug must cost nothing (the transport is not wrapped); on at Debug, what
   // formatting and redacting each message costs, with a logger that discards the lines.
   {

@@ -7,7 +7,8 @@
 // `McpClient.make` in a scope of their own, the transport provided to each
 // (`makeNode`). With `layers: true` in the configuration they are opened as
 // layers instead (`McpClient.layer` over the transport's `layerNode`, built
-// in a scope).
+// in a scope). With `spawner: true`, stdio sessions run on effect/process's spawner (`StdioTransport.make` and
+// `layer`, given Node's spawner) instead of Node's child_process (`makeNode` and `layerNode`).
 import * as McpClient from "effect-mcp-client/McpClient"
 import * as McpToolkit from "effect-mcp-client/McpToolkit"
 import * as ToolSource from "effect-mcp-client/ToolSource"
@@ -30,6 +31,19 @@ const instrumented = (config) => (effect) => {
     ? Effect.withTracer(effect, Tracer.make({ span: (options) => Tracer.nativeTracer.span(options) }))
     : effect
   return config.metrics === true ? Effect.provideService(traced, Metrics.Enabled, true) : traced
+}
+
+/** Node's process spawner and the services it needs, built once (as an application provides them). */
+let spawnerContext
+const spawnerServices = async () => {
+  if (spawnerContext !== undefined) return spawnerContext
+  const [Spawner, FileSystem, Path] = await Promise.all([
+    import("@effect/platform-node/NodeChildProcessSpawner"),
+    import("@effect/platform-node/NodeFileSystem"),
+    import("@effect/platform-node/NodePath")
+  ])
+  const layer = Spawner.layer.pipe(Layer.provide(Layer.merge(FileSystem.layer, Path.layer)))
+  return spawnerContext = await Effect.runPromise(Effect.scoped(Layer.build(layer)))
 }
 
 const connect = async (config) => {
@@ -59,16 +73,23 @@ const connect = async (config) => {
         Effect.provide(Logger.layer([Logger.make(() => {})]))
       )
     : (effect) => effect
+  const spawner = config.spawner === true && config.transport !== "http" ? await spawnerServices() : undefined
+  const transportLayer = spawner === undefined
+    ? module.layerNode(transportOptions)
+    : Layer.provide(module.layer(transportOptions), Layer.succeedContext(spawner))
+  const transportEffect = spawner === undefined
+    ? module.makeNode(transportOptions)
+    : Effect.provideContext(module.make(transportOptions), spawner)
   const client = config.layers === true
     ? (await Effect.runPromise(
       Layer.buildWithScope(
-        McpClient.layer(clientOptions).pipe(Layer.provide(module.layerNode(transportOptions))),
+        McpClient.layer(clientOptions).pipe(Layer.provide(transportLayer)),
         scope
       )
     )).mapUnsafe.get(McpClient.McpClient.key)
     : await Effect.runPromise(
       McpClient.make(clientOptions).pipe(
-        Effect.provideServiceEffect(Transport, module.makeNode(transportOptions)),
+        Effect.provideServiceEffect(Transport, transportEffect),
         atLevel,
         Scope.provide(scope),
         around

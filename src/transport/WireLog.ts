@@ -201,7 +201,7 @@ export const wrap = (transport: TransportShape, options?: Options): Effect.Effec
         listen: (listener: Listener) =>
           listen.call(transport, {
             message: (value) => listener.message(received(value)),
-            end: listener.end
+            end: (error) => listener.end(error)
           })
       }),
       ...(exchange === undefined ? {} : {

@@ -179,8 +179,11 @@ describe("McpHost over three real servers and a missing one", () => {
           Stream.runCollect,
           Effect.forkChild
         )
-        yield* Effect.yieldNow
-        yield* host.callTool("fx__log", { message: "from the effect server" })
+        // The subscriber sees what arrives once it is subscribed: the log is asked for until one reaches it.
+        for (let attempt = 0; attempt < 20 && logs.pollUnsafe() === undefined; attempt++) {
+          yield* host.callTool("fx__log", { message: "from the effect server" })
+          for (let turn = 0; turn < 5; turn++) yield* Effect.yieldNow
+        }
         const [entry] = yield* Fiber.join(logs)
         assert.strictEqual(entry?.server, "effect")
         assert.include(JSON.stringify(entry?.notification.params), "from the effect server")

@@ -2,18 +2,17 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Layer } from "effect"
 import { fileURLToPath } from "node:url"
-import { McpClient, StdioTransport } from "../../src/index.ts"
+import { McpClient } from "../../src/index.ts"
+import { drivers } from "../support/StdioDrivers.ts"
 
 const fixture = fileURLToPath(new URL("../fixtures/stdio/server.mjs", import.meta.url))
 
-const session = (args: ReadonlyArray<string>) =>
-  McpClient.layer({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
-    Layer.provide(
-      StdioTransport.layerNode({ command: process.execPath, args: [fixture, ...args], stderr: "ignore" })
+describe.each(drivers)("stdio ends over $name", (driver) => {
+  const session = (args: ReadonlyArray<string>) =>
+    McpClient.layer({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
+      Layer.provide(driver.layer({ command: process.execPath, args: [fixture, ...args], stderr: "ignore" }))
     )
-  )
 
-describe("stdio ends", () => {
   // Under the test clock, no Effect timer ever fires: the failure cannot come from a wait on the clock.
   it.effect("a server that closes stdout and lives on fails the pending requests without a wait on the clock", () =>
     Effect.gen(function*() {

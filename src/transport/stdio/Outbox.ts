@@ -10,6 +10,11 @@
  * write per message, and no wait for the next turn of the event loop, which a
  * fiber woken through Effect's scheduler would have.
  *
+ * The writes are either pulled from a stream (`writes`, drained by a fiber
+ * into a sink) or pushed to a writable stream (`attach`, with no fiber:
+ * written as they are ready, and held while the stream asks to wait for its
+ * `drain`).
+ *
  * @since 0.1.0
  */
 import type * as Arr from "effect/Array"
@@ -31,6 +36,24 @@ export interface Outbox {
   readonly end: () => void
   /** The bytes to write, each element one write of up to `linesPerWrite` lines. */
   readonly writes: Stream.Stream<Uint8Array>
+  /**
+   * Writes to `target` instead of `writes` (use one or the other): each write as
+   * soon as it is ready, none while the target waits for `drain` after a write
+   * returned false, and `target.end()` once the outbox has ended and is empty.
+   */
+  readonly attach: (target: Target) => void
+}
+
+/**
+ * What `attach` writes to: a Node `Writable` (a child's stdin) has this shape.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Target {
+  readonly write: (bytes: Uint8Array) => boolean
+  readonly once: (event: "drain", listener: () => void) => unknown
+  readonly end: () => unknown
 }
 
 const encoder = new TextEncoder()
@@ -69,8 +92,33 @@ export const make = (linesPerWrite: number): Outbox => {
     return writes as unknown as Arr.NonEmptyReadonlyArray<Uint8Array>
   }
 
+  // The attached target, and whether it waits for its drain.
+  let target: Target | undefined
+  let blocked = false
+  let finished = false
+  const push = () => {
+    if (finished) return
+    while (!blocked && lines.length > 0) {
+      // One write at a time: what follows a write the target could not take waits for its drain.
+      const taken = lines.length <= linesPerWrite ? lines : lines.slice(0, linesPerWrite)
+      lines = taken === lines ? [] : lines.slice(linesPerWrite)
+      if (!target!.write(encoder.encode(taken.join("\n") + "\n"))) {
+        blocked = true
+        target!.once("drain", () => {
+          blocked = false
+          push()
+        })
+      }
+    }
+    if (ended && !blocked && lines.length === 0) {
+      finished = true
+      target!.end()
+    }
+  }
+
   const wake = () => {
     scheduled = false
+    if (target !== undefined) return push()
     const resume = waiting
     if (resume === undefined) return
     if (lines.length > 0) {
@@ -82,26 +130,27 @@ export const make = (linesPerWrite: number): Outbox => {
     }
   }
   const schedule = () => {
-    if (scheduled || waiting === undefined) return
+    if (scheduled || (waiting === undefined && target === undefined)) return
     scheduled = true
     queueMicrotask(wake)
   }
 
-  const pull: Pull.Pull<Arr.NonEmptyReadonlyArray<Uint8Array>> = Effect.callback((resume) => {
-    if (lines.length > 0) return resume(Effect.succeed(take()))
-    if (ended) return resume(Cause.done())
-    waiting = resume
-    return Effect.sync(() => {
-      waiting = undefined
+  const pull = (): Pull.Pull<Arr.NonEmptyReadonlyArray<Uint8Array>> =>
+    Effect.callback((resume) => {
+      if (lines.length > 0) return resume(Effect.succeed(take()))
+      if (ended) return resume(Cause.done())
+      waiting = resume
+      return Effect.sync(() => {
+        waiting = undefined
+      })
     })
-  })
 
   return {
     offer: (line) => {
       if (ended) return false
       lines.push(line)
       // A full write goes now, so that the reader starts on it while more lines are sent.
-      if (lines.length >= linesPerWrite && waiting !== undefined) wake()
+      if (lines.length >= linesPerWrite && (waiting !== undefined || target !== undefined)) wake()
       else schedule()
       return true
     },
@@ -110,6 +159,12 @@ export const make = (linesPerWrite: number): Outbox => {
       ended = true
       schedule()
     },
-    writes: Stream.fromPull(Effect.succeed(pull))
+    get writes() {
+      return Stream.fromPull(Effect.sync(pull))
+    },
+    attach: (writable) => {
+      target = writable
+      if (lines.length > 0 || ended) schedule()
+    }
   }
 }

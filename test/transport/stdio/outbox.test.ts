@@ -75,4 +75,72 @@ describe("stdio outbox", () => {
       outbox.end()
       assert.deepStrictEqual(linesOf(yield* Stream.runCollect(outbox.writes)), [["after"]])
     }))
+
+  it.prop(
+    "attached to a target, lines are written in order, whole, never while it waits for its drain",
+    [
+      Schema.Array(Schema.Array(Schema.String.check(Schema.isPattern(/^[^\n]*$/)))),
+      Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 5 })),
+      Schema.Array(Schema.Boolean)
+    ],
+    async ([groups, perWrite, accepts]) => {
+      const outbox = Outbox.make(perWrite)
+      const writes: Array<Uint8Array> = []
+      let drain: (() => void) | undefined
+      let waiting = false
+      let ended = false
+      let turn = 0
+      outbox.attach({
+        // Each write's answer comes from `accepts` in turn: false asks the outbox to wait for the drain.
+        write: (bytes) => {
+          assert.isFalse(waiting, "written while the target waits for its drain")
+          assert.isFalse(ended, "written after the end")
+          writes.push(bytes)
+          const accepted = accepts[turn++ % Math.max(accepts.length, 1)] ?? true
+          if (!accepted) waiting = true
+          return accepted
+        },
+        once: (_event, listener) => {
+          drain = listener
+        },
+        end: () => {
+          ended = true
+        }
+      })
+      const settle = async () => {
+        await Promise.resolve()
+        while (waiting) {
+          waiting = false
+          const resume = drain!
+          drain = undefined
+          resume()
+          await Promise.resolve()
+        }
+      }
+      for (const group of groups) {
+        for (const line of group) assert.isTrue(outbox.offer(line))
+        await settle()
+      }
+      outbox.end()
+      await settle()
+      assert.isTrue(ended)
+      const written = linesOf(writes)
+      assert.deepStrictEqual(written.flat(), groups.flat())
+      for (const write of written) assert.isAtMost(write.length, perWrite)
+    }
+  )
+
+  it("attached, a full write goes out at once and the rest at the end of the turn", async () => {
+    const outbox = Outbox.make(4)
+    const written: Array<ReadonlyArray<string>> = []
+    outbox.attach({
+      write: (bytes) => written.push(...linesOf([bytes])) > 0,
+      once: () => undefined,
+      end: () => undefined
+    })
+    for (let i = 0; i < 6; i++) outbox.offer(String(i))
+    assert.deepStrictEqual(written, [["0", "1", "2", "3"]])
+    await Promise.resolve()
+    assert.deepStrictEqual(written, [["0", "1", "2", "3"], ["4", "5"]])
+  })
 })

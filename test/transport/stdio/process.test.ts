@@ -1,25 +1,31 @@
-/** The stdio transport against real child processes: faults, shutdown, environment. */
-import { NodeServices } from "@effect/platform-node"
+/** The stdio transport against real child processes, with each driver: faults, shutdown, environment. */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Layer, Scope } from "effect"
+import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { McpClient, StdioTransport } from "../../../src/index.ts"
+import { McpClient, type StdioTransport } from "../../../src/index.ts"
+import { drivers } from "../../support/StdioDrivers.ts"
 
 const fixture = fileURLToPath(new URL("../../fixtures/stdio/server.mjs", import.meta.url))
 const wrapper = fileURLToPath(new URL("../../fixtures/stdio/wrapper.sh", import.meta.url))
 
-const fixtureServer = (args: ReadonlyArray<string>, options: Partial<StdioTransport.Options> = {}) =>
-  StdioTransport.layerNode({ command: process.execPath, args: [fixture, ...args], stderr: "ignore", ...options })
-
 const session = (transport: Layer.Layer<any, any>, options: Partial<McpClient.Options> = {}) =>
   McpClient.layer({ name: "test", version: "1.0.0", era: "legacy", ...options }).pipe(Layer.provide(transport))
 
+/**
+ * Whether the process runs. A zombie (killed, not yet reaped) does not: an orphan's zombie waits for the
+ * system's init process to reap it, which may take a while.
+ */
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0)
-    return true
   } catch {
     return false
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0] !== "Z"
+  } catch {
+    return true
   }
 }
 
@@ -28,7 +34,10 @@ const withClient = <A, E>(
   body: (client: McpClient.McpClientShape) => Effect.Effect<A, E>
 ) => Effect.flatMap(Effect.service(McpClient.McpClient), body).pipe(Effect.provide(session(transport)))
 
-describe("StdioTransport", () => {
+describe.each(drivers)("StdioTransport over $name", (driver) => {
+  const fixtureServer = (args: ReadonlyArray<string>, options: Partial<StdioTransport.Options> = {}) =>
+    driver.layer({ command: process.execPath, args: [fixture, ...args], stderr: "ignore", ...options })
+
   it.live("a banner on stdout does not break the session", () =>
     withClient(fixtureServer(["banner"]), (client) =>
       Effect.gen(function*() {
@@ -89,7 +98,7 @@ describe("StdioTransport", () => {
   it.live("a command that does not exist fails the layer with a TransportError naming it", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(
-        withClient(StdioTransport.layerNode({ command: "no-such-mcp-server-xyz" }), (client) => client.listTools())
+        withClient(driver.layer({ command: "no-such-mcp-server-xyz" }), (client) => client.listTools())
       )
       assert.strictEqual(error._tag, "TransportError")
       assert.include(error.message, "no-such-mcp-server-xyz")
@@ -99,7 +108,7 @@ describe("StdioTransport", () => {
     Effect.gen(function*() {
       const pids: Array<number> = []
       const scope = yield* Scope.make()
-      const transport = yield* StdioTransport.make({
+      const transport = yield* driver.make({
         command: process.execPath,
         args: [
           "-e",
@@ -108,7 +117,7 @@ describe("StdioTransport", () => {
         stderr: (line) => Effect.sync(() => void pids.push(Number(line.replace("pid ", "")))),
         closeTimeout: "100 millis",
         killTimeout: "200 millis"
-      }).pipe(Scope.provide(scope), Effect.provide(NodeServices.layer))
+      }).pipe(Scope.provide(scope))
       void transport
       while (pids.length === 0) yield* Effect.sleep("20 millis")
       assert.isTrue(alive(pids[0]!))
@@ -119,7 +128,7 @@ describe("StdioTransport", () => {
   it.live("a wrapper's grandchild does not outlive the session", () =>
     Effect.gen(function*() {
       const children: Array<number> = []
-      const transport = StdioTransport.layerNode({
+      const transport = driver.layer({
         command: wrapper,
         env: { NODE: process.execPath },
         stderr: (line) =>
@@ -155,6 +164,19 @@ describe("StdioTransport", () => {
       assert.strictEqual(inherited.EFFECT_MCP_CLIENT_SECRET, "do-not-leak")
       delete process.env.EFFECT_MCP_CLIENT_SECRET
     }))
+
+  it.live("requests larger than the pipe holds are written whole, waiting for stdin to drain", () =>
+    withClient(fixtureServer([]), (client) =>
+      Effect.gen(function*() {
+        // 32 calls of 256 KiB each: far more than a pipe's buffer, so writes wait for stdin's drain.
+        const results = yield* Effect.forEach(
+          Array.from({ length: 32 }, (_, i) => i),
+          (i) => client.callTool("call", { padding: String(i).repeat(256 * 1024) }),
+          { concurrency: "unbounded" }
+        )
+        assert.strictEqual(results.length, 32)
+        for (const result of results) assert.deepStrictEqual(result.content, [{ type: "text", text: "ok" }])
+      })))
 
   it.live("interrupting a call over stdio still leaves the session usable", () =>
     withClient(fixtureServer([]), (client) =>
