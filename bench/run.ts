@@ -118,6 +118,8 @@ interface RunResult {
   readonly ratio?: number
   /** Host start: all servers' start over the same processes started at once by a bare client. */
   readonly bareRatio?: number
+  /** Host start: the heap each server adds to a host of as many. */
+  readonly heapPerServerMarginal?: number
   readonly listUs?: number
   readonly overheadUs?: number
 }
@@ -266,6 +268,15 @@ const allWorkloads: ReadonlyArray<Workload> = [
     higherIsBetter: false,
     config: { workload: "host-start", servers: 20 },
     metric: (r) => (r.heapPerSession ?? 0) / 1024,
+    oursOnly: "clients/host.mjs"
+  },
+  {
+    id: "host-heap-marginal",
+    title: "host over 20 stdio servers, heap each of 20 more adds",
+    unit: "KiB",
+    higherIsBetter: false,
+    config: { workload: "host-start", servers: 20 },
+    metric: (r) => (r.heapPerServerMarginal ?? 0) / 1024,
     oursOnly: "clients/host.mjs"
   },
   {

@@ -3,7 +3,7 @@
 //   host-start    one server's start, then `servers` at once: time until all are
 //                 ready and listed, and the heap each server's session holds; and
 //                 that time over the same processes started and listed at once
-//                 by a bare client
+//                 by a bare client; and the heap of twice as many servers over it
 //   host-catalog  `servers` servers of `tools` tools each: the aggregated listing,
 //                 and a call routed by qualified name against the same call made
 //                 on the server's own session, in this process's CPU time per call
@@ -100,7 +100,17 @@ if (config.workload === "host-start") {
     .filter((state) => state.status === "ready").length
   await many.close()
   if (ready !== config.servers) throw new Error(`only ${ready} of ${config.servers} servers became ready`)
+  // What one more server costs: a host of twice as many over this one, from the same baseline, so that what a
+  // host holds once (its catalog, code compiled on first use) is not divided among its servers.
+  globalThis.gc?.()
+  const beforeDouble = process.memoryUsage().heapUsed
+  const double = await open(config.servers * 2, 1)
+  globalThis.gc?.()
+  const heapDouble = process.memoryUsage().heapUsed - beforeDouble
+  await double.close()
+  const heapPerServerMarginal = (heapDouble - heapPerSession * config.servers) / config.servers
   result = {
+    heapPerServerMarginal,
     ops: config.servers,
     ms: many.ms,
     cpuUs: used.user + used.system,

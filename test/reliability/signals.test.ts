@@ -2,22 +2,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { spawn } from "node:child_process"
-import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import { alive, parentOf } from "../support/Processes.ts"
 
 const program = fileURLToPath(new URL("../fixtures/stdio/client-main.ts", import.meta.url))
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** The parent of a process, from /proc. */
-const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1])
 
 const runAndSignal = (signal: NodeJS.Signals) =>
   Effect.callback<{ readonly tree: ReadonlyArray<number>; readonly code: number | null }>((resume) => {

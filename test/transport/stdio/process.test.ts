@@ -1,9 +1,9 @@
 /** The stdio transport against real child processes, with each driver: faults, shutdown, environment. */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Layer, Scope } from "effect"
-import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { McpClient, type StdioTransport } from "../../../src/index.ts"
+import { alive } from "../../support/Processes.ts"
 import { drivers } from "../../support/StdioDrivers.ts"
 
 const fixture = fileURLToPath(new URL("../../fixtures/stdio/server.mjs", import.meta.url))
@@ -11,23 +11,6 @@ const wrapper = fileURLToPath(new URL("../../fixtures/stdio/wrapper.sh", import.
 
 const session = (transport: Layer.Layer<any, any>, options: Partial<McpClient.Options> = {}) =>
   McpClient.layer({ name: "test", version: "1.0.0", era: "legacy", ...options }).pipe(Layer.provide(transport))
-
-/**
- * Whether the process runs. A zombie (killed, not yet reaped) does not: an orphan's zombie waits for the
- * system's init process to reap it, which may take a while.
- */
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0] !== "Z"
-  } catch {
-    return true
-  }
-}
 
 const withClient = <A, E>(
   transport: Layer.Layer<any, any>,
