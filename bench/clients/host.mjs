@@ -12,7 +12,7 @@ import * as McpHost from "effect-mcp-client/McpHost"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
-import { spawn } from "node:child_process"
+import { stdio } from "./bare-stdio.mjs"
 import { serverScript } from "./harness.mjs"
 
 const config = JSON.parse(process.argv[2])
@@ -37,43 +37,14 @@ const open = async (count, tools) => {
 // cores than servers, this is what the processes' own start-up costs, whoever the client.
 const bareStart = async (count) => {
   const start = performance.now()
-  const children = []
-  await Promise.all(Array.from({ length: count }, () =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [serverScript, "stdio"], {
-        env: { ...process.env, BENCH_TOOLS: "1" },
-        stdio: ["pipe", "pipe", "ignore"]
-      })
-      children.push(child)
-      let buffered = ""
-      child.stdout.setEncoding("utf8")
-      child.stdout.on("data", (chunk) => {
-        buffered += chunk
-        let index
-        while ((index = buffered.indexOf("\n")) !== -1) {
-          const message = JSON.parse(buffered.slice(0, index))
-          buffered = buffered.slice(index + 1)
-          if (message.id === 1) {
-            child.stdin.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) + "\n")
-            child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list", params: {} }) + "\n")
-          } else if (message.id === 2) resolve()
-        }
-      })
-      child.once("error", reject)
-      child.stdin.write(JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "bare", version: "1" } }
-      }) + "\n")
-    })
-  ))
+  const sessions = await Promise.all(Array.from({ length: count }, async () => {
+    const session = await stdio({ tools: 1 })
+    await session.list()
+    return session
+  }))
   const ms = performance.now() - start
   // Every process gone before the host's turn, so that neither measurement pays for the other's.
-  await Promise.all(children.map((child) => new Promise((resolve) => {
-    child.once("exit", resolve)
-    child.kill()
-  })))
+  await Promise.all(sessions.map((session) => session.close()))
   return ms
 }
 
