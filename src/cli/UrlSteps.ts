@@ -20,6 +20,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
@@ -132,8 +133,7 @@ export const retrying = <A, E, R>(
   })
 
 const isUrlElicitationRequired = (error: unknown): error is UrlElicitationRequired =>
-  typeof error === "object" && error !== null &&
-  (error as { readonly _tag?: unknown })._tag === "UrlElicitationRequired"
+  Predicate.isTagged(error, "UrlElicitationRequired")
 
 /** Shows the steps and waits for them: the server's report, or the user's word on a terminal. */
 const awaitSteps = (steps: UrlStepsShape, error: UrlElicitationRequired): Effect.Effect<void, UrlElicitationRequired> =>

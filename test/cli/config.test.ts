@@ -95,19 +95,29 @@ describe.concurrent("effect-mcp --config", () => {
   )
 
   it.live(
-    "an HTTP entry whose URL takes ${input:port}, answered by --input; the entry's timeout applies",
+    "an HTTP entry whose URL takes ${input:port}, answered by --input; the entry's timeout applies unless --timeout",
     () =>
       Effect.gen(function*() {
         const url = yield* Peers.http("ts-v2")
         const port = new URL(url).port
         const file = configFile(JSON.stringify({
           inputs: [{ id: "port", type: "promptString", description: "The server's port" }],
-          servers: { v2: { type: "http", url: "http://127.0.0.1:${input:port}/mcp", timeout: 30_000 } }
+          servers: {
+            v2: { type: "http", url: "http://127.0.0.1:${input:port}/mcp", timeout: 30_000 },
+            hasty: { type: "http", url: "http://127.0.0.1:${input:port}/mcp", timeout: 300 }
+          }
         }))
-        const [answered, unanswered] = yield* Effect.all([
-          cli(["call", "add", "a=2", "b=3", "--json", "--config", file, "--input", `port=${port}`]),
-          cli(["call", "add", "a=2", "b=3", "--json", "--config", file])
+        const slow = ["call", "slow", "steps=1", "delayMs=2000", "--json", "--config", file, "--server", "hasty"]
+        const [answered, unanswered, late, given] = yield* Effect.all([
+          cli(["call", "add", "a=2", "b=3", "--json", "--config", file, "--server", "v2", "--input", `port=${port}`]),
+          cli(["call", "add", "a=2", "b=3", "--json", "--config", file, "--server", "v2"]),
+          cli([...slow, "--input", `port=${port}`]),
+          cli([...slow, "--input", `port=${port}`, "--timeout", "30"])
         ], { concurrency: 2 })
+        // The entry's 300 ms deadline ends the slow call (exit code 5); --timeout, when given, wins over it.
+        assert.strictEqual(late.code, 5, late.stderr)
+        assert.strictEqual(given.code, 0, given.stderr)
+        assert.deepStrictEqual(Run.json(given).content, [{ type: "text", text: "counted to 1" }])
         assert.strictEqual(answered.code, 0, answered.stderr)
         assert.deepStrictEqual(Run.json(answered).content, [{ type: "text", text: "5" }])
         // Not a terminal, no --input: the input stays unanswered, and nothing is sent.
