@@ -26,6 +26,7 @@ import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Elicitations from "./client/Elicitations.ts"
 import * as Lists from "./client/Lists.ts"
 import * as Metrics from "./client/Metrics.ts"
 import * as Notifications from "./client/Notifications.ts"
@@ -283,7 +284,9 @@ export interface McpClientShape {
   /**
    * The ids of URL elicitations the server reports complete
    * (`notifications/elicitation/complete`), for elicitations this session
-   * has seen; others are ignored.
+   * has seen (an `elicitation/create` in URL mode, or a `-32042` refusal,
+   * whose steps may be reported complete before the refusal is read); others
+   * are ignored. Every stream open when a report arrives hears it.
    */
   readonly elicitationCompletions: Stream.Stream<string>
   /** How many requests are waiting for a response. */
@@ -345,7 +348,7 @@ export const make: (
     const state: Session.State = {
       knownTools: undefined,
       promptNames: undefined,
-      pendingElicitations: undefined,
+      elicitations: undefined,
       logLevel: undefined
     }
 
@@ -358,7 +361,7 @@ export const make: (
           elicitation.url === undefined ? elicitation : {
             ...elicitation,
             url: (params: Mcp.ElicitUrlParams) => {
-              ;(state.pendingElicitations ??= new Set()).add(params.elicitationId)
+              ;(state.elicitations ??= new Elicitations.Tracker()).expect(params.elicitationId)
               return elicitation.url!(params)
             }
           }
@@ -394,6 +397,10 @@ export const make: (
       onNotification: (notification) => {
         if (notification.method === "notifications/tools/list_changed") state.knownTools = undefined
         else if (notification.method === "notifications/prompts/list_changed") state.promptNames = undefined
+        else if (notification.method === "notifications/elicitation/complete") {
+          const id = notification.params?.elicitationId
+          if (typeof id === "string") (state.elicitations ??= new Elicitations.Tracker()).reported(id)
+        }
         cache?.invalidate(notification.method, notification.params)
       }
     })

@@ -16,6 +16,7 @@ import type { RequestError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
 import * as Mcp from "../protocol/Mcp.ts"
 import { validator } from "../protocol/Validate.ts"
+import * as Elicitations from "./Elicitations.ts"
 import type { CallOptions, FeatureError, ListKind } from "./Options.ts"
 import type { Session } from "./Session.ts"
 
@@ -168,11 +169,7 @@ export const make = (session: Session): Notifications => {
           )
         )
         : legacyResourceUpdates(uri, callOptions),
-    elicitationCompletions: select((notification) => {
-      const id = notification.params?.elicitationId
-      if (notification.method !== "notifications/elicitation/complete" || typeof id !== "string") return undefined
-      // "Clients MUST ignore notifications referencing unknown or already-completed IDs."
-      return state.pendingElicitations?.delete(id) === true ? id : undefined
-    })
+    // "Clients MUST ignore notifications referencing unknown or already-completed IDs": the tracker decides.
+    elicitationCompletions: Stream.suspend(() => (state.elicitations ??= new Elicitations.Tracker()).completions)
   }
 }

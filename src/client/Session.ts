@@ -26,6 +26,7 @@ import * as Negotiation from "../session/Negotiation.ts"
 import type * as ResultCache from "../session/ResultCache.ts"
 import * as TraceContext from "../session/TraceContext.ts"
 import type { TransportShape } from "../transport/Transport.ts"
+import type * as Elicitations from "./Elicitations.ts"
 import * as Metrics from "./Metrics.ts"
 import type { CallOptions, Options } from "./Options.ts"
 
@@ -40,8 +41,8 @@ export interface State {
   knownTools: ReadonlyMap<string, Mcp.Tool> | undefined
   /** The prompt names of the last complete listing: for "not found". */
   promptNames: ReadonlySet<string> | undefined
-  /** URL elicitations this session has seen, whose completion it will report (made when first needed). */
-  pendingElicitations: Set<string> | undefined
+  /** URL elicitations this session follows, and their completions (made when first needed). */
+  elicitations: Elicitations.Tracker | undefined
   /** The log level each 2026-07-28 request asks for. */
   logLevel: Mcp.LoggingLevel | undefined
 }

@@ -30,6 +30,7 @@ import { decoder, type Validator, validator } from "../protocol/Validate.ts"
 import type { TaskEvent, TaskHandle, Tasks, TaskStart } from "../tasks/Tasks.ts"
 import type * as TaskSchema from "../tasks/TaskSchema.ts"
 import * as TasksExtension from "../tasks/TasksExtension.ts"
+import * as Elicitations from "./Elicitations.ts"
 import type { Lists } from "./Lists.ts"
 import type {
   CallOptions,
@@ -271,7 +272,9 @@ export const make = (session: Session, lists: Lists, tasks: Tasks): Tools => {
       const checked = validateUrlElicitation(entry, "tools/call")
       return Result.isSuccess(checked) ? [checked.success] : []
     })
-    for (const elicitation of elicitations) (state.pendingElicitations ??= new Set()).add(elicitation.elicitationId)
+    for (const elicitation of elicitations) {
+      ;(state.elicitations ??= new Elicitations.Tracker()).refused(elicitation.elicitationId)
+    }
     return new UrlElicitationRequired({ method: "tools/call", description: error.description, elicitations })
   }
 

@@ -142,16 +142,17 @@ const build = ({ era }: McpRequestContext): McpServer => {
   })
 
   if (!modern) {
-    // The first call in a session needs a browser step (-32042), which the server reports complete soon after.
+    // The first call in a session needs a browser step (-32042), which the server reports complete right after its
+    // refusal: the client must not lose a report that arrives before it has read the refusal naming the step.
     let authorized = false
     server.registerTool("authorize", {
-      description: "Needs a URL step first (-32042), reported complete 100 ms later; then answers 'authorized'."
+      description: "Needs a URL step first (-32042), reported complete right after; then answers 'authorized'."
     }, async () => {
       if (authorized) return reply("authorized")
       authorized = true
       const elicitationId = randomUUID()
       const complete = server.server.createElicitationCompletionNotifier(elicitationId)
-      setTimeout(() => void complete().catch(() => undefined), 100)
+      setTimeout(() => void complete().catch(() => undefined), 0)
       throw new UrlElicitationRequiredError([{
         mode: "url",
         url: "https://auth.example/step",
