@@ -6,8 +6,8 @@
  * from them.
  *
  * Nothing here runs without a tracer of the application's: with Effect's
- * native tracer (the default, which exports nothing) no span is made and no
- * `_meta` is added.
+ * native tracer (the default, which exports nothing), or with Effect's
+ * tracing disabled, no span is made and no `_meta` is added.
  *
  * @since 0.1.0
  */
@@ -57,11 +57,11 @@ export const inRequestSpan = <A, E, R>(
   Effect.withFiber((fiber) => {
     const previous = requestSpans.get(fiber)
     requestSpans.set(fiber, span)
-    return Effect.onExit(effect, (exit) => {
+    return Effect.onExitPrimitive(effect, (exit) => {
       if (previous === undefined) requestSpans.delete(fiber)
       else requestSpans.set(fiber, previous)
       onExit?.(exit)
-      return Effect.void
+      return undefined
     })
   })
 
@@ -199,7 +199,8 @@ const spanSettings = (fiber: Fiber.Fiber<unknown, unknown>): SpanSettings => {
 }
 
 /**
- * The span of the request a fiber runs (`inRequestSpan`), if it runs one.
+ * The span of the request a fiber runs (`traceRequest`, `inRequestSpan`),
+ * if it runs one.
  *
  * @example
  * ```ts
@@ -216,8 +217,16 @@ export const requestSpan = (fiber: Fiber.Fiber<unknown, unknown>): Tracer.Span |
 
 /**
  * The span a fiber's MCP request belongs to, when an exporting tracer is
- * installed: the request span it runs (`inRequestSpan`), else Effect's
- * current span.
+ * installed (`isTracing`): the request span it runs (`traceRequest`,
+ * `inRequestSpan`), else Effect's current span.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TraceContext } from "effect-mcp-client"
+ *
+ * const spanId = Effect.withFiber((fiber) => Effect.succeed(TraceContext.activeSpan(fiber)?.spanId))
+ * ```
  *
  * @category accessors
  * @since 0.1.0
