@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, References, Tracer } from "effect"
+import { Effect, Fiber, Layer, References, Schema, Tracer } from "effect"
 import { HttpTransport, McpClient, TraceContext } from "../../src/index.ts"
 import * as Faults from "../support/HttpFaultServer.ts"
 import * as Scripted from "../support/Scripted.ts"
@@ -30,6 +30,28 @@ const request = <A, E>(name: string, effect: Effect.Effect<A, E>) =>
   Effect.withFiber((fiber) =>
     TraceContext.traceRequest(fiber, effect, name, (span) => span.attribute("mcp.method.name", name))
   )
+
+/** A tree of requests: each runs its children in turn, a forked one on a fiber of its own. */
+interface Node {
+  readonly forked: boolean
+  readonly children: Array<Node>
+}
+
+/** Reads steps as a tree: "request" and "fork" open a request, "end" closes the innermost open one. */
+const treeOf = (steps: ReadonlyArray<"request" | "fork" | "end">): Array<Node> => {
+  const root: Array<Node> = []
+  const open: Array<Node> = []
+  for (const step of steps) {
+    if (step === "end") {
+      open.pop()
+      continue
+    }
+    const node: Node = { forked: step === "fork", children: [] }
+    ;(open.at(-1)?.children ?? root).push(node)
+    open.push(node)
+  }
+  return root
+}
 
 /** A scripted server that answers every call, and a client over it. */
 const echo = Scripted.client({
@@ -161,4 +183,32 @@ describe("spans", () => {
       assert.strictEqual(span.status._tag, "Ended")
       assert.strictEqual(span.attributes.get("error.type"), "_OTHER")
     }).pipe(Effect.scoped))
+
+  it.effect.prop(
+    "in any tree of requests, each is its enclosing request's child on its fiber, and the caller's on a forked one",
+    [Schema.Array(Schema.Literals(["request", "fork", "end"])).check(Schema.isMaxLength(30))],
+    ([steps]) =>
+      Effect.gen(function*() {
+        const { spans, tracer, named } = collecting()
+        const expected = new Map<string, string>()
+        let next = 0
+        const run = (node: Node, enclosing: string): Effect.Effect<void> => {
+          const name = `r${next++}`
+          expected.set(name, node.forked ? "caller" : enclosing)
+          const children = Effect.forEach(node.children, (child) => run(child, name), { discard: true })
+          const traced = request(name, Effect.suspend(() => children))
+          return node.forked ? Effect.flatMap(Effect.forkChild(traced), Fiber.join) : traced
+        }
+        yield* Effect.forEach(treeOf(steps), (node) => run(node, "caller"), { discard: true }).pipe(
+          Effect.withSpan("caller"),
+          Effect.withTracer(tracer)
+        )
+        assert.strictEqual(spans.length, expected.size + 1)
+        for (const [name, parent] of expected) {
+          assert.strictEqual(parentOf(named(name)), named(parent), name)
+          assert.strictEqual(named(name).status._tag, "Ended")
+        }
+        assert.isUndefined(yield* Effect.withFiber((fiber) => Effect.succeed(TraceContext.requestSpan(fiber))))
+      })
+  )
 })
