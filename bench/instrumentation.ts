@@ -9,13 +9,14 @@
  * The three clients run side by side in blocks of calls, interleaved, many
  * rounds; each mode's figure is its fastest block (the one least disturbed by
  * other work on the machine), with the median beside it. `--rounds=<n>` and
- * `--block=<calls>` change the defaults (200 rounds of 500 calls).
+ * `--block=<calls>` change the defaults (200 rounds of 500 calls);
+ * `--modes=tracing` (or `metrics`) runs only those modes beside "off".
  */
 import { Effect, Stream, Tracer } from "effect"
 import { McpClient, MemoryTransport, Metrics, Transport } from "../src/index.ts"
 
 type Mode = "off" | "tracing" | "metrics"
-const modes: ReadonlyArray<Mode> = ["off", "tracing", "metrics"]
+const allModes: ReadonlyArray<Mode> = ["off", "tracing", "metrics"]
 
 const tracer = Tracer.make({ span: (options) => Tracer.nativeTracer.span(options) })
 
@@ -55,6 +56,8 @@ const connect = (mode: Mode) =>
 const numberArg = (name: string, fallback: number) =>
   Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback)
 const rounds = numberArg("rounds", 200)
+const modesArg = process.argv.find((arg) => arg.startsWith("--modes="))?.slice("--modes=".length).split(",")
+const modes = modesArg === undefined ? allModes : allModes.filter((mode) => mode === "off" || modesArg.includes(mode))
 const block = numberArg("block", 500)
 
 const median = (values: Array<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!

@@ -125,14 +125,15 @@ export const measured = <A, E, R>(effect: Effect.Effect<A, E, R>, method: string
     const context = fiber.context
     const started = performance.now()
     inFlight.updateUnsafe(1, context)
-    return Effect.onExit(effect, (exit) =>
-      Effect.sync(() => {
-        inFlight.updateUnsafe(-1, context)
-        durationOf(method, Exit.isFailure(exit) ? errorType(exit.cause) : undefined).updateUnsafe(
-          (performance.now() - started) / 1000,
-          context
-        )
-      }))
+    // One exit handler, run in place: no effect of its own to run.
+    return Effect.onExitPrimitive(effect, (exit) => {
+      inFlight.updateUnsafe(-1, context)
+      durationOf(method, Exit.isFailure(exit) ? errorType(exit.cause) : undefined).updateUnsafe(
+        (performance.now() - started) / 1000,
+        context
+      )
+      return undefined
+    })
   })
 
 /**
@@ -158,10 +159,18 @@ export const meterTransport = (transport: TransportShape, context: Context.Conte
   }
   const { exchange, listen, offer, telemetry } = transport
   return {
-    send: (message) => Effect.andThen(Effect.sync(() => sent(message)), transport.send(message)),
+    send: (message) =>
+      Effect.suspend(() => {
+        sent(message)
+        return transport.send(message)
+      }),
     // A getter: reading `incoming` of a transport with `listen` claims its messages, which the engine may not want.
+    // Counted as the stream maps them: an effect per message would cost more than the counting.
     get incoming() {
-      return transport.incoming.pipe(Stream.tap((message) => Effect.sync(() => received(message))))
+      return transport.incoming.pipe(Stream.map((message) => {
+        received(message)
+        return message
+      }))
     },
     ...(offer === undefined ? {} : {
       offer: (message: JsonRpc.Message) => {
@@ -171,7 +180,10 @@ export const meterTransport = (transport: TransportShape, context: Context.Conte
     }),
     ...(exchange === undefined ? {} : {
       exchange: (request, exchangeContext) =>
-        Effect.andThen(Effect.sync(() => sent(request)), exchange.call(transport, request, exchangeContext))
+        Effect.suspend(() => {
+          sent(request)
+          return exchange.call(transport, request, exchangeContext)
+        })
     }),
     ...(listen === undefined ? {} : {
       listen: (listener: Listener) =>

@@ -407,12 +407,11 @@ class SessionImpl implements Session {
     return Effect.withFiber((fiber) => {
       const measured = fiber.getRef(Metrics.Enabled) ? Metrics.measured(effect, method) : effect
       // Without a tracer to export them, spans would only cost: they are made when one is installed.
-      if (fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer) return measured
-      // A request inside another (a listing to check a call's output) is its child.
-      const outer = TraceContext.requestSpan(fiber)
-      return Effect.useSpan(
+      if (!TraceContext.isTracing(fiber)) return measured
+      return TraceContext.traceRequest(
+        fiber,
+        measured,
         spanName(method, attributes),
-        outer === undefined ? clientSpan : { ...clientSpan, parent: outer },
         (span) => {
           span.attribute("mcp.method.name", method)
           span.attribute("mcp.protocol.version", this.version)
@@ -420,9 +419,8 @@ class SessionImpl implements Session {
           const telemetry = this.transport.telemetry?.()
           for (const key in telemetry) span.attribute(key, telemetry[key])
           for (const key in attributes) span.attribute(key, attributes[key])
-          // The span is the request's, not Effect's current span: changing that costs more than the rest.
-          return TraceContext.inRequestSpan(span, measured, (exit) => recordOutcome(span, exit))
-        }
+        },
+        recordOutcome
       )
     })
   }
@@ -531,8 +529,6 @@ const spanName = (method: string, attributes: Record<string, unknown> | undefine
   const target = attributes?.["gen_ai.tool.name"] ?? attributes?.["gen_ai.prompt.name"]
   return target === undefined ? method : `${method} ${String(target)}`
 }
-
-const clientSpan = { kind: "client", captureStackTrace: false } as const
 
 /**
  * `error.type` (and `rpc.response.status_code` for a JSON-RPC error) on the

@@ -655,23 +655,25 @@ class SessionEngine implements Engine, Listener {
       const id = this.#nextId++
       requestOptions?.onId?.(id)
       let onProgress = requestOptions?.onProgress
+      // With an exporting tracer: the request's span gets its id, sends its trace context, and records progress.
+      const span = TraceContext.activeSpan(fiber)
+      const traceState = span === undefined ? undefined : TraceContext.tracestate(span)
       let sentParams = params
-      if (onProgress !== undefined || this.#requestMeta !== undefined) {
+      if (onProgress !== undefined || this.#requestMeta !== undefined || span !== undefined) {
         const meta: Record<string, unknown> = {
           ...this.#requestMeta,
           ...(params?._meta as JsonRpc.JsonObject | undefined)
         }
         // The request's id is unique among active requests, so it serves as its progress token.
         if (onProgress !== undefined) meta.progressToken = id
+        if (span !== undefined) {
+          meta.traceparent = TraceContext.traceparent(span)
+          if (traceState !== undefined) meta.tracestate = traceState
+        }
         sentParams = { ...params, _meta: meta }
       }
-      // With an exporting tracer: the request's span gets its id, sends its trace context, and records progress.
-      const span = TraceContext.activeSpan(fiber)
-      let traceState: string | undefined
       if (span !== undefined) {
         span.attribute("jsonrpc.request.id", String(id))
-        traceState = TraceContext.tracestate(span)
-        sentParams = TraceContext.inject(sentParams, span, traceState) as JsonRpc.JsonObject
         const report = onProgress
         const clock = this.#clock
         if (report !== undefined) {

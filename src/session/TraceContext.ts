@@ -6,16 +6,19 @@
  * from them.
  *
  * Nothing here runs without a tracer of the application's: with Effect's
- * native tracer (the default, which exports nothing) no span is made and no
- * `_meta` is added.
+ * native tracer (the default, which exports nothing), or with Effect's
+ * tracing disabled, no span is made and no `_meta` is added.
  *
  * @since 0.1.0
  */
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
+import * as References from "effect/References"
 import * as Tracer from "effect/Tracer"
 
 /**
@@ -54,16 +57,150 @@ export const inRequestSpan = <A, E, R>(
   Effect.withFiber((fiber) => {
     const previous = requestSpans.get(fiber)
     requestSpans.set(fiber, span)
-    return Effect.onExit(effect, (exit) => {
+    return Effect.onExitPrimitive(effect, (exit) => {
       if (previous === undefined) requestSpans.delete(fiber)
       else requestSpans.set(fiber, previous)
       onExit?.(exit)
-      return Effect.void
+      return undefined
     })
   })
 
 /**
- * The span of the request a fiber runs (`inRequestSpan`), if it runs one.
+ * Whether `fiber` has an exporting tracer: one installed (not Effect's
+ * native tracer, which exports nothing) with tracing enabled. Without one,
+ * this module makes no span and adds no `_meta`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TraceContext } from "effect-mcp-client"
+ *
+ * const exported = Effect.withFiber((fiber) => Effect.succeed(TraceContext.isTracing(fiber)))
+ * ```
+ *
+ * @category accessors
+ * @since 0.1.0
+ */
+export const isTracing = (fiber: Fiber.Fiber<unknown, unknown>): boolean => {
+  const { tracer, tracerEnabled } = fiber.cache
+  return tracer !== undefined && tracer !== Tracer.nativeTracer && tracerEnabled
+}
+
+const noSpan = Option.none<Tracer.AnySpan>()
+
+/** The nearest span from `span` up whose trace may be continued (Effect's `DisablePropagation`). */
+const propagated = (span: Tracer.AnySpan | undefined): Tracer.AnySpan | undefined => {
+  for (let current = span; current !== undefined;) {
+    if (!Context.get(current.annotations, Tracer.DisablePropagation)) return current
+    current = current._tag === "Span" ? Option.getOrUndefined(current.parent) : undefined
+  }
+  return undefined
+}
+
+/**
+ * Runs `effect` as an MCP request in a span of kind `client` named `name`,
+ * when `fiber` has an exporting tracer (any but Effect's native one, with
+ * tracing enabled); else returns `effect` as it is. The span is the child of
+ * the request `fiber` runs (`inRequestSpan`), else of Effect's current span;
+ * `annotate` sets its attributes before the request starts, `onExit` sees
+ * the outcome before the span ends. As `inRequestSpan`, the span is the
+ * request's, not Effect's current span.
+ *
+ * The span is made as `Effect.useSpan` makes one (clock, sampling, the
+ * fiber's span annotations and links), and its end shares the request's one
+ * exit handler.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TraceContext } from "effect-mcp-client"
+ *
+ * declare const request: Effect.Effect<string>
+ * const traced = Effect.withFiber((fiber) =>
+ *   TraceContext.traceRequest(fiber, request, "tools/call echo", (span) => span.attribute("mcp.method.name", "tools/call"))
+ * )
+ * ```
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const traceRequest = <A, E, R>(
+  fiber: Fiber.Fiber<unknown, unknown>,
+  effect: Effect.Effect<A, E, R>,
+  name: string,
+  annotate: (span: Tracer.Span) => void,
+  onExit?: (span: Tracer.Span, exit: Exit.Exit<A, E>) => void
+): Effect.Effect<A, E, R> => {
+  if (!isTracing(fiber)) return effect
+  const tracer = fiber.cache.tracer!
+  const settings = spanSettings(fiber)
+  let span: Tracer.Span | undefined
+  let previous: Tracer.Span | undefined
+  return Effect.onExitPrimitive(
+    // Started inside the exit handler's reach: an interruption before the request ends the span all the same.
+    Effect.suspend(() => {
+      previous = requestSpans.get(fiber)
+      const parent = previous ?? propagated(fiber.cache.span)
+      const { clock, links } = settings
+      span = tracer.span({
+        name,
+        parent: parent === undefined ? noSpan : Option.some(parent),
+        annotations: Context.empty(),
+        links: links.length === 0 ? [] : links.slice(),
+        startTime: settings.timing ? clock.currentTimeNanosUnsafe() : 0n,
+        kind: "client",
+        root: false,
+        sampled: parent?.sampled === false ? false : settings.sampled
+      })
+      const { annotations } = settings
+      for (const key in annotations) span.attribute(key, annotations[key])
+      annotate(span)
+      requestSpans.set(fiber, span)
+      return effect
+    }),
+    (exit) => {
+      if (span === undefined) return undefined
+      if (previous === undefined) requestSpans.delete(fiber)
+      else requestSpans.set(fiber, previous)
+      onExit?.(span, exit)
+      if (span.status._tag !== "Ended") span.end(settings.timing ? settings.clock.currentTimeNanosUnsafe() : 0n, exit)
+      return undefined
+    }
+  )
+}
+
+/** What a span made in a context takes from it, as `Effect.useSpan` would. */
+interface SpanSettings {
+  readonly clock: Clock.Clock
+  readonly timing: boolean
+  readonly links: ReadonlyArray<Tracer.SpanLink>
+  readonly annotations: { readonly [key: string]: unknown }
+  /** Whether spans at the context's trace level are sampled, unless their parent is not. */
+  readonly sampled: boolean
+}
+
+/** Settings per context: a context never changes, and requests of one caller usually share theirs. */
+const settingsOfContext = new WeakMap<Context.Context<never>, SpanSettings>()
+
+const spanSettings = (fiber: Fiber.Fiber<unknown, unknown>): SpanSettings => {
+  const context = fiber.context
+  let settings = settingsOfContext.get(context)
+  if (settings === undefined) {
+    settings = {
+      clock: fiber.getRef(Clock.Clock),
+      timing: fiber.getRef(References.TracerTimingEnabled),
+      links: fiber.getRef(References.TracerSpanLinks),
+      annotations: fiber.getRef(References.TracerSpanAnnotations),
+      sampled: !LogLevel.isGreaterThan(fiber.getRef(Tracer.MinimumTraceLevel), fiber.getRef(Tracer.CurrentTraceLevel))
+    }
+    settingsOfContext.set(context, settings)
+  }
+  return settings
+}
+
+/**
+ * The span of the request a fiber runs (`traceRequest`, `inRequestSpan`),
+ * if it runs one.
  *
  * @example
  * ```ts
@@ -80,18 +217,26 @@ export const requestSpan = (fiber: Fiber.Fiber<unknown, unknown>): Tracer.Span |
 
 /**
  * The span a fiber's MCP request belongs to, when an exporting tracer is
- * installed: the request span it runs (`inRequestSpan`), else Effect's
- * current span.
+ * installed (`isTracing`): the request span it runs (`traceRequest`,
+ * `inRequestSpan`), else Effect's current span.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { TraceContext } from "effect-mcp-client"
+ *
+ * const spanId = Effect.withFiber((fiber) => Effect.succeed(TraceContext.activeSpan(fiber)?.spanId))
+ * ```
  *
  * @category accessors
  * @since 0.1.0
  */
 export const activeSpan = (fiber: Fiber.Fiber<unknown, unknown>): Tracer.Span | undefined => {
-  const request = requestSpan(fiber)
+  if (!isTracing(fiber)) return undefined
+  const request = requestSpans.get(fiber)
   if (request !== undefined) return request
-  const span = Context.getOrUndefined(fiber.context, Tracer.ParentSpan)
-  if (span === undefined || span._tag !== "Span") return undefined
-  return fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer ? undefined : span
+  const span = fiber.cache.span
+  return span === undefined || span._tag !== "Span" ? undefined : span
 }
 
 /**
