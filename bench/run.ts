@@ -7,7 +7,10 @@
  * measured twice: with each runner loading its libraries' modules as
  * installed, and with each runner bundled into one program.
  *
- * Writes bench/results/<time>/results.json and results.md, and prints the table.
+ * Writes bench/results/<time>/results.json (each client's figure of every
+ * round beside its median and range) and results.md, and prints the table,
+ * followed by the paired comparison: per round, ours against the best SDK
+ * of the same round (how many rounds ahead, and the range of the ratio).
  */
 import { execFileSync, spawn } from "node:child_process"
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"

@@ -206,6 +206,19 @@ interface Pending {
   readonly totalMillis: number
 }
 
+/**
+ * Runs `f` once the event loop's current turn is done, without keeping the process alive: `setImmediate` where
+ * there is one (it runs after this turn's I/O, with no wake-up of its own, where a timer of 0 ms wakes the process
+ * a millisecond later, and that wake-up costs more than the check), a 0 ms timer elsewhere.
+ */
+const afterTurn: (f: () => void) => void = typeof globalThis.setImmediate === "function"
+  ? (f) => {
+    globalThis.setImmediate(f).unref?.()
+  }
+  : (f) => {
+    ;(setTimeout(f, 0) as { unref?: () => void }).unref?.()
+  }
+
 const deadlineOf = (entry: Pending) => Math.min(entry.hardAt, entry.lastActivity + entry.timeoutMillis)
 
 /** What the caller gets: the result once validated, or the failure as it is. */
@@ -468,19 +481,19 @@ class SessionEngine implements Engine, Listener {
 
   /**
    * Stops the watcher once no request is pending, so that an idle session
-   * holds no fiber. Checked a turn later: back-to-back requests keep it.
+   * holds no fiber. Checked when the event loop's turn is done: a caller that
+   * sends its next request on the reply (back-to-back requests) keeps it.
    */
   #releaseWatcherWhenIdle() {
     if (this.#watcher === undefined || this.#idleCheck) return
     this.#idleCheck = true
-    const check = setTimeout(() => {
+    afterTurn(() => {
       this.#idleCheck = false
       if (this.#pending.size > 0 || this.#watcher === undefined) return
       this.#watcher.interruptUnsafe()
       this.#watcher = undefined
       this.#wakeAt = Number.POSITIVE_INFINITY
-    }, 0)
-    check.unref?.()
+    })
   }
 
   /** Sleeps until `at`, then expires what is due and sleeps again until the next deadline, if any. */
