@@ -22,8 +22,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
-import * as FiberMap from "effect/FiberMap"
-import * as FiberSet from "effect/FiberSet"
 import * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -315,9 +313,8 @@ class SessionEngine implements Engine, Listener {
   #ended: Ending | undefined = undefined
   // Background sends and server-request handlers run in fibers of the session's scope. Their
   // sets are made when first needed: most sessions never answer a server request.
-  #background: ((effect: Effect.Effect<unknown, unknown>) => unknown) | undefined = undefined
-  #handlers: FiberMap.FiberMap<JsonRpc.RequestId, unknown, unknown> | undefined = undefined
-  #handlerRunner: ((id: JsonRpc.RequestId, effect: Effect.Effect<unknown, unknown>) => unknown) | undefined = undefined
+  // The handlers running, by the id of the server's request: a cancellation interrupts its handler.
+  #handlers: Map<JsonRpc.RequestId, Fiber.Fiber<unknown, unknown>> | undefined = undefined
   /**
    * One sliding queue per subscriber: a subscriber that falls behind loses its own
    * oldest notifications, and neither the session nor other subscribers wait for it.
@@ -351,20 +348,24 @@ class SessionEngine implements Engine, Listener {
   // Fibers of the session
   // ---------------------------------------------------------------------------
 
-  #runBackground(effect: Effect.Effect<unknown, unknown>) {
-    this.#background ??= Effect.runSyncWith(this.#context)(
-      Effect.flatMap(FiberSet.make<unknown, unknown>(), (set) => FiberSet.runtime(set)())
-    )
-    this.#background(effect)
+  /**
+   * Runs an effect in a fiber of the session's scope, started at once: closing the scope interrupts it, and one
+   * that ends leaves nothing behind (the scope keeps a fiber only while it runs).
+   */
+  #runBackground(effect: Effect.Effect<unknown, unknown>): Fiber.Fiber<unknown, unknown> {
+    return Effect.runSyncWith(this.#context)(Effect.forkIn(effect, this.#scope, { startImmediately: true }))
   }
 
+  /** Runs the handler of the server's request `id`, in place of a handler still running for the same id. */
   #runHandler(id: JsonRpc.RequestId, effect: Effect.Effect<unknown, unknown>) {
-    if (this.#handlerRunner === undefined) {
-      const map = Effect.runSyncWith(this.#context)(FiberMap.make<JsonRpc.RequestId, unknown, unknown>())
-      this.#handlers = map
-      this.#handlerRunner = Effect.runSyncWith(this.#context)(FiberMap.runtime(map)())
-    }
-    this.#handlerRunner(id, effect)
+    const handlers = this.#handlers ??= new Map()
+    handlers.get(id)?.interruptUnsafe()
+    const fiber = this.#runBackground(effect)
+    if (fiber.pollUnsafe() !== undefined) return
+    handlers.set(id, fiber)
+    fiber.addObserver(() => {
+      if (handlers.get(id) === fiber) handlers.delete(id)
+    })
   }
 
   /** Reads the transport's `incoming` stream in a fiber of the session (transports without `listen`). */
@@ -583,7 +584,7 @@ class SessionEngine implements Engine, Listener {
       if (typeof requestId === "string" || typeof requestId === "number") {
         // The server closing one of our listen streams ends it gracefully (2026-07-28).
         if (this.#pending.get(requestId)?.method === "subscriptions/listen") this.#settle(requestId, Exit.succeed({}))
-        else if (this.#handlers !== undefined) this.#runBackground(FiberMap.remove(this.#handlers, requestId))
+        else this.#handlers?.get(requestId)?.interruptUnsafe()
       }
     }
     const notification: ServerNotification = { method, params }
