@@ -17,8 +17,6 @@ import { Transport } from "effect-mcp-client/Transport"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
-import * as References from "effect/References"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
@@ -72,6 +70,10 @@ const connect = async (config) => {
     era: "legacy",
     ...(config.wireLog === undefined ? {} : { wireLog: config.wireLog })
   }
+  // The logger's modules are loaded only for the rows that write the log.
+  const [Logger, References] = config.wireLogDebug === true
+    ? await Promise.all([import("effect/Logger"), import("effect/References")])
+    : []
   const atLevel = config.wireLogDebug === true
     ? (effect) =>
       effect.pipe(
