@@ -311,9 +311,9 @@ class SessionEngine implements Engine, Listener {
   #exchangeHeaders: EraSettings["headers"] = undefined
   /** Why the session ended, once it has: later calls fail with the same error. */
   #ended: Ending | undefined = undefined
-  // Background sends and server-request handlers run in fibers of the session's scope. Their
-  // sets are made when first needed: most sessions never answer a server request.
-  // The handlers running, by the id of the server's request: a cancellation interrupts its handler.
+  // Background sends and server-request handlers run in fibers forked into the session's scope.
+  // The handlers running, by the id of the server's request (a cancellation interrupts its handler),
+  // made when first needed: most sessions never answer a server request.
   #handlers: Map<JsonRpc.RequestId, Fiber.Fiber<unknown, unknown>> | undefined = undefined
   /**
    * One sliding queue per subscriber: a subscriber that falls behind loses its own
