@@ -7,7 +7,10 @@
  * measured twice: with each runner loading its libraries' modules as
  * installed, and with each runner bundled into one program.
  *
- * Writes bench/results/<time>/results.json and results.md, and prints the table.
+ * Writes bench/results/<time>/results.json (each client's figure of every
+ * round beside its median and range) and results.md, and prints the table,
+ * followed by the paired comparison: per round, ours against the best SDK
+ * of the same round (how many rounds ahead, and the range of the ratio).
  */
 import { execFileSync, spawn } from "node:child_process"
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
@@ -341,7 +344,7 @@ const server = spawn(node, [`${here}server.mjs`, "http", String(port)], { stdio:
 await new Promise((resolve) => setTimeout(resolve, 500))
 const url = `http://127.0.0.1:${port}/mcp`
 
-const samples = new Map<string, Array<{ value: number; cpuPerOp: number }>>()
+const samples = new Map<string, Array<{ round: number; value: number; cpuPerOp: number }>>()
 for (let round = 0; round < rounds; round++) {
   for (const workload of workloads) {
     // Interleaved: the order of clients changes every round.
@@ -359,7 +362,7 @@ for (let round = 0; round < rounds; round++) {
       if (result === undefined) continue
       const key = `${workload.id} ${client.id}`
       const list = samples.get(key) ?? []
-      list.push({ value: workload.metric(result), cpuPerOp: result.cpuUs / Math.max(1, result.ops) })
+      list.push({ round: round + 1, value: workload.metric(result), cpuPerOp: result.cpuUs / Math.max(1, result.ops) })
       samples.set(key, list)
     }
     process.stderr.write(`round ${round + 1}/${rounds}: ${workload.id}\n`)
@@ -393,10 +396,102 @@ const results = workloads.map((workload) => {
         min: Math.min(...values),
         max: Math.max(...values),
         cpuUsPerOp: median(list.map((s) => s.cpuPerOp)),
-        ratioToFloor: floorMedian === undefined || floorMedian === 0 ? undefined : value / floorMedian
+        ratioToFloor: floorMedian === undefined || floorMedian === 0 ? undefined : value / floorMedian,
+        // Each round's figure, so that clients can be compared round by round.
+        rounds: list.map(({ round, value, cpuPerOp }) => ({ round, value, cpuUsPerOp: cpuPerOp }))
       }
     })
   }
+})
+
+/**
+ * Paired comparisons, round by round: within one round every client runs once, interleaved, so a ratio of two
+ * figures of the same round is not moved by what the machine did between rounds. `lead` is how far ours is ahead
+ * (above 1: ahead; for a lower-is-better row, the other's figure over ours), against the best SDK of that round and
+ * against the floor. The start-up in an Effect application is paired with SDK v2's whole start-up minus the floor's
+ * in the same round (its target).
+ */
+const sdkIds = ["sdk-v1", "sdk-v2"]
+const byRound = (key: string) => new Map((samples.get(key) ?? []).map((s) => [s.round, s]))
+interface Summary {
+  readonly rounds: number
+  readonly ahead: number
+  readonly median: number
+  readonly min: number
+  readonly max: number
+}
+interface Paired extends Summary {
+  readonly workload: string
+  readonly title: string
+  readonly against: string
+  readonly perRound: ReadonlyArray<
+    { round: number; ours: number; against: string; other: number; lead: number; cpuRatio?: number | undefined }
+  >
+  readonly ofFloor?: Summary | undefined
+  /** Ours' CPU per operation over the SDK's, the median of the rounds (for the rows that measure CPU per call). */
+  readonly cpuRatio?: number | undefined
+}
+const summary = (leads: ReadonlyArray<number>): Summary | undefined =>
+  leads.length === 0 ? undefined : {
+    rounds: leads.length,
+    ahead: leads.filter((lead) => lead > 1).length,
+    median: median(leads),
+    min: Math.min(...leads),
+    max: Math.max(...leads)
+  }
+const measuresCpu = (id: string) => !id.startsWith("sessions") && !id.startsWith("startup") && !id.startsWith("host")
+const paired = workloads.flatMap((workload): Array<Paired> => {
+  const ours = byRound(`${workload.id} ours`)
+  if (ours.size === 0) return []
+  const lead = (mine: number, other: number) => workload.higherIsBetter ? mine / other : other / mine
+  if (workload.id === "startup-in-effect-app") {
+    const v2 = byRound("startup sdk-v2")
+    const floor = byRound("startup floor")
+    const perRound = [...ours.values()].flatMap(({ round, value }) => {
+      const whole = v2.get(round)
+      const bare = floor.get(round)
+      if (whole === undefined || bare === undefined) return []
+      const allowance = whole.value - bare.value
+      return [{ round, ours: value, against: "sdk-v2 − floor", other: allowance, lead: allowance / value }]
+    })
+    const total = summary(perRound.map((r) => r.lead))
+    return total === undefined
+      ? []
+      : [{ workload: workload.id, title: workload.title, against: "sdk-v2 − floor", perRound, ...total }]
+  }
+  const sdks = sdkIds.map((id) => byRound(`${workload.id} ${id}`))
+  const floor = byRound(`${workload.id} floor`)
+  const perRound = [...ours.values()].flatMap(({ round, value, cpuPerOp }) => {
+    const candidates = sdks.flatMap((sdk, i) => {
+      const sample = sdk.get(round)
+      return sample === undefined ? [] : [{ id: sdkIds[i]!, value: sample.value, cpuPerOp: sample.cpuPerOp }]
+    })
+    if (candidates.length === 0) return []
+    const best = candidates.reduce((a, b) => lead(a.value, b.value) >= 1 ? a : b)
+    const bare = floor.get(round)
+    return [{
+      round,
+      ours: value,
+      against: best.id,
+      other: best.value,
+      lead: lead(value, best.value),
+      cpuRatio: best.cpuPerOp > 0 ? cpuPerOp / best.cpuPerOp : undefined,
+      ofFloor: bare === undefined ? undefined : lead(value, bare.value)
+    }]
+  })
+  const total = summary(perRound.map((r) => r.lead))
+  if (total === undefined) return []
+  const ofFloor = perRound.flatMap((r) => r.ofFloor === undefined ? [] : [r.ofFloor])
+  const cpuRatios = perRound.flatMap((r) => r.cpuRatio === undefined ? [] : [r.cpuRatio])
+  return [{
+    workload: workload.id,
+    title: workload.title,
+    against: "best SDK",
+    perRound,
+    ...total,
+    ofFloor: summary(ofFloor),
+    cpuRatio: cpuRatios.length === 0 || !measuresCpu(workload.id) ? undefined : median(cpuRatios)
+  }]
 })
 
 const lines = [
@@ -406,10 +501,7 @@ const lines = [
 for (const row of results) {
   for (const c of row.clients) {
     if (!("median" in c) || c.median === undefined) continue
-    const cpu =
-      row.workload.startsWith("sessions") || row.workload.startsWith("startup") || row.workload.startsWith("host")
-        ? ""
-        : format(c.cpuUsPerOp!)
+    const cpu = measuresCpu(row.workload) ? format(c.cpuUsPerOp!) : ""
     lines.push(
       `| ${row.title} (${row.unit}, ${row.higherIsBetter ? "higher" : "lower"} is better) | ${c.label} | ${
         format(c.median)
@@ -419,10 +511,29 @@ for (const row of results) {
     )
   }
 }
-const table = lines.join("\n")
+const ratio = (value: number) => `${value.toFixed(2)}×`
+const pairedLines = paired.length === 0 ? [] : [
+  "",
+  "Paired, round by round (ours against the best SDK of the same round; above 1× is ahead):",
+  "",
+  "| workload | against | rounds ahead | lead, median | lead, range | of the floor, range | CPU/op vs it | each round |",
+  "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+  ...paired.map((row) =>
+    `| ${row.title} | ${row.against} | ${row.ahead} of ${row.rounds} | ${ratio(row.median)} | ${ratio(row.min)}–${
+      ratio(row.max)
+    } | ${
+      row.ofFloor !== undefined
+        ? `${(row.ofFloor.min * 100).toFixed(0)}–${(row.ofFloor.max * 100).toFixed(0)}%`
+        : ""
+    } | ${row.cpuRatio === undefined ? "" : ratio(row.cpuRatio)} | ${
+      row.perRound.map((r) => `${r.round}: ${format(r.ours)} / ${format(r.other)} (${r.against})`).join("; ")
+    } |`
+  )
+]
+const table = [...lines, ...pairedLines].join("\n")
 const stamp = new Date().toISOString().replace(/[:.]/g, "-")
 const dir = `${here}results/${stamp}`
 mkdirSync(dir, { recursive: true })
-writeFileSync(`${dir}/results.json`, JSON.stringify({ quick, rounds, node: process.version, results }, null, 2))
+writeFileSync(`${dir}/results.json`, JSON.stringify({ quick, rounds, node: process.version, results, paired }, null, 2))
 writeFileSync(`${dir}/results.md`, `${table}\n`)
 process.stdout.write(`${table}\n\nresults: bench/results/${stamp}\n`)

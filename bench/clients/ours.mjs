@@ -8,17 +8,15 @@
 // (`makeNode`). With `layers: true` in the configuration they are opened as
 // layers instead (`McpClient.layer` over the transport's `layerNode`, built
 // in a scope). With `spawner: true`, stdio sessions run on effect/process's spawner (`StdioTransport.make` and
-// `layer`, given Node's spawner) instead of Node's child_process (`makeNode` and `layerNode`).
+// `layer`, given Node's spawner) instead of Node's child_process (`makeNode` and `layerNode`). The effect/ai
+// toolkit (`McpToolkit`, `ToolSource`, and effect/ai's modules under them) is loaded by the toolkit workload only,
+// as an application that uses no toolkit never loads it.
 import * as McpClient from "effect-mcp-client/McpClient"
-import * as McpToolkit from "effect-mcp-client/McpToolkit"
-import * as ToolSource from "effect-mcp-client/ToolSource"
 import * as Metrics from "effect-mcp-client/Metrics"
 import { Transport } from "effect-mcp-client/Transport"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
-import * as References from "effect/References"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
@@ -32,6 +30,12 @@ const instrumented = (config) => (effect) => {
     : effect
   return config.metrics === true ? Effect.provideService(traced, Metrics.Enabled, true) : traced
 }
+
+/** The toolkit's modules, loaded by the first toolkit call. */
+let toolkitLoaded
+const toolkitModules = () =>
+  toolkitLoaded ??= Promise.all([import("effect-mcp-client/McpToolkit"), import("effect-mcp-client/ToolSource")])
+    .then(([McpToolkit, ToolSource]) => ({ McpToolkit, ToolSource }))
 
 /** Node's process spawner and the services it needs, built once (as an application provides them). */
 let spawnerContext
@@ -66,6 +70,10 @@ const connect = async (config) => {
     era: "legacy",
     ...(config.wireLog === undefined ? {} : { wireLog: config.wireLog })
   }
+  // The logger's modules are loaded only for the rows that write the log.
+  const [Logger, References] = config.wireLogDebug === true
+    ? await Promise.all([import("effect/Logger"), import("effect/References")])
+    : []
   const atLevel = config.wireLogDebug === true
     ? (effect) =>
       effect.pipe(
@@ -98,13 +106,15 @@ const connect = async (config) => {
   return {
     call: (name, args) => Effect.runPromise(around(client.callTool(name, args))),
     list: () => Effect.runPromise(Effect.map(client.listTools(), (r) => r.tools.length)),
-    toolkit: () =>
-      Effect.runPromise(
+    toolkit: async () => {
+      const { McpToolkit, ToolSource } = await toolkitModules()
+      return Effect.runPromise(
         Effect.flatMap(
           McpToolkit.snapshot(ToolSource.fromClient(client), { needsApproval: () => false }),
           (snapshot) => Effect.flatMap(snapshot.toolkit.handle("echo", { text: "hello" }), Stream.runDrain)
         )
-      ),
+      )
+    },
     // The harness's pool in Effect: `concurrency` fibers, each taking the next call until n are done.
     run: (n, concurrency) => {
       let next = 0

@@ -22,8 +22,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
-import * as FiberMap from "effect/FiberMap"
-import * as FiberSet from "effect/FiberSet"
 import * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -206,6 +204,19 @@ interface Pending {
   readonly totalMillis: number
 }
 
+/**
+ * Runs `f` once the event loop's current turn is done, without keeping the process alive: `setImmediate` where
+ * there is one (it runs after this turn's I/O, with no wake-up of its own, where a timer of 0 ms wakes the process
+ * a millisecond later, and that wake-up costs more than the check), a 0 ms timer elsewhere.
+ */
+const afterTurn: (f: () => void) => void = typeof globalThis.setImmediate === "function"
+  ? (f) => {
+    globalThis.setImmediate(f).unref?.()
+  }
+  : (f) => {
+    ;(setTimeout(f, 0) as { unref?: () => void }).unref?.()
+  }
+
 const deadlineOf = (entry: Pending) => Math.min(entry.hardAt, entry.lastActivity + entry.timeoutMillis)
 
 /** What the caller gets: the result once validated, or the failure as it is. */
@@ -300,11 +311,10 @@ class SessionEngine implements Engine, Listener {
   #exchangeHeaders: EraSettings["headers"] = undefined
   /** Why the session ended, once it has: later calls fail with the same error. */
   #ended: Ending | undefined = undefined
-  // Background sends and server-request handlers run in fibers of the session's scope. Their
-  // sets are made when first needed: most sessions never answer a server request.
-  #background: ((effect: Effect.Effect<unknown, unknown>) => unknown) | undefined = undefined
-  #handlers: FiberMap.FiberMap<JsonRpc.RequestId, unknown, unknown> | undefined = undefined
-  #handlerRunner: ((id: JsonRpc.RequestId, effect: Effect.Effect<unknown, unknown>) => unknown) | undefined = undefined
+  // Background sends and server-request handlers run in fibers forked into the session's scope.
+  // The handlers running, by the id of the server's request (a cancellation interrupts its handler),
+  // made when first needed: most sessions never answer a server request.
+  #handlers: Map<JsonRpc.RequestId, Fiber.Fiber<unknown, unknown>> | undefined = undefined
   /**
    * One sliding queue per subscriber: a subscriber that falls behind loses its own
    * oldest notifications, and neither the session nor other subscribers wait for it.
@@ -338,20 +348,24 @@ class SessionEngine implements Engine, Listener {
   // Fibers of the session
   // ---------------------------------------------------------------------------
 
-  #runBackground(effect: Effect.Effect<unknown, unknown>) {
-    this.#background ??= Effect.runSyncWith(this.#context)(
-      Effect.flatMap(FiberSet.make<unknown, unknown>(), (set) => FiberSet.runtime(set)())
-    )
-    this.#background(effect)
+  /**
+   * Runs an effect in a fiber of the session's scope, started at once: closing the scope interrupts it, and one
+   * that ends leaves nothing behind (the scope keeps a fiber only while it runs).
+   */
+  #runBackground(effect: Effect.Effect<unknown, unknown>): Fiber.Fiber<unknown, unknown> {
+    return Effect.runSyncWith(this.#context)(Effect.forkIn(effect, this.#scope, { startImmediately: true }))
   }
 
+  /** Runs the handler of the server's request `id`, in place of a handler still running for the same id. */
   #runHandler(id: JsonRpc.RequestId, effect: Effect.Effect<unknown, unknown>) {
-    if (this.#handlerRunner === undefined) {
-      const map = Effect.runSyncWith(this.#context)(FiberMap.make<JsonRpc.RequestId, unknown, unknown>())
-      this.#handlers = map
-      this.#handlerRunner = Effect.runSyncWith(this.#context)(FiberMap.runtime(map)())
-    }
-    this.#handlerRunner(id, effect)
+    const handlers = this.#handlers ??= new Map()
+    handlers.get(id)?.interruptUnsafe()
+    const fiber = this.#runBackground(effect)
+    if (fiber.pollUnsafe() !== undefined) return
+    handlers.set(id, fiber)
+    fiber.addObserver(() => {
+      if (handlers.get(id) === fiber) handlers.delete(id)
+    })
   }
 
   /** Reads the transport's `incoming` stream in a fiber of the session (transports without `listen`). */
@@ -468,19 +482,19 @@ class SessionEngine implements Engine, Listener {
 
   /**
    * Stops the watcher once no request is pending, so that an idle session
-   * holds no fiber. Checked a turn later: back-to-back requests keep it.
+   * holds no fiber. Checked when the event loop's turn is done: a caller that
+   * sends its next request on the reply (back-to-back requests) keeps it.
    */
   #releaseWatcherWhenIdle() {
     if (this.#watcher === undefined || this.#idleCheck) return
     this.#idleCheck = true
-    const check = setTimeout(() => {
+    afterTurn(() => {
       this.#idleCheck = false
       if (this.#pending.size > 0 || this.#watcher === undefined) return
       this.#watcher.interruptUnsafe()
       this.#watcher = undefined
       this.#wakeAt = Number.POSITIVE_INFINITY
-    }, 0)
-    check.unref?.()
+    })
   }
 
   /** Sleeps until `at`, then expires what is due and sleeps again until the next deadline, if any. */
@@ -570,7 +584,7 @@ class SessionEngine implements Engine, Listener {
       if (typeof requestId === "string" || typeof requestId === "number") {
         // The server closing one of our listen streams ends it gracefully (2026-07-28).
         if (this.#pending.get(requestId)?.method === "subscriptions/listen") this.#settle(requestId, Exit.succeed({}))
-        else if (this.#handlers !== undefined) this.#runBackground(FiberMap.remove(this.#handlers, requestId))
+        else this.#handlers?.get(requestId)?.interruptUnsafe()
       }
     }
     const notification: ServerNotification = { method, params }

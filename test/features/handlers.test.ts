@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Layer, Queue, Stream, SubscriptionRef } from "effect"
+import { Deferred, Effect, Exit, Fiber, Layer, Queue, Scope, Stream, SubscriptionRef } from "effect"
 import { Elicitation, HandlerError, type Mcp, McpClient, Roots, Sampling, Transport } from "../../src/index.ts"
 import * as FeatureServer from "../support/FeatureServer.ts"
 import * as Scripted from "../support/Scripted.ts"
@@ -213,6 +213,51 @@ describe("server requests over the wire (scripted server)", () => {
       yield* client.ping()
       const sent = yield* Queue.takeAll(server.sent)
       assert.isFalse(sent.some((m) => m.id === 7))
+    }))
+
+  it.effect("a request under the id of one still being handled replaces it: the first handler is interrupted", () =>
+    Effect.gen(function*() {
+      const started = yield* Deferred.make<void>()
+      const interrupted = yield* Deferred.make<void>()
+      let calls = 0
+      const { answerTo, ask, client, server } = yield* setup(Sampling.layer({
+        createMessage: () =>
+          ++calls === 1
+            ? Deferred.succeed(started, undefined).pipe(
+              Effect.andThen(Effect.never),
+              Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined))
+            )
+            : Effect.succeed({ role: "assistant", content: { type: "text", text: "second" }, model: "m" })
+      }))
+      yield* ask(7, "sampling/createMessage", { messages: [], maxTokens: 5 })
+      yield* Deferred.await(started)
+      yield* ask(7, "sampling/createMessage", { messages: [], maxTokens: 5 })
+      yield* Deferred.await(interrupted)
+      const answer = yield* answerTo(7)
+      assert.strictEqual((answer.result as Mcp.CreateMessageResult).model, "m")
+      yield* client.ping()
+      const sent = yield* Queue.takeAll(server.sent)
+      assert.isFalse(sent.some((m) => m.id === 7), "the interrupted handler sent no answer")
+    }))
+
+  it.effect("closing the session interrupts a handler still running, and its answer is never sent", () =>
+    Effect.gen(function*() {
+      const started = yield* Deferred.make<void>()
+      const interrupted = yield* Deferred.make<void>()
+      const scope = yield* Scope.make()
+      const { ask, server } = yield* setup(Sampling.layer({
+        createMessage: () =>
+          Deferred.succeed(started, undefined).pipe(
+            Effect.andThen(Effect.never),
+            Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined))
+          )
+      })).pipe(Scope.provide(scope))
+      yield* ask(3, "sampling/createMessage", { messages: [], maxTokens: 5 })
+      yield* Deferred.await(started)
+      yield* Scope.close(scope, Exit.void)
+      assert.isTrue(yield* Deferred.isDone(interrupted))
+      const sent = yield* Queue.takeAll(server.sent)
+      assert.isFalse(sent.some((m) => m.id === 3))
     }))
 
   it.effect("roots changes are announced with notifications/roots/list_changed", () =>

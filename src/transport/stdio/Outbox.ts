@@ -10,9 +10,10 @@
  * write per message, and no wait for the next turn of the event loop, which a
  * fiber woken through Effect's scheduler would have.
  *
- * The writes are either pulled from a stream (`writes`, drained by a fiber
- * into a sink) or pushed to a writable stream (`attach`, with no fiber:
- * written as they are ready, and held while the stream asks to wait for its
+ * The writes are either pulled from a stream (`writes`, bytes drained by a
+ * fiber into a sink) or pushed to a writable stream (`attach`, with no fiber:
+ * text written as it is ready, which a Node stream encodes as it writes, with
+ * no encoded copy made first; held while the stream asks to wait for its
  * `drain`).
  *
  * @since 0.1.0
@@ -51,7 +52,8 @@ export interface Outbox {
  * @since 0.1.0
  */
 export interface Target {
-  readonly write: (bytes: Uint8Array) => boolean
+  /** Takes the text of one write (UTF-8 on the wire), as a Node `Writable` does: no copy is encoded first. */
+  readonly write: (text: string) => boolean
   readonly once: (event: "drain", listener: () => void) => unknown
   readonly end: () => unknown
 }
@@ -102,7 +104,7 @@ export const make = (linesPerWrite: number): Outbox => {
       // One write at a time: what follows a write the target could not take waits for its drain.
       const taken = lines.length <= linesPerWrite ? lines : lines.slice(0, linesPerWrite)
       lines = taken === lines ? [] : lines.slice(linesPerWrite)
-      if (!target!.write(encoder.encode(taken.join("\n") + "\n"))) {
+      if (!target!.write(taken.join("\n") + "\n")) {
         blocked = true
         target!.once("drain", () => {
           blocked = false

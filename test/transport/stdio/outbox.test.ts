@@ -3,8 +3,8 @@ import { Effect, Fiber, Schema, Stream } from "effect"
 import * as Outbox from "../../../src/transport/stdio/Outbox.ts"
 
 const decoder = new TextDecoder()
-const linesOf = (writes: ReadonlyArray<Uint8Array>) =>
-  writes.map((bytes) => decoder.decode(bytes).split("\n").slice(0, -1))
+const linesOf = (writes: ReadonlyArray<Uint8Array | string>) =>
+  writes.map((write) => (typeof write === "string" ? write : decoder.decode(write)).split("\n").slice(0, -1))
 
 describe("stdio outbox", () => {
   it.effect.prop(
@@ -85,17 +85,17 @@ describe("stdio outbox", () => {
     ],
     async ([groups, perWrite, accepts]) => {
       const outbox = Outbox.make(perWrite)
-      const writes: Array<Uint8Array> = []
+      const writes: Array<string> = []
       let drain: (() => void) | undefined
       let waiting = false
       let ended = false
       let turn = 0
       outbox.attach({
         // Each write's answer comes from `accepts` in turn: false asks the outbox to wait for the drain.
-        write: (bytes) => {
+        write: (text) => {
           assert.isFalse(waiting, "written while the target waits for its drain")
           assert.isFalse(ended, "written after the end")
-          writes.push(bytes)
+          writes.push(text)
           const accepted = accepts[turn++ % Math.max(accepts.length, 1)] ?? true
           if (!accepted) waiting = true
           return accepted
@@ -134,7 +134,7 @@ describe("stdio outbox", () => {
     const outbox = Outbox.make(4)
     const written: Array<ReadonlyArray<string>> = []
     outbox.attach({
-      write: (bytes) => written.push(...linesOf([bytes])) > 0,
+      write: (text) => written.push(...linesOf([text])) > 0,
       once: () => undefined,
       end: () => undefined
     })
