@@ -33,21 +33,20 @@ import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { constTrue } from "effect/Function"
+import * as Exit from "effect/Exit"
 import * as HttpClient from "effect/http/HttpClient"
-import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import type * as HttpClientResponse from "effect/http/HttpClientResponse"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
+import type * as Stream from "effect/Stream"
 import type * as OAuthClient from "../auth/OAuthClient.ts"
 import { AuthorizationError, MessageTooLarge, SessionExpired, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
+import type * as Driver from "./http/Driver.ts"
+import * as HttpClientDriver from "./http/HttpClientDriver.ts"
+import * as NodeDriver from "./http/NodeDriver.ts"
 import * as Resumption from "./http/Resumption.ts"
-import * as SharedDispatcher from "./http/SharedDispatcher.ts"
 import * as SseParser from "./http/SseParser.ts"
 import { Inbox } from "./Inbox.ts"
 import * as Redaction from "./Redaction.ts"
@@ -170,7 +169,7 @@ const refusalExcerptChars = 200
 const bodyExcerpt = (text: string) => text.trim() === "" ? "" : `: ${Redaction.excerpt(text, refusalExcerptChars)}`
 
 /** A response's media type, lower-cased, without parameters. */
-const contentType = (response: HttpClientResponse.HttpClientResponse) =>
+const contentType = (response: Driver.Response) =>
   (response.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
 
 /**
@@ -190,25 +189,18 @@ const contentType = (response: HttpClientResponse.HttpClientResponse) =>
 export const make = (
   options: Options
 ): Effect.Effect<TransportShape, never, Scope.Scope | HttpClient.HttpClient> =>
-  Effect.contextWith((context: Context.Context<Scope.Scope | HttpClient.HttpClient>) => {
-    const scope = Context.get(context, Scope.Scope)
-    const connection = new Connection(options, prepared(Context.get(context, HttpClient.HttpClient)), scope)
-    // End the session when the scope closes.
-    return Effect.as(Scope.addFinalizerExit(scope, () => connection.endSession()), connection)
-  })
+  Effect.contextWith((context: Context.Context<Scope.Scope | HttpClient.HttpClient>) =>
+    connect(
+      options,
+      HttpClientDriver.of(Context.get(context, HttpClient.HttpClient)),
+      Context.get(context, Scope.Scope)
+    )
+  )
 
-/** The base client with this transport's response handling, made once per base client. */
-const prepare = (base: HttpClient.HttpClient) =>
-  HttpClient.withScope(HttpClient.transformResponse(base, untracedWithoutTracer))
-type PreparedClient = ReturnType<typeof prepare>
-const preparedClients = new WeakMap<HttpClient.HttpClient, PreparedClient>()
-const prepared = (base: HttpClient.HttpClient): PreparedClient => {
-  let client = preparedClients.get(base)
-  if (client === undefined) {
-    client = prepare(base)
-    preparedClients.set(base, client)
-  }
-  return client
+/** A connection over `driver`, its session ended when `scope` closes. */
+const connect = (options: Options, driver: Driver.Driver, scope: Scope.Scope): Effect.Effect<TransportShape> => {
+  const connection = new Connection(options, driver, scope)
+  return Effect.as(Scope.addFinalizerExit(scope, () => connection.endSession()), connection)
 }
 
 /**
@@ -217,7 +209,7 @@ const prepared = (base: HttpClient.HttpClient): PreparedClient => {
  */
 class Connection implements TransportShape {
   readonly #options: Options
-  readonly #client: PreparedClient
+  readonly #driver: Driver.Driver
   readonly #scope: Scope.Scope
   readonly #url: URL
   readonly endpoint: string
@@ -232,9 +224,9 @@ class Connection implements TransportShape {
   #legacyEndpoint: URL | undefined = undefined
   #firstPost = true
 
-  constructor(options: Options, client: PreparedClient, scope: Scope.Scope) {
+  constructor(options: Options, driver: Driver.Driver, scope: Scope.Scope) {
     this.#options = options
-    this.#client = client
+    this.#driver = driver
     this.#scope = scope
     this.#url = new URL(options.url)
     this.endpoint = this.#url.href
@@ -291,7 +283,10 @@ class Connection implements TransportShape {
   /** Ends a stateful session with DELETE (405: the server keeps no sessions to end). */
   endSession(): Effect.Effect<void> {
     if (this.#sessionId === undefined || this.#legacyEndpoint !== undefined) return Effect.void
-    return Effect.flatMap(this.#headers("DELETE"), (headers) => this.#client.del(this.#url, { headers })).pipe(
+    return Effect.flatMap(
+      this.#headers("DELETE"),
+      (headers) => this.#driver.request({ method: "DELETE", url: this.#url, headers }, this.#maxBytes)
+    ).pipe(
       Effect.scoped,
       Effect.timeout("2 seconds"),
       Effect.ignore
@@ -329,31 +324,9 @@ class Connection implements TransportShape {
     })
   }
 
-  #failure(what: string) {
-    const url = this.#url
-    return (error: unknown) =>
-      new TransportError({
-        // The reason (ECONNREFUSED, a TLS error, …) is in the message, not only in `cause`.
-        description: `${what} ${Redaction.safeUrl(url)} failed: ${SystemError.describe(error)}`,
-        cause: error
-      })
-  }
-
-  /** Reads a body whole, within the size limit. */
-  #readBody(response: HttpClientResponse.HttpClientResponse) {
-    const maxBytes = this.#maxBytes
-    return response.stream.pipe(
-      Stream.mapError(this.#failure("Reading from")),
-      Stream.runFoldEffect(() => ({ parts: [] as Array<Uint8Array>, size: 0 }), (acc, chunk) => {
-        acc.size += chunk.length
-        if (acc.size > maxBytes) {
-          return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: acc.size }))
-        }
-        acc.parts.push(chunk)
-        return Effect.succeed(acc)
-      }),
-      Effect.map(({ parts }) => Buffer.concat(parts).toString("utf8"))
-    )
+  /** Sends a request; the response's body is bounded by the size limit. */
+  #request(request: Driver.Request): Effect.Effect<Driver.Response, TransportError, Scope.Scope> {
+    return this.#driver.request(request, this.#maxBytes)
   }
 
   /**
@@ -361,41 +334,34 @@ class Connection implements TransportShape {
    * retry delay; stops early once `done()` says the awaited reply arrived.
    */
   #readEvents(
-    response: HttpClientResponse.HttpClientResponse,
+    response: Driver.Response,
     seen: Set<string>,
     onMessage: (value: unknown) => void,
     done: () => boolean
   ) {
     const maxBytes = this.#maxBytes
     const parser = SseParser.make({ maxEventBytes: maxBytes })
-    return response.stream.pipe(
-      Stream.mapError(this.#failure("Reading from")),
-      Stream.takeUntil(() => done()),
-      Stream.runForEach((chunk) =>
-        Effect.suspend(() => {
-          const events = parser.push(chunk)
-          const exceeded = parser.exceeded()
-          if (exceeded !== undefined) {
-            return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: exceeded }))
-          }
-          for (const event of events) {
-            if (event.data === "") continue
-            // Resumed streams may repeat events: each is delivered once.
-            if (event.id !== undefined && event.id !== "") {
-              if (seen.has(event.id)) continue
-              seen.add(event.id)
-            }
-            let value: unknown
-            try {
-              value = JSON.parse(event.data)
-            } catch {
-              continue
-            }
-            for (const message of Array.isArray(value) ? value : [value]) onMessage(message)
-          }
-          return Effect.void
-        })
-      ),
+    return response.read((chunk) => {
+      const events = parser.push(chunk)
+      const exceeded = parser.exceeded()
+      if (exceeded !== undefined) return new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: exceeded })
+      for (const event of events) {
+        if (event.data === "") continue
+        // Resumed streams may repeat events: each is delivered once.
+        if (event.id !== undefined && event.id !== "") {
+          if (seen.has(event.id)) continue
+          seen.add(event.id)
+        }
+        let value: unknown
+        try {
+          value = JSON.parse(event.data)
+        } catch {
+          continue
+        }
+        for (const message of Array.isArray(value) ? value : [value]) onMessage(message)
+      }
+      return undefined
+    }, done).pipe(
       Effect.map(() => ({ lastEventId: parser.lastEventId(), retry: parser.retry(), broken: undefined })),
       // A stream that breaks (reset, abort, truncated chunk) is reported with what it had said, for resumption.
       Effect.catchTag(
@@ -417,9 +383,11 @@ class Connection implements TransportShape {
       const ready = yield* Deferred.make<void>()
       let problem: TransportError | undefined
       yield* Effect.gen({ self: this }, function*() {
-        const response = yield* this.#client.get(url, {
+        const response = yield* this.#request({
+          method: "GET",
+          url,
           headers: { accept: "text/event-stream", ...(yield* this.#headers("GET")) }
-        }).pipe(Effect.mapError(this.#failure("GET")))
+        })
         if (response.status !== 200 || contentType(response) !== "text/event-stream") {
           return yield* new TransportError({
             description: `The server at ${
@@ -430,38 +398,32 @@ class Connection implements TransportShape {
         }
         const maxBytes = this.#maxBytes
         const parser = SseParser.make({ maxEventBytes: maxBytes })
-        yield* response.stream.pipe(
-          Stream.mapError(this.#failure("Reading from")),
-          Stream.runForEach((chunk) =>
-            Effect.suspend(() => {
-              const events = parser.push(chunk)
-              const exceeded = parser.exceeded()
-              if (exceeded !== undefined) {
-                return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: exceeded }))
+        yield* response.read((chunk) => {
+          const events = parser.push(chunk)
+          const exceeded = parser.exceeded()
+          if (exceeded !== undefined) return new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: exceeded })
+          for (const event of events) {
+            if (event.event === "endpoint") {
+              const target = new URL(event.data.trim(), url)
+              if (target.origin !== url.origin) {
+                problem = new TransportError({
+                  description: `The server named an endpoint on another origin: ${target.origin}`
+                })
+              } else {
+                this.#legacyEndpoint = target
               }
-              for (const event of events) {
-                if (event.event === "endpoint") {
-                  const target = new URL(event.data.trim(), url)
-                  if (target.origin !== url.origin) {
-                    problem = new TransportError({
-                      description: `The server named an endpoint on another origin: ${target.origin}`
-                    })
-                    return Deferred.succeed(ready, undefined)
-                  }
-                  this.#legacyEndpoint = target
-                  return Deferred.succeed(ready, undefined)
-                }
-                try {
-                  const value = JSON.parse(event.data) as unknown
-                  for (const message of Array.isArray(value) ? value : [value]) this.#deliver(message)
-                } catch {
-                  // not a message: ignored
-                }
-              }
-              return Effect.void
-            })
-          )
-        )
+              Deferred.doneUnsafe(ready, Exit.void)
+              continue
+            }
+            try {
+              const value = JSON.parse(event.data) as unknown
+              for (const message of Array.isArray(value) ? value : [value]) this.#deliver(message)
+            } catch {
+              // not a message: ignored
+            }
+          }
+          return undefined
+        }, () => false)
         inbox.end(new TransportError({ description: "The server closed its SSE stream" }))
       }).pipe(
         Effect.scoped,
@@ -485,13 +447,14 @@ class Connection implements TransportShape {
   #legacyPost(message: JsonRpc.Message): Effect.Effect<void, ConnectionError> {
     return Effect.gen({ self: this }, function*() {
       const target = this.#legacyEndpoint!
-      const response = yield* this.#client.execute(
-        HttpClientRequest.post(target, { headers: yield* this.#headers("POST", target) }).pipe(
-          HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
-        )
-      ).pipe(Effect.mapError(this.#failure("POST")))
+      const response = yield* this.#request({
+        method: "POST",
+        url: target,
+        headers: yield* this.#headers("POST", target),
+        body: JSON.stringify(message)
+      })
       if (response.status >= 300) {
-        const text = yield* this.#readBody(response).pipe(Effect.orElseSucceed(() => ""))
+        const text = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
         return yield* new TransportError({
           description: `POST ${Redaction.safeUrl(target)} was refused with HTTP ${response.status}${bodyExcerpt(text)}`,
           status: response.status
@@ -540,11 +503,12 @@ class Connection implements TransportShape {
         return yield* new SessionExpired({ sessionId: this.#expiredSession })
       }
       const sentSession = this.#sessionId
-      const response = yield* this.#client.execute(
-        HttpClientRequest.post(url, {
-          headers: { ...(yield* this.#headers()), ...context?.headers, accept: "application/json, text/event-stream" }
-        }).pipe(HttpClientRequest.bodyText(JSON.stringify(message), "application/json"))
-      ).pipe(Effect.mapError(this.#failure("POST")))
+      const response = yield* this.#request({
+        method: "POST",
+        url,
+        headers: { ...(yield* this.#headers()), ...context?.headers, accept: "application/json, text/event-stream" },
+        body: JSON.stringify(message)
+      })
       const wasFirst = this.#firstPost
       this.#firstPost = false
 
@@ -554,7 +518,7 @@ class Connection implements TransportShape {
         options.auth !== undefined &&
         (response.status === 401 || (response.status === 403 && /insufficient_scope/.test(challenge ?? "")))
       ) {
-        yield* Effect.ignore(response.stream.pipe(Stream.runDrain))
+        yield* drain(response)
         if (attempt >= maxAuthorizationAttempts) {
           return yield* new AuthorizationError({
             reason: "insufficient-scope",
@@ -578,7 +542,7 @@ class Connection implements TransportShape {
       if (response.status === 404 && sentSession !== undefined) return yield* this.#expire(sentSession)
 
       if (response.status >= 400) {
-        const text = yield* this.#readBody(response).pipe(Effect.orElseSucceed(() => ""))
+        const text = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
         let errors: ReadonlyArray<unknown> = []
         try {
           errors = parseMessages(text).filter((m) => isObject(m) && isObject(m.error))
@@ -610,12 +574,12 @@ class Connection implements TransportShape {
         yield* this.#startServerStream()
       }
       if (requestId === undefined) {
-        yield* Effect.ignore(response.stream.pipe(Stream.runDrain))
+        yield* drain(response)
         return
       }
       const type = contentType(response)
       if (type === "application/json") {
-        const text = yield* this.#readBody(response).pipe(Effect.mapError(responseBroken))
+        const text = yield* response.text.pipe(Effect.mapError(responseBroken))
         try {
           for (const value of parseMessages(text)) this.#deliver(value)
         } catch (error) {
@@ -662,9 +626,11 @@ class Connection implements TransportShape {
             })
           )
         }
-        const resumed = yield* this.#client.get(url, {
+        const resumed = yield* this.#request({
+          method: "GET",
+          url,
           headers: { ...(yield* this.#headers("GET")), accept: "text/event-stream", "last-event-id": lastEventId }
-        }).pipe(Effect.mapError(this.#failure("GET")), Effect.result)
+        }).pipe(Effect.result)
         if (Result.isFailure(resumed)) {
           state = { ...state, broken: resumed.failure }
           continue
@@ -697,13 +663,15 @@ class Connection implements TransportShape {
     const seen = new Set<string>()
     const deliver = (value: unknown) => this.#deliver(value)
     const once = Effect.gen({ self: this }, function*() {
-      const response = yield* this.#client.get(url, {
+      const response = yield* this.#request({
+        method: "GET",
+        url,
         headers: {
           ...(yield* this.#headers("GET")),
           accept: "text/event-stream",
           ...(lastEventId === undefined ? {} : { "last-event-id": lastEventId })
         }
-      }).pipe(Effect.mapError(this.#failure("GET")))
+      })
       // 405: the server offers no stream; 404: the session is gone.
       if (response.status === 405 || response.status === 404) return "stop" as const
       if (response.status >= 400 || contentType(response) !== "text/event-stream") return "retry" as const
@@ -742,16 +710,9 @@ class Connection implements TransportShape {
   }
 }
 
-/**
- * Without a tracer of the application's to export them, the HTTP client's
- * spans and trace headers would only cost: they are made when one is installed.
- */
-const untracedWithoutTracer = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.withFiber((fiber) =>
-    fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
-      ? Effect.provideService(effect, HttpClient.TracerDisabledWhen, constTrue)
-      : effect
-  )
+/** Reads a body to its end, whatever it holds. */
+const drain = (response: Driver.Response): Effect.Effect<void> =>
+  Effect.ignore(response.read(() => undefined, () => false))
 
 /**
  * A `Transport` layer over Streamable HTTP (falling back to HTTP+SSE). Needs
@@ -814,4 +775,4 @@ export const layerNode = (options: Options): Layer.Layer<Transport> =>
  * @since 0.1.0
  */
 export const makeNode = (options: Options): Effect.Effect<TransportShape, never, Scope.Scope> =>
-  SharedDispatcher.provideHttpClient(make(options))
+  Effect.flatMap(Effect.scope, (scope) => NodeDriver.withDriver((driver) => connect(options, driver, scope)))

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Tracer } from "effect"
-import { HttpTransport, McpClient } from "../../src/index.ts"
+import { McpClient } from "../../src/index.ts"
+import { drivers } from "../support/HttpDrivers.ts"
 import * as Faults from "../support/HttpFaultServer.ts"
 import * as Seed from "../support/Seed.ts"
 
@@ -30,7 +31,9 @@ describe("spans", () => {
       const read = spans.find((span) => span.name === "resources/read")
       assert.strictEqual(read?.attributes.get("mcp.resource.uri"), "resource://examples/dataset")
     }))
+})
 
+describe.each(drivers)("HTTP trace headers over $name", (driver) => {
   it.live("HTTP requests carry the trace context when a tracer is installed, and none otherwise", () =>
     Effect.gen(function*() {
       const server = yield* Faults.start((exchange) => {
@@ -43,7 +46,7 @@ describe("spans", () => {
       }).pipe(
         Effect.provide(
           McpClient.layer({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
-            Layer.provide(HttpTransport.layerNode({ url: server.url }))
+            Layer.provide(driver.layer({ url: server.url }))
           )
         )
       )
