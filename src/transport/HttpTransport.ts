@@ -253,11 +253,11 @@ class Connection implements TransportShape {
   }
 
   send(message: JsonRpc.Message): Effect.Effect<void, ConnectionError> {
-    return this.#post(message, undefined)
+    return Effect.suspend(() => this.#post(message, undefined))
   }
 
   exchange(request: JsonRpc.Request, context?: ExchangeContext): Effect.Effect<void, ConnectionError> {
-    return this.#post(request, context)
+    return Effect.suspend(() => this.#post(request, context))
   }
 
   get incoming(): Stream.Stream<unknown, ConnectionError> {
@@ -307,21 +307,37 @@ class Connection implements TransportShape {
     target: URL = this.#url
   ): Effect.Effect<Record<string, string>, TransportError | AuthorizationError> {
     const options = this.#options
+    // Without a provider or authorization, the headers are known at once.
+    if (options.headerProvider === undefined && options.auth === undefined) {
+      return Effect.succeed(this.#headersWith(undefined, undefined))
+    }
     return Effect.gen({ self: this }, function*() {
-      const provided = options.headerProvider === undefined ? {} : yield* options.headerProvider
-      const all: Record<string, string> = {}
-      for (const [name, value] of Object.entries({ ...options.headers, ...provided })) {
+      const provided = options.headerProvider === undefined ? undefined : yield* options.headerProvider
+      const authorization = options.auth === undefined
+        ? undefined
+        : yield* options.auth.headers(this.#url, { method, url: target })
+      return this.#headersWith(provided, authorization)
+    })
+  }
+
+  /** The static headers, then the provided ones, the authorization's and the session's. */
+  #headersWith(
+    provided: { readonly [name: string]: HeaderValue } | undefined,
+    authorization: { readonly [name: string]: Redacted.Redacted<string> } | undefined
+  ): Record<string, string> {
+    const all: Record<string, string> = {}
+    const reveal = (headers: { readonly [name: string]: HeaderValue }) => {
+      for (const name in headers) {
+        const value = headers[name]!
         all[name] = Redacted.isRedacted(value) ? Redacted.value(value) : value
       }
-      if (options.auth !== undefined) {
-        for (const [name, value] of Object.entries(yield* options.auth.headers(this.#url, { method, url: target }))) {
-          all[name] = Redacted.value(value)
-        }
-      }
-      if (this.#sessionId !== undefined) all["mcp-session-id"] = this.#sessionId
-      if (this.#protocolVersion !== undefined) all["mcp-protocol-version"] = this.#protocolVersion
-      return all
-    })
+    }
+    if (this.#options.headers !== undefined) reveal(this.#options.headers)
+    if (provided !== undefined) reveal(provided)
+    if (authorization !== undefined) reveal(authorization)
+    if (this.#sessionId !== undefined) all["mcp-session-id"] = this.#sessionId
+    if (this.#protocolVersion !== undefined) all["mcp-protocol-version"] = this.#protocolVersion
+    return all
   }
 
   /** Sends a request; the response's body is bounded by the size limit. */
@@ -488,27 +504,50 @@ class Connection implements TransportShape {
     context: ExchangeContext | undefined,
     attempt = 0
   ): Effect.Effect<void, ConnectionError> {
+    if (this.#legacyEndpoint !== undefined) return this.#legacyPost(message)
+    const isRequest = "method" in message && "id" in message
+    const requestId = isRequest ? (message as JsonRpc.Request).id : undefined
+    const initializing = isRequest && (message as JsonRpc.Request).method === "initialize"
+    if (initializing) this.#initializeId = requestId
+    // Sent without a session id, it would reach the server as a request outside any session; what opens
+    // the next session (the era probe, then initialize) goes through.
+    const opening = initializing || (isRequest && (message as JsonRpc.Request).method === "server/discover")
+    if (this.#expiredSession !== undefined && !opening) {
+      return Effect.fail(new SessionExpired({ sessionId: this.#expiredSession }))
+    }
+    const sentSession = this.#sessionId
+    const body = JSON.stringify(message)
+    return Effect.flatMap(this.#headers(), (headers) => {
+      if (context?.headers !== undefined) Object.assign(headers, context.headers)
+      headers.accept = "application/json, text/event-stream"
+      return Effect.flatMap(
+        this.#request({ method: "POST", url: this.#url, headers, body }),
+        (response) => this.#answer(message, context, attempt, sentSession, response)
+      )
+    }).pipe(Effect.scoped)
+  }
+
+  /** Handles the answer to a POST. */
+  #answer(
+    message: JsonRpc.Message,
+    context: ExchangeContext | undefined,
+    attempt: number,
+    sentSession: string | undefined,
+    response: Driver.Response
+  ): Effect.Effect<void, ConnectionError, Scope.Scope> {
+    const requestId = "method" in message && "id" in message ? (message as JsonRpc.Request).id : undefined
+    // The common case, a request's reply as one JSON body, without a generator.
+    if (
+      requestId !== undefined && response.status < 300 && requestId !== this.#initializeId &&
+      contentType(response) === "application/json"
+    ) {
+      this.#firstPost = false
+      return Effect.flatMap(Effect.mapError(response.text, responseBroken), (text) => this.#deliverBody(text))
+    }
     const options = this.#options
     const url = this.#url
     return Effect.gen({ self: this }, function*() {
-      if (this.#legacyEndpoint !== undefined) return yield* this.#legacyPost(message)
-      const isRequest = "method" in message && "id" in message
-      const requestId = isRequest ? (message as JsonRpc.Request).id : undefined
-      const initializing = isRequest && (message as JsonRpc.Request).method === "initialize"
-      if (initializing) this.#initializeId = requestId
-      // Sent without a session id, it would reach the server as a request outside any session; what opens
-      // the next session (the era probe, then initialize) goes through.
-      const opening = initializing || (isRequest && (message as JsonRpc.Request).method === "server/discover")
-      if (this.#expiredSession !== undefined && !opening) {
-        return yield* new SessionExpired({ sessionId: this.#expiredSession })
-      }
-      const sentSession = this.#sessionId
-      const response = yield* this.#request({
-        method: "POST",
-        url,
-        headers: { ...(yield* this.#headers()), ...context?.headers, accept: "application/json, text/event-stream" },
-        body: JSON.stringify(message)
-      })
+      const isRequest = requestId !== undefined
       const wasFirst = this.#firstPost
       this.#firstPost = false
 
@@ -530,7 +569,7 @@ class Connection implements TransportShape {
           wwwAuthenticate: challenge,
           dpopNonce: response.headers["dpop-nonce"]
         })
-        return yield* this.#post(message, context, attempt + 1)
+        return yield* Effect.suspend(() => this.#post(message, context, attempt + 1))
       }
 
       if (requestId !== undefined && requestId === this.#initializeId) {
@@ -579,13 +618,7 @@ class Connection implements TransportShape {
       }
       const type = contentType(response)
       if (type === "application/json") {
-        const text = yield* response.text.pipe(Effect.mapError(responseBroken))
-        try {
-          for (const value of parseMessages(text)) this.#deliver(value)
-        } catch (error) {
-          return yield* new TransportError({ description: `The server sent a body that is not JSON`, cause: error })
-        }
-        return
+        return yield* this.#deliverBody(yield* response.text.pipe(Effect.mapError(responseBroken)))
       }
       if (type !== "text/event-stream") {
         if (response.status === 202) return
@@ -643,7 +676,17 @@ class Connection implements TransportShape {
           broken: next.broken
         }
       }
-    }).pipe(Effect.scoped)
+    })
+  }
+
+  /** Delivers the messages of a JSON body. */
+  #deliverBody(text: string): Effect.Effect<void, TransportError> {
+    try {
+      for (const value of parseMessages(text)) this.#deliver(value)
+    } catch (error) {
+      return Effect.fail(new TransportError({ description: `The server sent a body that is not JSON`, cause: error }))
+    }
+    return Effect.void
   }
 
   /**

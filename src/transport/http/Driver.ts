@@ -21,7 +21,8 @@ import * as SystemError from "../SystemError.ts"
 export interface Request {
   readonly method: "GET" | "POST" | "DELETE"
   readonly url: URL
-  readonly headers: { readonly [name: string]: string }
+  /** Made for this request: the driver may add its own (`content-type`, `traceparent`). */
+  readonly headers: Record<string, string>
   /** The body, sent as `application/json`. */
   readonly body?: string | undefined
 }

@@ -58,21 +58,55 @@ const httpsAgent = (agents: Agents): https.Agent => {
   return agents.https
 }
 
+/** Where a URL points, as `http.request` options (what `urlToHttpOptions` gives), worked out once per URL. */
+interface Target {
+  readonly secure: boolean
+  readonly hostname: string
+  readonly port: string
+  readonly path: string
+  readonly auth: string | undefined
+}
+
+const targets = new WeakMap<URL, Target>()
+
+const targetOf = (url: URL): Target => {
+  let target = targets.get(url)
+  if (target === undefined) {
+    const hostname = url.hostname
+    target = {
+      secure: url.protocol === "https:",
+      hostname: hostname.startsWith("[") ? hostname.slice(1, -1) : hostname,
+      port: url.port,
+      path: `${url.pathname}${url.search}`,
+      auth: url.username === "" && url.password === ""
+        ? undefined
+        : `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
+    }
+    targets.set(url, target)
+  }
+  return target
+}
+
 const send = (agents: Agents, request: Request, traceparent: string | undefined): http.ClientRequest => {
-  const url = request.url
-  const headers: Record<string, string> = { ...request.headers }
+  const target = targetOf(request.url)
+  const headers = request.headers
   if (traceparent !== undefined) headers.traceparent = traceparent
   if (request.body !== undefined) {
     headers["content-type"] = "application/json"
     headers["content-length"] = String(Buffer.byteLength(request.body))
   }
-  const secure = url.protocol === "https:"
   const options: http.RequestOptions = {
     method: request.method,
+    hostname: target.hostname,
+    path: target.path,
     headers,
-    agent: secure ? httpsAgent(agents) : agents.http
+    agent: target.secure ? httpsAgent(agents) : agents.http
   }
-  const client = secure ? process.getBuiltinModule("node:https").request(url, options) : http.request(url, options)
+  if (target.port !== "") options.port = target.port
+  if (target.auth !== undefined) options.auth = target.auth
+  const client = target.secure
+    ? process.getBuiltinModule("node:https").request(options)
+    : http.request(options)
   client.end(request.body)
   return client
 }
