@@ -25,6 +25,11 @@
  *   no JSON-RPC error, the server is taken for a 2024-11-05 one: the
  *   transport opens the SSE stream, waits for its `endpoint` event and posts
  *   there from then on.
+ * - Two HTTP clients under one connection: `make` and `layer` use the
+ *   application's `effect/http` `HttpClient` (any runtime; its spans and
+ *   `traceparent` header when a tracer is installed); `makeNode` and
+ *   `layerNode` drive `node:http` / `node:https` directly, on keep-alive
+ *   agents the process's sessions share (docs/decisions/http-driver.md).
  *
  * @since 0.1.0
  */
@@ -758,8 +763,9 @@ const drain = (response: Driver.Response): Effect.Effect<void> =>
   Effect.ignore(response.read(() => undefined, () => false))
 
 /**
- * A `Transport` layer over Streamable HTTP (falling back to HTTP+SSE). Needs
- * an `HttpClient`; `layerNode` provides Node's.
+ * A `Transport` layer over Streamable HTTP (falling back to HTTP+SSE) on the
+ * application's `effect/http` `HttpClient`, for any runtime, or to control
+ * the client (a proxy, its spans); on Node, `layerNode` needs none.
  *
  * @category layers
  * @since 0.1.0
@@ -768,10 +774,13 @@ export const layer = (options: Options): Layer.Layer<Transport, never, HttpClien
   layerConnect(() => make(options))
 
 /**
- * A `Transport` layer over Streamable HTTP with Node's HTTP client: undici,
- * chosen by measurement over fetch and `node:http`
- * (docs/decisions/http-client.md, `npm run bench:http-clients`), on a
- * dispatcher that all sessions of the process share (`SharedDispatcher`).
+ * A `Transport` layer over Streamable HTTP on Node's own `node:http` /
+ * `node:https`, without an `HttpClient`: chosen by measurement over
+ * `effect/http`'s clients (docs/decisions/http-driver.md,
+ * `npm run bench:http-clients`). Sessions share keep-alive agents, closed
+ * with the last session; a JSON reply is read whole in one callback. With a
+ * tracer installed, requests carry the W3C `traceparent` of the MCP
+ * request's span.
  *
  * **Example** (A session with a remote server)
  *
@@ -795,9 +804,8 @@ export const layerNode = (options: Options): Layer.Layer<Transport> =>
   layerConnect(() => makeNode(options))
 
 /**
- * Connects to a Streamable HTTP endpoint with Node's HTTP client (as
- * `layerNode` does), in the current scope: `make` without the client to
- * provide. For opening sessions one by one in a scope (`McpClient.make`),
+ * Connects to a Streamable HTTP endpoint on `node:http` (as `layerNode`
+ * does), in the current scope: `make` without a client to provide. For opening sessions one by one in a scope (`McpClient.make`),
  * as a gateway to many servers does, rather than as layers.
  *
  * **Example** (Sessions opened in a scope)

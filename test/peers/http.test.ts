@@ -5,8 +5,8 @@
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { McpClient, Transport } from "../../src/index.ts"
-import { drivers, type Driver } from "../support/HttpDrivers.ts"
 import * as Suite from "../support/BehaviourSuite.ts"
+import { type Driver, drivers } from "../support/HttpDrivers.ts"
 import * as Oracle from "../support/Oracle.ts"
 import * as Peers from "../support/Peers.ts"
 
@@ -17,16 +17,22 @@ const httpPeer = (driver: Driver, peer: Peers.Peer, mode: "http" | "sse" = "http
 describe.each(drivers)("real servers over HTTP, on $name", (driver) => {
   for (const peer of ["ts-v2", "effect"] as const) {
     for (const era of ["legacy", "modern"] as const) {
-      layer(Suite.session(httpPeer(driver, peer), era), { timeout: "60 seconds" })(`${peer} over HTTP (${era})`, (it) => {
-        // The Effect server does not offer resource subscriptions over stateful HTTP.
-        Suite.benchServer(it, era, { subscriptions: !(peer === "effect" && era === "legacy") })
-      })
+      layer(Suite.session(httpPeer(driver, peer), era), { timeout: "60 seconds" })(
+        `${peer} over HTTP (${era})`,
+        (it) => {
+          // The Effect server does not offer resource subscriptions over stateful HTTP.
+          Suite.benchServer(it, era, { subscriptions: !(peer === "effect" && era === "legacy") })
+        }
+      )
     }
   }
 
-  layer(Suite.session(httpPeer(driver, "everything"), "auto"), { timeout: "60 seconds" })("everything over HTTP", (it) => {
-    Suite.everything(it)
-  })
+  layer(Suite.session(httpPeer(driver, "everything"), "auto"), { timeout: "60 seconds" })(
+    "everything over HTTP",
+    (it) => {
+      Suite.everything(it)
+    }
+  )
 
   layer(Suite.session(httpPeer(driver, "everything", "sse"), "auto"), { timeout: "60 seconds" })(
     "everything over HTTP+SSE (2024-11-05)",
