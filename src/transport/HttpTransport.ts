@@ -162,7 +162,8 @@ const saysSessionIsUnknown = (message: unknown): boolean => {
 
 /** Parses a JSON body into messages (one, or a 2025-03-26 batch). */
 const parseMessages = (text: string): ReadonlyArray<unknown> => {
-  if (text.trim().length === 0) return []
+  // A JSON body starts with its value; only an empty (or blank) one is no message.
+  if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return []
   const value = JSON.parse(text) as unknown
   return Array.isArray(value) ? value : [value]
 }
@@ -522,14 +523,20 @@ class Connection implements TransportShape {
     }
     const sentSession = this.#sessionId
     const body = JSON.stringify(message)
-    return Effect.flatMap(this.#headers(), (headers) => {
+    const send = (headers: Record<string, string>) => {
       if (context?.headers !== undefined) Object.assign(headers, context.headers)
       headers.accept = "application/json, text/event-stream"
       return Effect.flatMap(
         this.#request({ method: "POST", url: this.#url, headers, body }),
         (response) => this.#answer(message, context, attempt, sentSession, response)
       )
-    }).pipe(Effect.scoped)
+    }
+    const options = this.#options
+    return Effect.scoped(
+      options.headerProvider === undefined && options.auth === undefined
+        ? send(this.#headersWith(undefined, undefined))
+        : Effect.flatMap(this.#headers(), send)
+    )
   }
 
   /** Handles the answer to a POST. */
