@@ -261,11 +261,16 @@ const request = (
         }
         parts.push(chunk)
       })
-      response.on(
-        "end",
-        () =>
-          done(Effect.succeed(parts.length === 1 ? parts[0]!.toString("utf8") : Buffer.concat(parts).toString("utf8")))
-      )
+      response.on("end", () => {
+        if (settled) return
+        const body = Effect.succeed(
+          parts.length === 1 ? parts[0]!.toString("utf8") : Buffer.concat(parts).toString("utf8")
+        )
+        // The agent frees the socket in a tick scheduled before this listener ran: resuming after it lets a request
+        // made at once by the resumed fiber reuse the socket instead of opening another.
+        settled = true
+        process.nextTick(() => resume(Effect.succeed(wholeResponse(response, body))))
+      })
       response.on("error", (error) => done(Effect.fail(failure("Reading from", request.url)(error))))
       response.on("close", () => {
         if (!response.readableEnded) {
