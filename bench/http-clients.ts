@@ -4,7 +4,10 @@
  * fixed benchmark server (bench/server.mjs, JSON responses) through Effect's
  * `HttpClient` with each candidate layer, used as the transport uses it
  * (`HttpClient.withScope`, one scope per POST, the body read as a stream),
- * and raw `node:http` with a keep-alive agent, without Effect, as the floor.
+ * this library's own driver on `node:http` (`src/transport/http/NodeDriver.ts`,
+ * what `HttpTransport.makeNode` uses: a request through `Driver.request` in a
+ * scope, the JSON body read whole by the driver), and raw `node:http` with a
+ * keep-alive agent, without Effect, as the floor.
  *
  * - Throughput: sequential calls/s and 64-in-flight calls/s, with the client
  *   process's CPU time per call (`process.cpuUsage`). Every run is a fresh
@@ -22,12 +25,14 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { spawn } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
@@ -35,6 +40,8 @@ import * as http from "node:http"
 import * as net from "node:net"
 import * as os from "node:os"
 import { fileURLToPath } from "node:url"
+import type * as Driver from "../src/transport/http/Driver.ts"
+import * as NodeDriver from "../src/transport/http/NodeDriver.ts"
 import { format, freePort, median, runJson } from "./shared.ts"
 
 // -----------------------------------------------------------------------------
@@ -48,11 +55,12 @@ const candidates = [
     id: "node-http-keepalive",
     label: "node:http, keep-alive agent (`NodeHttpClient.layerNodeHttpOptions({ keepAlive: true })`)"
   },
+  { id: "node-driver", label: "this library's node:http driver (`HttpTransport.makeNode`)" },
   { id: "raw", label: "floor: raw node:http, keep-alive agent, no Effect" }
 ] as const
 type CandidateId = (typeof candidates)[number]["id"]
 
-const layerOf = (id: Exclude<CandidateId, "raw">): Layer.Layer<HttpClient.HttpClient> => {
+const layerOf = (id: Exclude<CandidateId, "raw" | "node-driver">): Layer.Layer<HttpClient.HttpClient> => {
   switch (id) {
     case "fetch":
       return FetchHttpClient.layer
@@ -253,7 +261,73 @@ const rawProbe = (): Probe => {
   }
 }
 
-const probeOf = (id: CandidateId): Probe => id === "raw" ? rawProbe() : effectProbe(layerOf(id))
+/** The driver of `HttpTransport.makeNode`, used as the transport uses it: one scope per POST. */
+const nodeDriverProbe = (): Probe => {
+  const scope = Scope.makeUnsafe()
+  const driver = Effect.runSync(Scope.provide(NodeDriver.withDriver(Effect.succeed<Driver.Driver>), scope))
+  // A session posts to one URL object; the driver works out its options once per URL.
+  const urls = new Map<string, URL>()
+  const urlOf = (url: string) => {
+    let parsed = urls.get(url)
+    if (parsed === undefined) urls.set(url, parsed = new URL(url))
+    return parsed
+  }
+  const maxBytes = 16 * 1024 * 1024
+  let firstError: string | undefined
+  const call = (url: string, id: number, text: string) =>
+    driver.request({ method: "POST", url: urlOf(url), headers: { accept }, body: callMessage(id, text) }, maxBytes)
+      .pipe(
+        Effect.flatMap((response) => response.text),
+        Effect.map((body) => isEcho(body, id, text) ? "ok" as const : "mismatch" as const),
+        Effect.scoped,
+        Effect.catchCause((cause) =>
+          Effect.sync(() => {
+            firstError ??= String(Cause.squash(cause))
+            return "error" as const
+          })
+        )
+      )
+  return {
+    loop: (url, concurrency, deadline, tally) =>
+      Effect.runPromise(
+        Effect.forEach(
+          Array.from({ length: concurrency }),
+          () =>
+            Effect.gen(function*() {
+              while (performance.now() < deadline) {
+                const id = tally.next++
+                tally.add(yield* call(url, id, `hello ${id}`))
+              }
+            }),
+          { concurrency: "unbounded", discard: true }
+        )
+      ).then(() => {
+        tally.firstError ??= firstError
+      }),
+    call: (url, id, text) => Effect.runPromise(call(url, id, text)),
+    stream: (url, body, onChunk) => {
+      const fiber = Effect.runFork(
+        driver.request({ method: "POST", url: urlOf(url), headers: { accept }, body }, maxBytes).pipe(
+          Effect.flatMap((response) =>
+            response.read((chunk) => {
+              onChunk(chunk)
+              return undefined
+            }, () => false)
+          ),
+          Effect.scoped
+        )
+      )
+      return {
+        done: Effect.runPromise(Fiber.await(fiber)).then(() => undefined),
+        cancel: () => Effect.runPromise(Fiber.interrupt(fiber))
+      }
+    },
+    close: () => Effect.runPromise(Scope.close(scope, Exit.void))
+  }
+}
+
+const probeOf = (id: CandidateId): Probe =>
+  id === "raw" ? rawProbe() : id === "node-driver" ? nodeDriverProbe() : effectProbe(layerOf(id))
 
 // -----------------------------------------------------------------------------
 // Worker: one timed run, or the correctness checks, of one candidate

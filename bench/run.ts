@@ -59,6 +59,14 @@ const allClients: ReadonlyArray<Client> = [
     config: { spawner: true },
     workloads: ["stdio-seq", "stdio-64", "sessions-stdio"]
   },
+  // The HTTP transport on effect/http's HttpClient (`HttpTransport.make`), beside node:http (`makeNode`).
+  {
+    id: "ours-httpclient",
+    label: "effect-mcp-client, effect/http HttpClient",
+    file: "clients/ours.mjs",
+    config: { httpClient: true },
+    workloads: ["http-seq", "http-64", "sessions"]
+  },
   // The wire log: the option on below Debug must cost nothing (the transport is not wrapped); on at Debug, what
   // formatting and redacting each message costs, with a logger that discards the lines.
   {

@@ -8,9 +8,11 @@
 // (`makeNode`). With `layers: true` in the configuration they are opened as
 // layers instead (`McpClient.layer` over the transport's `layerNode`, built
 // in a scope). With `spawner: true`, stdio sessions run on effect/process's spawner (`StdioTransport.make` and
-// `layer`, given Node's spawner) instead of Node's child_process (`makeNode` and `layerNode`). The effect/ai
-// toolkit (`McpToolkit`, `ToolSource`, and effect/ai's modules under them) is loaded by the toolkit workload only,
-// as an application that uses no toolkit never loads it.
+// `layer`, given Node's spawner) instead of Node's child_process (`makeNode` and `layerNode`). With `httpClient: true`,
+// HTTP sessions run on effect/http's `HttpClient` (`HttpTransport.make` and `layer`, given the undici client on the
+// shared dispatcher) instead of node:http (`makeNode` and `layerNode`). The effect/ai toolkit (`McpToolkit`,
+// `ToolSource`, and effect/ai's modules under them) is loaded by the toolkit workload only, as an application that
+// uses no toolkit never loads it.
 import * as McpClient from "effect-mcp-client/McpClient"
 import * as Metrics from "effect-mcp-client/Metrics"
 import { Transport } from "effect-mcp-client/Transport"
@@ -82,10 +84,17 @@ const connect = async (config) => {
       )
     : (effect) => effect
   const spawner = config.spawner === true && config.transport !== "http" ? await spawnerServices() : undefined
-  const transportLayer = spawner === undefined
+  const shared = config.httpClient === true && config.transport === "http"
+    ? await import("effect-mcp-client/SharedDispatcher")
+    : undefined
+  const transportLayer = shared !== undefined
+    ? Layer.provide(module.layer(transportOptions), shared.layerHttpClient)
+    : spawner === undefined
     ? module.layerNode(transportOptions)
     : Layer.provide(module.layer(transportOptions), Layer.succeedContext(spawner))
-  const transportEffect = spawner === undefined
+  const transportEffect = shared !== undefined
+    ? shared.provideHttpClient(module.make(transportOptions))
+    : spawner === undefined
     ? module.makeNode(transportOptions)
     : Effect.provideContext(module.make(transportOptions), spawner)
   const client = config.layers === true

@@ -25,6 +25,11 @@
  *   no JSON-RPC error, the server is taken for a 2024-11-05 one: the
  *   transport opens the SSE stream, waits for its `endpoint` event and posts
  *   there from then on.
+ * - Two HTTP clients under one connection: `make` and `layer` use the
+ *   application's `effect/http` `HttpClient` (any runtime; its spans and
+ *   `traceparent` header when a tracer is installed); `makeNode` and
+ *   `layerNode` drive `node:http` / `node:https` directly, on keep-alive
+ *   agents the process's sessions share (docs/decisions/http-driver.md).
  *
  * @since 0.1.0
  */
@@ -33,21 +38,20 @@ import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { constTrue } from "effect/Function"
+import * as Exit from "effect/Exit"
 import * as HttpClient from "effect/http/HttpClient"
-import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import type * as HttpClientResponse from "effect/http/HttpClientResponse"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
+import type * as Stream from "effect/Stream"
 import type * as OAuthClient from "../auth/OAuthClient.ts"
 import { AuthorizationError, MessageTooLarge, SessionExpired, TransportError } from "../McpError.ts"
 import type * as JsonRpc from "../protocol/JsonRpc.ts"
+import type * as Driver from "./http/Driver.ts"
+import * as HttpClientDriver from "./http/HttpClientDriver.ts"
+import * as NodeDriver from "./http/NodeDriver.ts"
 import * as Resumption from "./http/Resumption.ts"
-import * as SharedDispatcher from "./http/SharedDispatcher.ts"
 import * as SseParser from "./http/SseParser.ts"
 import { Inbox } from "./Inbox.ts"
 import * as Redaction from "./Redaction.ts"
@@ -158,7 +162,8 @@ const saysSessionIsUnknown = (message: unknown): boolean => {
 
 /** Parses a JSON body into messages (one, or a 2025-03-26 batch). */
 const parseMessages = (text: string): ReadonlyArray<unknown> => {
-  if (text.trim().length === 0) return []
+  // A JSON body starts with its value; only an empty (or blank) one is no message.
+  if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return []
   const value = JSON.parse(text) as unknown
   return Array.isArray(value) ? value : [value]
 }
@@ -170,7 +175,7 @@ const refusalExcerptChars = 200
 const bodyExcerpt = (text: string) => text.trim() === "" ? "" : `: ${Redaction.excerpt(text, refusalExcerptChars)}`
 
 /** A response's media type, lower-cased, without parameters. */
-const contentType = (response: HttpClientResponse.HttpClientResponse) =>
+const contentType = (response: Driver.Response) =>
   (response.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
 
 /**
@@ -190,25 +195,18 @@ const contentType = (response: HttpClientResponse.HttpClientResponse) =>
 export const make = (
   options: Options
 ): Effect.Effect<TransportShape, never, Scope.Scope | HttpClient.HttpClient> =>
-  Effect.contextWith((context: Context.Context<Scope.Scope | HttpClient.HttpClient>) => {
-    const scope = Context.get(context, Scope.Scope)
-    const connection = new Connection(options, prepared(Context.get(context, HttpClient.HttpClient)), scope)
-    // End the session when the scope closes.
-    return Effect.as(Scope.addFinalizerExit(scope, () => connection.endSession()), connection)
-  })
+  Effect.contextWith((context: Context.Context<Scope.Scope | HttpClient.HttpClient>) =>
+    connect(
+      options,
+      HttpClientDriver.of(Context.get(context, HttpClient.HttpClient)),
+      Context.get(context, Scope.Scope)
+    )
+  )
 
-/** The base client with this transport's response handling, made once per base client. */
-const prepare = (base: HttpClient.HttpClient) =>
-  HttpClient.withScope(HttpClient.transformResponse(base, untracedWithoutTracer))
-type PreparedClient = ReturnType<typeof prepare>
-const preparedClients = new WeakMap<HttpClient.HttpClient, PreparedClient>()
-const prepared = (base: HttpClient.HttpClient): PreparedClient => {
-  let client = preparedClients.get(base)
-  if (client === undefined) {
-    client = prepare(base)
-    preparedClients.set(base, client)
-  }
-  return client
+/** A connection over `driver`, its session ended when `scope` closes. */
+const connect = (options: Options, driver: Driver.Driver, scope: Scope.Scope): Effect.Effect<TransportShape> => {
+  const connection = new Connection(options, driver, scope)
+  return Effect.as(Scope.addFinalizerExit(scope, () => connection.endSession()), connection)
 }
 
 /**
@@ -217,7 +215,7 @@ const prepared = (base: HttpClient.HttpClient): PreparedClient => {
  */
 class Connection implements TransportShape {
   readonly #options: Options
-  readonly #client: PreparedClient
+  readonly #driver: Driver.Driver
   readonly #scope: Scope.Scope
   readonly #url: URL
   readonly endpoint: string
@@ -232,9 +230,9 @@ class Connection implements TransportShape {
   #legacyEndpoint: URL | undefined = undefined
   #firstPost = true
 
-  constructor(options: Options, client: PreparedClient, scope: Scope.Scope) {
+  constructor(options: Options, driver: Driver.Driver, scope: Scope.Scope) {
     this.#options = options
-    this.#client = client
+    this.#driver = driver
     this.#scope = scope
     this.#url = new URL(options.url)
     this.endpoint = this.#url.href
@@ -261,11 +259,11 @@ class Connection implements TransportShape {
   }
 
   send(message: JsonRpc.Message): Effect.Effect<void, ConnectionError> {
-    return this.#post(message, undefined)
+    return Effect.suspend(() => this.#post(message, undefined))
   }
 
   exchange(request: JsonRpc.Request, context?: ExchangeContext): Effect.Effect<void, ConnectionError> {
-    return this.#post(request, context)
+    return Effect.suspend(() => this.#post(request, context))
   }
 
   get incoming(): Stream.Stream<unknown, ConnectionError> {
@@ -291,7 +289,10 @@ class Connection implements TransportShape {
   /** Ends a stateful session with DELETE (405: the server keeps no sessions to end). */
   endSession(): Effect.Effect<void> {
     if (this.#sessionId === undefined || this.#legacyEndpoint !== undefined) return Effect.void
-    return Effect.flatMap(this.#headers("DELETE"), (headers) => this.#client.del(this.#url, { headers })).pipe(
+    return Effect.flatMap(
+      this.#headers("DELETE"),
+      (headers) => this.#driver.request({ method: "DELETE", url: this.#url, headers }, this.#maxBytes)
+    ).pipe(
       Effect.scoped,
       Effect.timeout("2 seconds"),
       Effect.ignore
@@ -312,48 +313,42 @@ class Connection implements TransportShape {
     target: URL = this.#url
   ): Effect.Effect<Record<string, string>, TransportError | AuthorizationError> {
     const options = this.#options
+    // Without a provider or authorization, the headers are known at once.
+    if (options.headerProvider === undefined && options.auth === undefined) {
+      return Effect.succeed(this.#headersWith(undefined, undefined))
+    }
     return Effect.gen({ self: this }, function*() {
-      const provided = options.headerProvider === undefined ? {} : yield* options.headerProvider
-      const all: Record<string, string> = {}
-      for (const [name, value] of Object.entries({ ...options.headers, ...provided })) {
-        all[name] = Redacted.isRedacted(value) ? Redacted.value(value) : value
-      }
-      if (options.auth !== undefined) {
-        for (const [name, value] of Object.entries(yield* options.auth.headers(this.#url, { method, url: target }))) {
-          all[name] = Redacted.value(value)
-        }
-      }
-      if (this.#sessionId !== undefined) all["mcp-session-id"] = this.#sessionId
-      if (this.#protocolVersion !== undefined) all["mcp-protocol-version"] = this.#protocolVersion
-      return all
+      const provided = options.headerProvider === undefined ? undefined : yield* options.headerProvider
+      const authorization = options.auth === undefined
+        ? undefined
+        : yield* options.auth.headers(this.#url, { method, url: target })
+      return this.#headersWith(provided, authorization)
     })
   }
 
-  #failure(what: string) {
-    const url = this.#url
-    return (error: unknown) =>
-      new TransportError({
-        // The reason (ECONNREFUSED, a TLS error, …) is in the message, not only in `cause`.
-        description: `${what} ${Redaction.safeUrl(url)} failed: ${SystemError.describe(error)}`,
-        cause: error
-      })
+  /** The static headers, then the provided ones, the authorization's and the session's. */
+  #headersWith(
+    provided: { readonly [name: string]: HeaderValue } | undefined,
+    authorization: { readonly [name: string]: Redacted.Redacted<string> } | undefined
+  ): Record<string, string> {
+    const all: Record<string, string> = {}
+    const reveal = (headers: { readonly [name: string]: HeaderValue }) => {
+      for (const name in headers) {
+        const value = headers[name]!
+        all[name] = Redacted.isRedacted(value) ? Redacted.value(value) : value
+      }
+    }
+    if (this.#options.headers !== undefined) reveal(this.#options.headers)
+    if (provided !== undefined) reveal(provided)
+    if (authorization !== undefined) reveal(authorization)
+    if (this.#sessionId !== undefined) all["mcp-session-id"] = this.#sessionId
+    if (this.#protocolVersion !== undefined) all["mcp-protocol-version"] = this.#protocolVersion
+    return all
   }
 
-  /** Reads a body whole, within the size limit. */
-  #readBody(response: HttpClientResponse.HttpClientResponse) {
-    const maxBytes = this.#maxBytes
-    return response.stream.pipe(
-      Stream.mapError(this.#failure("Reading from")),
-      Stream.runFoldEffect(() => ({ parts: [] as Array<Uint8Array>, size: 0 }), (acc, chunk) => {
-        acc.size += chunk.length
-        if (acc.size > maxBytes) {
-          return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: acc.size }))
-        }
-        acc.parts.push(chunk)
-        return Effect.succeed(acc)
-      }),
-      Effect.map(({ parts }) => Buffer.concat(parts).toString("utf8"))
-    )
+  /** Sends a request; the response's body is bounded by the size limit. */
+  #request(request: Driver.Request): Effect.Effect<Driver.Response, TransportError, Scope.Scope> {
+    return this.#driver.request(request, this.#maxBytes)
   }
 
   /**
@@ -361,41 +356,34 @@ class Connection implements TransportShape {
    * retry delay; stops early once `done()` says the awaited reply arrived.
    */
   #readEvents(
-    response: HttpClientResponse.HttpClientResponse,
+    response: Driver.Response,
     seen: Set<string>,
     onMessage: (value: unknown) => void,
     done: () => boolean
   ) {
     const maxBytes = this.#maxBytes
     const parser = SseParser.make({ maxEventBytes: maxBytes })
-    return response.stream.pipe(
-      Stream.mapError(this.#failure("Reading from")),
-      Stream.takeUntil(() => done()),
-      Stream.runForEach((chunk) =>
-        Effect.suspend(() => {
-          const events = parser.push(chunk)
-          const exceeded = parser.exceeded()
-          if (exceeded !== undefined) {
-            return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: exceeded }))
-          }
-          for (const event of events) {
-            if (event.data === "") continue
-            // Resumed streams may repeat events: each is delivered once.
-            if (event.id !== undefined && event.id !== "") {
-              if (seen.has(event.id)) continue
-              seen.add(event.id)
-            }
-            let value: unknown
-            try {
-              value = JSON.parse(event.data)
-            } catch {
-              continue
-            }
-            for (const message of Array.isArray(value) ? value : [value]) onMessage(message)
-          }
-          return Effect.void
-        })
-      ),
+    return response.read((chunk) => {
+      const events = parser.push(chunk)
+      const exceeded = parser.exceeded()
+      if (exceeded !== undefined) return new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: exceeded })
+      for (const event of events) {
+        if (event.data === "") continue
+        // Resumed streams may repeat events: each is delivered once.
+        if (event.id !== undefined && event.id !== "") {
+          if (seen.has(event.id)) continue
+          seen.add(event.id)
+        }
+        let value: unknown
+        try {
+          value = JSON.parse(event.data)
+        } catch {
+          continue
+        }
+        for (const message of Array.isArray(value) ? value : [value]) onMessage(message)
+      }
+      return undefined
+    }, done).pipe(
       Effect.map(() => ({ lastEventId: parser.lastEventId(), retry: parser.retry(), broken: undefined })),
       // A stream that breaks (reset, abort, truncated chunk) is reported with what it had said, for resumption.
       Effect.catchTag(
@@ -417,9 +405,11 @@ class Connection implements TransportShape {
       const ready = yield* Deferred.make<void>()
       let problem: TransportError | undefined
       yield* Effect.gen({ self: this }, function*() {
-        const response = yield* this.#client.get(url, {
+        const response = yield* this.#request({
+          method: "GET",
+          url,
           headers: { accept: "text/event-stream", ...(yield* this.#headers("GET")) }
-        }).pipe(Effect.mapError(this.#failure("GET")))
+        })
         if (response.status !== 200 || contentType(response) !== "text/event-stream") {
           return yield* new TransportError({
             description: `The server at ${
@@ -430,38 +420,32 @@ class Connection implements TransportShape {
         }
         const maxBytes = this.#maxBytes
         const parser = SseParser.make({ maxEventBytes: maxBytes })
-        yield* response.stream.pipe(
-          Stream.mapError(this.#failure("Reading from")),
-          Stream.runForEach((chunk) =>
-            Effect.suspend(() => {
-              const events = parser.push(chunk)
-              const exceeded = parser.exceeded()
-              if (exceeded !== undefined) {
-                return Effect.fail(new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: exceeded }))
+        yield* response.read((chunk) => {
+          const events = parser.push(chunk)
+          const exceeded = parser.exceeded()
+          if (exceeded !== undefined) return new MessageTooLarge({ limitBytes: maxBytes, receivedBytes: exceeded })
+          for (const event of events) {
+            if (event.event === "endpoint") {
+              const target = new URL(event.data.trim(), url)
+              if (target.origin !== url.origin) {
+                problem = new TransportError({
+                  description: `The server named an endpoint on another origin: ${target.origin}`
+                })
+              } else {
+                this.#legacyEndpoint = target
               }
-              for (const event of events) {
-                if (event.event === "endpoint") {
-                  const target = new URL(event.data.trim(), url)
-                  if (target.origin !== url.origin) {
-                    problem = new TransportError({
-                      description: `The server named an endpoint on another origin: ${target.origin}`
-                    })
-                    return Deferred.succeed(ready, undefined)
-                  }
-                  this.#legacyEndpoint = target
-                  return Deferred.succeed(ready, undefined)
-                }
-                try {
-                  const value = JSON.parse(event.data) as unknown
-                  for (const message of Array.isArray(value) ? value : [value]) this.#deliver(message)
-                } catch {
-                  // not a message: ignored
-                }
-              }
-              return Effect.void
-            })
-          )
-        )
+              Deferred.doneUnsafe(ready, Exit.void)
+              continue
+            }
+            try {
+              const value = JSON.parse(event.data) as unknown
+              for (const message of Array.isArray(value) ? value : [value]) this.#deliver(message)
+            } catch {
+              // not a message: ignored
+            }
+          }
+          return undefined
+        }, () => false)
         inbox.end(new TransportError({ description: "The server closed its SSE stream" }))
       }).pipe(
         Effect.scoped,
@@ -485,13 +469,14 @@ class Connection implements TransportShape {
   #legacyPost(message: JsonRpc.Message): Effect.Effect<void, ConnectionError> {
     return Effect.gen({ self: this }, function*() {
       const target = this.#legacyEndpoint!
-      const response = yield* this.#client.execute(
-        HttpClientRequest.post(target, { headers: yield* this.#headers("POST", target) }).pipe(
-          HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
-        )
-      ).pipe(Effect.mapError(this.#failure("POST")))
+      const response = yield* this.#request({
+        method: "POST",
+        url: target,
+        headers: yield* this.#headers("POST", target),
+        body: JSON.stringify(message)
+      })
       if (response.status >= 300) {
-        const text = yield* this.#readBody(response).pipe(Effect.orElseSucceed(() => ""))
+        const text = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
         return yield* new TransportError({
           description: `POST ${Redaction.safeUrl(target)} was refused with HTTP ${response.status}${bodyExcerpt(text)}`,
           status: response.status
@@ -525,26 +510,56 @@ class Connection implements TransportShape {
     context: ExchangeContext | undefined,
     attempt = 0
   ): Effect.Effect<void, ConnectionError> {
+    if (this.#legacyEndpoint !== undefined) return this.#legacyPost(message)
+    const isRequest = "method" in message && "id" in message
+    const requestId = isRequest ? (message as JsonRpc.Request).id : undefined
+    const initializing = isRequest && (message as JsonRpc.Request).method === "initialize"
+    if (initializing) this.#initializeId = requestId
+    // Sent without a session id, it would reach the server as a request outside any session; what opens
+    // the next session (the era probe, then initialize) goes through.
+    const opening = initializing || (isRequest && (message as JsonRpc.Request).method === "server/discover")
+    if (this.#expiredSession !== undefined && !opening) {
+      return Effect.fail(new SessionExpired({ sessionId: this.#expiredSession }))
+    }
+    const sentSession = this.#sessionId
+    const body = JSON.stringify(message)
+    const send = (headers: Record<string, string>) => {
+      if (context?.headers !== undefined) Object.assign(headers, context.headers)
+      headers.accept = "application/json, text/event-stream"
+      return Effect.flatMap(
+        this.#request({ method: "POST", url: this.#url, headers, body }),
+        (response) => this.#answer(message, context, attempt, sentSession, response)
+      )
+    }
+    const options = this.#options
+    return Effect.scoped(
+      options.headerProvider === undefined && options.auth === undefined
+        ? send(this.#headersWith(undefined, undefined))
+        : Effect.flatMap(this.#headers(), send)
+    )
+  }
+
+  /** Handles the answer to a POST. */
+  #answer(
+    message: JsonRpc.Message,
+    context: ExchangeContext | undefined,
+    attempt: number,
+    sentSession: string | undefined,
+    response: Driver.Response
+  ): Effect.Effect<void, ConnectionError, Scope.Scope> {
+    const requestId = "method" in message && "id" in message ? (message as JsonRpc.Request).id : undefined
+    // The common case, a request's reply as one JSON body, without a generator.
+    if (
+      requestId !== undefined && response.status < 300 && requestId !== this.#initializeId &&
+      contentType(response) === "application/json"
+    ) {
+      this.#firstPost = false
+      return Effect.flatMap(Effect.mapError(response.text, responseBroken), (text) => this.#deliverBody(text))
+    }
     const options = this.#options
     const url = this.#url
     return Effect.gen({ self: this }, function*() {
-      if (this.#legacyEndpoint !== undefined) return yield* this.#legacyPost(message)
-      const isRequest = "method" in message && "id" in message
-      const requestId = isRequest ? (message as JsonRpc.Request).id : undefined
-      const initializing = isRequest && (message as JsonRpc.Request).method === "initialize"
-      if (initializing) this.#initializeId = requestId
-      // Sent without a session id, it would reach the server as a request outside any session; what opens
-      // the next session (the era probe, then initialize) goes through.
-      const opening = initializing || (isRequest && (message as JsonRpc.Request).method === "server/discover")
-      if (this.#expiredSession !== undefined && !opening) {
-        return yield* new SessionExpired({ sessionId: this.#expiredSession })
-      }
-      const sentSession = this.#sessionId
-      const response = yield* this.#client.execute(
-        HttpClientRequest.post(url, {
-          headers: { ...(yield* this.#headers()), ...context?.headers, accept: "application/json, text/event-stream" }
-        }).pipe(HttpClientRequest.bodyText(JSON.stringify(message), "application/json"))
-      ).pipe(Effect.mapError(this.#failure("POST")))
+      const isRequest = requestId !== undefined
       const wasFirst = this.#firstPost
       this.#firstPost = false
 
@@ -554,7 +569,7 @@ class Connection implements TransportShape {
         options.auth !== undefined &&
         (response.status === 401 || (response.status === 403 && /insufficient_scope/.test(challenge ?? "")))
       ) {
-        yield* Effect.ignore(response.stream.pipe(Stream.runDrain))
+        yield* drain(response)
         if (attempt >= maxAuthorizationAttempts) {
           return yield* new AuthorizationError({
             reason: "insufficient-scope",
@@ -566,7 +581,7 @@ class Connection implements TransportShape {
           wwwAuthenticate: challenge,
           dpopNonce: response.headers["dpop-nonce"]
         })
-        return yield* this.#post(message, context, attempt + 1)
+        return yield* Effect.suspend(() => this.#post(message, context, attempt + 1))
       }
 
       if (requestId !== undefined && requestId === this.#initializeId) {
@@ -578,7 +593,7 @@ class Connection implements TransportShape {
       if (response.status === 404 && sentSession !== undefined) return yield* this.#expire(sentSession)
 
       if (response.status >= 400) {
-        const text = yield* this.#readBody(response).pipe(Effect.orElseSucceed(() => ""))
+        const text = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
         let errors: ReadonlyArray<unknown> = []
         try {
           errors = parseMessages(text).filter((m) => isObject(m) && isObject(m.error))
@@ -610,18 +625,12 @@ class Connection implements TransportShape {
         yield* this.#startServerStream()
       }
       if (requestId === undefined) {
-        yield* Effect.ignore(response.stream.pipe(Stream.runDrain))
+        yield* drain(response)
         return
       }
       const type = contentType(response)
       if (type === "application/json") {
-        const text = yield* this.#readBody(response).pipe(Effect.mapError(responseBroken))
-        try {
-          for (const value of parseMessages(text)) this.#deliver(value)
-        } catch (error) {
-          return yield* new TransportError({ description: `The server sent a body that is not JSON`, cause: error })
-        }
-        return
+        return yield* this.#deliverBody(yield* response.text.pipe(Effect.mapError(responseBroken)))
       }
       if (type !== "text/event-stream") {
         if (response.status === 202) return
@@ -662,9 +671,11 @@ class Connection implements TransportShape {
             })
           )
         }
-        const resumed = yield* this.#client.get(url, {
+        const resumed = yield* this.#request({
+          method: "GET",
+          url,
           headers: { ...(yield* this.#headers("GET")), accept: "text/event-stream", "last-event-id": lastEventId }
-        }).pipe(Effect.mapError(this.#failure("GET")), Effect.result)
+        }).pipe(Effect.result)
         if (Result.isFailure(resumed)) {
           state = { ...state, broken: resumed.failure }
           continue
@@ -677,7 +688,17 @@ class Connection implements TransportShape {
           broken: next.broken
         }
       }
-    }).pipe(Effect.scoped)
+    })
+  }
+
+  /** Delivers the messages of a JSON body. */
+  #deliverBody(text: string): Effect.Effect<void, TransportError> {
+    try {
+      for (const value of parseMessages(text)) this.#deliver(value)
+    } catch (error) {
+      return Effect.fail(new TransportError({ description: `The server sent a body that is not JSON`, cause: error }))
+    }
+    return Effect.void
   }
 
   /**
@@ -697,13 +718,15 @@ class Connection implements TransportShape {
     const seen = new Set<string>()
     const deliver = (value: unknown) => this.#deliver(value)
     const once = Effect.gen({ self: this }, function*() {
-      const response = yield* this.#client.get(url, {
+      const response = yield* this.#request({
+        method: "GET",
+        url,
         headers: {
           ...(yield* this.#headers("GET")),
           accept: "text/event-stream",
           ...(lastEventId === undefined ? {} : { "last-event-id": lastEventId })
         }
-      }).pipe(Effect.mapError(this.#failure("GET")))
+      })
       // 405: the server offers no stream; 404: the session is gone.
       if (response.status === 405 || response.status === 404) return "stop" as const
       if (response.status >= 400 || contentType(response) !== "text/event-stream") return "retry" as const
@@ -742,20 +765,14 @@ class Connection implements TransportShape {
   }
 }
 
-/**
- * Without a tracer of the application's to export them, the HTTP client's
- * spans and trace headers would only cost: they are made when one is installed.
- */
-const untracedWithoutTracer = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.withFiber((fiber) =>
-    fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
-      ? Effect.provideService(effect, HttpClient.TracerDisabledWhen, constTrue)
-      : effect
-  )
+/** Reads a body to its end, whatever it holds. */
+const drain = (response: Driver.Response): Effect.Effect<void> =>
+  Effect.ignore(response.read(() => undefined, () => false))
 
 /**
- * A `Transport` layer over Streamable HTTP (falling back to HTTP+SSE). Needs
- * an `HttpClient`; `layerNode` provides Node's.
+ * A `Transport` layer over Streamable HTTP (falling back to HTTP+SSE) on the
+ * application's `effect/http` `HttpClient`, for any runtime, or to control
+ * the client (a proxy, its spans); on Node, `layerNode` needs none.
  *
  * @category layers
  * @since 0.1.0
@@ -764,10 +781,13 @@ export const layer = (options: Options): Layer.Layer<Transport, never, HttpClien
   layerConnect(() => make(options))
 
 /**
- * A `Transport` layer over Streamable HTTP with Node's HTTP client: undici,
- * chosen by measurement over fetch and `node:http`
- * (docs/decisions/http-client.md, `npm run bench:http-clients`), on a
- * dispatcher that all sessions of the process share (`SharedDispatcher`).
+ * A `Transport` layer over Streamable HTTP on Node's own `node:http` /
+ * `node:https`, without an `HttpClient`: chosen by measurement over
+ * `effect/http`'s clients (docs/decisions/http-driver.md,
+ * `npm run bench:http-clients`). Sessions share keep-alive agents, closed
+ * with the last session; a JSON reply is read whole in one callback. With a
+ * tracer installed, requests carry the W3C `traceparent` of the MCP
+ * request's span.
  *
  * **Example** (A session with a remote server)
  *
@@ -791,9 +811,8 @@ export const layerNode = (options: Options): Layer.Layer<Transport> =>
   layerConnect(() => makeNode(options))
 
 /**
- * Connects to a Streamable HTTP endpoint with Node's HTTP client (as
- * `layerNode` does), in the current scope: `make` without the client to
- * provide. For opening sessions one by one in a scope (`McpClient.make`),
+ * Connects to a Streamable HTTP endpoint on `node:http` (as `layerNode`
+ * does), in the current scope: `make` without a client to provide. For opening sessions one by one in a scope (`McpClient.make`),
  * as a gateway to many servers does, rather than as layers.
  *
  * **Example** (Sessions opened in a scope)
@@ -814,4 +833,4 @@ export const layerNode = (options: Options): Layer.Layer<Transport> =>
  * @since 0.1.0
  */
 export const makeNode = (options: Options): Effect.Effect<TransportShape, never, Scope.Scope> =>
-  SharedDispatcher.provideHttpClient(make(options))
+  Effect.flatMap(Effect.scope, (scope) => NodeDriver.withDriver((driver) => connect(options, driver, scope)))

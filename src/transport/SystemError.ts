@@ -115,6 +115,12 @@ export const describe = (cause: unknown): string => {
     : coded.message.length > 0
     ? `${coded.code}: ${oneLine(coded.message)}`
     : coded.code
+  // A TLS failure Node reports as a socket error (`write EPROTO …`), OpenSSL's error string in its message.
+  const openSsl = /error:[0-9A-F]+:SSL routines:[^:]*:([^:]+):/.exec(coded.message)
+  if (openSsl !== null) {
+    const reason = openSsl[1]!.trim()
+    return `TLS error ERR_SSL_${reason.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}: ${reason}`
+  }
   if (isTls(coded.code)) {
     const reason = oneLine(coded.reason ?? coded.message)
     return reason.length > 0 ? `TLS error ${coded.code}: ${reason}` : `TLS error ${coded.code}`

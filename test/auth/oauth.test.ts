@@ -5,10 +5,11 @@ import { Effect, Layer, Redacted } from "effect"
 import { mkdtempSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { HttpTransport, McpClient, McpError, OAuthClient, TokenStore, UserAgents } from "../../src/index.ts"
+import { McpClient, McpError, OAuthClient, TokenStore, UserAgents } from "../../src/index.ts"
 import * as AuthServer from "../support/AuthServer.ts"
+import { type Driver, drivers } from "../support/HttpDrivers.ts"
 
-const connect = (url: string, options: Partial<OAuthClient.Options> = {}) =>
+const connectWith = (driver: Driver) => (url: string, options: Partial<OAuthClient.Options> = {}) =>
   Effect.gen(function*() {
     const httpClient = yield* Layer.build(NodeHttpClient.layerUndici)
     const auth = yield* OAuthClient.make({
@@ -16,7 +17,7 @@ const connect = (url: string, options: Partial<OAuthClient.Options> = {}) =>
       userAgent: UserAgents.headless("http://127.0.0.1:1/callback"),
       ...options
     }).pipe(Effect.provideContext(httpClient))
-    const context = yield* Layer.build(HttpTransport.layerNode({ url, auth }))
+    const context = yield* Layer.build(driver.layer({ url, auth }))
     return yield* McpClient.make({ name: "test", version: "1.0.0", era: "legacy" }).pipe(Effect.provideContext(context))
   })
 
@@ -25,7 +26,9 @@ const refusal = (error: unknown) => {
   return (error as McpError.AuthorizationError).reason
 }
 
-describe("OAuth", () => {
+describe.each(drivers)("OAuth over $name", (driver) => {
+  const connect = connectWith(driver)
+
   it.live("authorizes with PKCE S256 and the resource parameter, then sends the token on every request", () =>
     Effect.gen(function*() {
       const server = yield* AuthServer.start({ requiredScope: "mcp:read" })

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, References, Schema, Tracer } from "effect"
-import { HttpTransport, McpClient, TraceContext } from "../../src/index.ts"
+import { McpClient, TraceContext } from "../../src/index.ts"
+import { drivers } from "../support/HttpDrivers.ts"
 import * as Faults from "../support/HttpFaultServer.ts"
 import * as Scripted from "../support/Scripted.ts"
 import * as Seed from "../support/Seed.ts"
@@ -84,7 +85,9 @@ describe("spans", () => {
       const read = spans.find((span) => span.name === "resources/read")
       assert.strictEqual(read?.attributes.get("mcp.resource.uri"), "resource://examples/dataset")
     }))
+})
 
+describe.each(drivers)("HTTP trace headers over $name", (driver) => {
   it.live("HTTP requests carry the trace context when a tracer is installed, and none otherwise", () =>
     Effect.gen(function*() {
       const server = yield* Faults.start((exchange) => {
@@ -97,7 +100,7 @@ describe("spans", () => {
       }).pipe(
         Effect.provide(
           McpClient.layer({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
-            Layer.provide(HttpTransport.layerNode({ url: server.url }))
+            Layer.provide(driver.layer({ url: server.url }))
           )
         )
       )
@@ -107,7 +110,9 @@ describe("spans", () => {
       yield* listOnce.pipe(Effect.withTracer(Tracer.make({ span: (options) => Tracer.nativeTracer.span(options) })))
       assert.match(String(lists()[1]!.headers.traceparent), /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
     }).pipe(Effect.scoped))
+})
 
+describe("request spans", () => {
   it.effect("a request inside another on its fiber is its child; one on a fiber forked inside is its sibling", () =>
     Effect.gen(function*() {
       const { tracer, named } = collecting()

@@ -13,6 +13,7 @@ import { join } from "node:path"
 import { HttpTransport, McpClient, McpError, OAuthClient, TokenStore, UserAgents } from "../../src/index.ts"
 import * as StdioTransport from "../../src/transport/StdioTransport.ts"
 import * as AuthServer from "../support/AuthServer.ts"
+import { type Driver, drivers } from "../support/HttpDrivers.ts"
 
 /** The planted credential: it must never appear in what a user is shown. */
 const secret = "s3cr3t-planted-0123456789"
@@ -48,10 +49,10 @@ const openStdio = (options: StdioTransport.Options) =>
     )
   )
 
-const openHttp = (options: HttpTransport.Options) =>
+const openHttpWith = (driver: Driver) => (options: HttpTransport.Options) =>
   failureOf(
     McpClient.make({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
-      Effect.provide(HttpTransport.layerNode({ legacySseFallback: false, ...options })),
+      Effect.provide(driver.layer({ legacySseFallback: false, ...options })),
       Effect.scoped
     )
   )
@@ -140,6 +141,10 @@ describe("error messages name their cause", () => {
         "The MCP server 'killed-server' was stopped; signal SIGKILL; stderr: about to be killed"
       )
     }))
+})
+
+describe.each(drivers)("HTTP error messages name their cause over $name", (driver) => {
+  const openHttp = openHttpWith(driver)
 
   it.live("a refused connection: the URL (without credentials) and ECONNREFUSED", () =>
     Effect.gen(function*() {
@@ -209,7 +214,7 @@ describe("error messages name their cause", () => {
         userAgent: UserAgents.headless("http://127.0.0.1:1/callback"),
         store
       }).pipe(Effect.provideContext(httpClient))
-      const context = yield* Layer.build(HttpTransport.layerNode({ url: server.url, auth, legacySseFallback: false }))
+      const context = yield* Layer.build(driver.layer({ url: server.url, auth, legacySseFallback: false }))
       const client = yield* McpClient.make({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
         Effect.provideContext(context)
       )

@@ -9,7 +9,8 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { Effect, Fiber, Layer, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { HttpTransport, McpClient, Roots, TraceContext, Transport } from "../../src/index.ts"
+import { McpClient, Roots, TraceContext, Transport } from "../../src/index.ts"
+import { drivers } from "../support/HttpDrivers.ts"
 import * as Faults from "../support/HttpFaultServer.ts"
 import * as Scripted from "../support/Scripted.ts"
 
@@ -31,7 +32,7 @@ const named = (spans: ReadonlyArray<ReadableSpan>, name: string) => {
   return span!
 }
 
-describe("OpenTelemetry", () => {
+describe.each(drivers)("OpenTelemetry over $name", (driver) => {
   it.live("a call to an HTTP server is a span following the MCP conventions, and its trace reaches the server", () =>
     Effect.gen(function*() {
       const server = yield* Faults.start((exchange) => {
@@ -53,7 +54,7 @@ describe("OpenTelemetry", () => {
       }).pipe(
         Effect.provide(
           McpClient.layer({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
-            Layer.provide(HttpTransport.layerNode({ url: server.url }))
+            Layer.provide(driver.layer({ url: server.url }))
           )
         ),
         Effect.provide(layer)
@@ -175,7 +176,7 @@ describe("OpenTelemetry", () => {
       }).pipe(
         Effect.provide(
           McpClient.layer({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
-            Layer.provide(HttpTransport.layerNode({ url: server.url }))
+            Layer.provide(driver.layer({ url: server.url }))
           )
         ),
         Effect.provide(layer)
@@ -267,7 +268,7 @@ describe("OpenTelemetry", () => {
       }).pipe(
         Effect.provide(
           McpClient.layer({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
-            Layer.provide(HttpTransport.layerNode({ url: server.url })),
+            Layer.provide(driver.layer({ url: server.url })),
             Layer.provide(Roots.layerStatic([{ uri: "file:///srv", name: "srv" }]))
           )
         ),

@@ -5,20 +5,23 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { HttpTransport, McpClient, type McpError } from "../../src/index.ts"
+import { McpClient, type McpError } from "../../src/index.ts"
 import * as CuttingProxy from "../support/CuttingProxy.ts"
+import { type Driver, drivers } from "../support/HttpDrivers.ts"
 import * as Peers from "../support/Peers.ts"
 
-const connect = (url: string, options: Partial<McpClient.Options> = {}) =>
+const connectWith = (driver: Driver) => (url: string, options: Partial<McpClient.Options> = {}) =>
   Effect.gen(function*() {
-    const context = yield* Layer.build(HttpTransport.layerNode({ url, defaultRetry: 10 }))
+    const context = yield* Layer.build(driver.layer({ url, defaultRetry: 10 }))
     return yield* McpClient.make({ name: "test", version: "1.0.0", ...options }).pipe(Effect.provideContext(context))
   })
 
 const textOf = (result: { readonly content: ReadonlyArray<unknown> }) =>
   (result.content as ReadonlyArray<{ readonly text?: string }>).map((block) => block.text ?? "").join("")
 
-describe("2026-07-28: a broken response stream", () => {
+describe.each(drivers)("2026-07-28: a broken response stream over $name", (driver) => {
+  const connect = connectWith(driver)
+
   it.live("a request safe to repeat is re-issued under a fresh id, and answered once", () =>
     Effect.gen(function*() {
       const proxy = yield* CuttingProxy.start(yield* Peers.http("ts-v2"))

@@ -4,8 +4,9 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { HttpTransport, McpClient, OAuthClient, UserAgents } from "../../src/index.ts"
 import * as AuthServer from "../support/AuthServer.ts"
+import { drivers } from "../support/HttpDrivers.ts"
 
-describe("OAuth for a whole session", () => {
+describe.each(drivers)("OAuth for a whole session over $name", (driver) => {
   it.live("a token revoked again and again is re-authorized each time, past three times", () =>
     Effect.gen(function*() {
       const server = yield* AuthServer.start({ requiredScope: "mcp:read" })
@@ -14,7 +15,7 @@ describe("OAuth for a whole session", () => {
         clientName: "test",
         userAgent: UserAgents.headless("http://127.0.0.1:1/callback")
       }).pipe(Effect.provideContext(httpClient))
-      const context = yield* Layer.build(HttpTransport.layerNode({ url: server.url, auth }))
+      const context = yield* Layer.build(driver.layer({ url: server.url, auth }))
       const client = yield* McpClient.make({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
         Effect.provideContext(context)
       )

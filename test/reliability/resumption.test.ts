@@ -4,12 +4,13 @@ import { Duration, Effect, Fiber, Layer, Schedule } from "effect"
 import { TestClock } from "effect/testing"
 import { HttpTransport, McpClient, Resumption } from "../../src/index.ts"
 import * as CuttingProxy from "../support/CuttingProxy.ts"
+import { type Driver, drivers } from "../support/HttpDrivers.ts"
 import * as Faults from "../support/HttpFaultServer.ts"
 import * as Peers from "../support/Peers.ts"
 
-const connect = (url: string, transport: Partial<HttpTransport.Options> = {}) =>
+const connectWith = (driver: Driver) => (url: string, transport: Partial<HttpTransport.Options> = {}) =>
   Effect.gen(function*() {
-    const context = yield* Layer.build(HttpTransport.layerNode({ url, defaultRetry: 10, ...transport }))
+    const context = yield* Layer.build(driver.layer({ url, defaultRetry: 10, ...transport }))
     return yield* McpClient.make({ name: "test", version: "1.0.0", era: "legacy" }).pipe(
       Effect.provideContext(context)
     )
@@ -18,7 +19,9 @@ const connect = (url: string, transport: Partial<HttpTransport.Options> = {}) =>
 const textOf = (result: { readonly content: ReadonlyArray<unknown> }) =>
   (result.content as ReadonlyArray<{ readonly text?: string }>).map((block) => block.text ?? "").join("")
 
-describe("resumption after a broken stream", () => {
+describe.each(drivers)("resumption after a broken stream over $name", (driver) => {
+  const connect = connectWith(driver)
+
   it.live("a socket reset mid-event is resumed after the last complete event", () =>
     Effect.gen(function*() {
       const gets: Array<string> = []

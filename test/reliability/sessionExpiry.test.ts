@@ -1,20 +1,23 @@
 /** Sessions that a restarted server forgot are renewed, with only safe requests repeated. */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Layer } from "effect"
-import { HttpTransport, McpClient } from "../../src/index.ts"
+import { McpClient } from "../../src/index.ts"
+import { type Driver, drivers } from "../support/HttpDrivers.ts"
 import * as Faults from "../support/HttpFaultServer.ts"
 import * as Restartable from "../support/Restartable.ts"
 
-const connect = (url: string, options: Partial<McpClient.Options> = {}) =>
+const connectWith = (driver: Driver) => (url: string, options: Partial<McpClient.Options> = {}) =>
   Effect.gen(function*() {
-    const context = yield* Layer.build(HttpTransport.layerNode({ url }))
+    const context = yield* Layer.build(driver.layer({ url }))
     return yield* McpClient.make({ name: "test", version: "1.0.0", ...options }).pipe(Effect.provideContext(context))
   })
 
 const textOf = (result: { readonly content: ReadonlyArray<unknown> }) =>
   (result.content as ReadonlyArray<{ readonly text?: string }>).map((block) => block.text ?? "").join("")
 
-describe("session expiry", () => {
+describe.each(drivers)("session expiry over $name", (driver) => {
+  const connect = connectWith(driver)
+
   it.live("the answers servers give for an unknown session renew it; concurrent callers share one initialize", () =>
     Effect.gen(function*() {
       let sessions = 0

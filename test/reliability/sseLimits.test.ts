@@ -1,14 +1,15 @@
 /** SSE events past the size limit are refused as their bytes arrive, without keeping them. */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { HttpTransport, McpClient, SseParser } from "../../src/index.ts"
+import { McpClient, SseParser } from "../../src/index.ts"
+import { drivers } from "../support/HttpDrivers.ts"
 import * as Faults from "../support/HttpFaultServer.ts"
 
 const encoder = new TextEncoder()
 const limit = 1024 * 1024
 const chunk = new Uint8Array(64 * 1024).fill(0x61)
 
-describe("SSE size limit", () => {
+describe.each(drivers)("SSE size limit over $name", (driver) => {
   it("an event without a line end stops the parser once it passes the limit, not at its end", () => {
     const parser = SseParser.make({ maxEventBytes: limit })
     assert.deepStrictEqual(parser.push(encoder.encode("id: 1\ndata: {\"ok\":true}\n\n")), [
@@ -68,7 +69,7 @@ describe("SSE size limit", () => {
         }
         Faults.json(exchange, { jsonrpc: "2.0", id: exchange.body.id, result: {} })
       })
-      const context = yield* Layer.build(HttpTransport.layerNode({ url: server.url, maxMessageBytes: limit }))
+      const context = yield* Layer.build(driver.layer({ url: server.url, maxMessageBytes: limit }))
       const client = yield* McpClient.make({ name: "test", version: "1.0.0" }).pipe(Effect.provideContext(context))
       const error = yield* Effect.flip(client.ping())
       assert.strictEqual(error._tag, "MessageTooLarge")

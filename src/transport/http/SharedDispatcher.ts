@@ -1,6 +1,8 @@
 /**
- * One undici dispatcher, and one HTTP client on it, shared by every HTTP
- * session of the process.
+ * One undici dispatcher, and one `effect/http` `HttpClient` on it, shared by
+ * every session of the process that uses them: for `HttpTransport.make` and
+ * `layer` on Node (`HttpTransport.makeNode` and `layerNode` need neither:
+ * they drive `node:http` on agents of their own, shared the same way).
  *
  * Sessions to the same server reuse each other's idle connections instead of
  * each holding a connection pool of its own (about 20 KiB per session). The

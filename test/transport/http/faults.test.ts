@@ -2,16 +2,18 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Layer, Redacted } from "effect"
 import { HttpTransport, McpClient } from "../../../src/index.ts"
+import { type Driver, drivers } from "../../support/HttpDrivers.ts"
 import * as Faults from "../../support/HttpFaultServer.ts"
 
 /** A session in the current scope over HTTP. */
-const connect = (
+const connectWith = (driver: Driver) =>
+(
   url: string,
   options: Partial<McpClient.Options> = {},
   transport: Partial<HttpTransport.Options> = {}
 ) =>
   Effect.gen(function*() {
-    const context = yield* Layer.build(HttpTransport.layerNode({ url, ...transport }))
+    const context = yield* Layer.build(driver.layer({ url, ...transport }))
     return yield* McpClient.make({ name: "test", version: "1.0.0", ...options }).pipe(Effect.provideContext(context))
   })
 
@@ -19,7 +21,9 @@ const sse = (events: ReadonlyArray<{ readonly id?: string; readonly data: unknow
   (retry === undefined ? "" : `retry: ${retry}\n\n`) +
   events.map((e) => `${e.id === undefined ? "" : `id: ${e.id}\n`}data: ${JSON.stringify(e.data)}\n\n`).join("")
 
-describe("HttpTransport against a scripted server", () => {
+describe.each(drivers)("HttpTransport against a scripted server over $name", (driver) => {
+  const connect = connectWith(driver)
+
   it.live("captures the session id and sends it, with the negotiated version, on later requests", () =>
     Effect.gen(function*() {
       const server = yield* Faults.start((exchange) => {
