@@ -15,6 +15,10 @@
  *   destroyed.
  * - Interrupting the request destroys it, whether it waits for its head or
  *   its body.
+ * - A request that finds its kept-alive connection closed under it (reset
+ *   before any answer, on a reused connection: the server's idle timeout
+ *   ending the connection as the request went out) is sent once more on a
+ *   new connection; a reset on a new connection fails the request.
  * - With an exporting tracer installed, the request carries the W3C
  *   `traceparent` of the current span (the MCP request's), as `effect/http`'s
  *   client would; the session's `tracestate` comes with the exchange's headers.
@@ -109,6 +113,12 @@ const send = (agents: Agents, request: Request, traceparent: string | undefined)
     : http.request(options)
   client.end(request.body)
   return client
+}
+
+/** Whether a request failed because its kept-alive connection was closed under it (reset, or written after close). */
+const isStaleConnection = (error: unknown): boolean => {
+  const code = (error as { readonly code?: unknown } | null)?.code
+  return code === "ECONNRESET" || code === "EPIPE"
 }
 
 /** Whether a response is read as a stream: a successful event stream. */
@@ -219,19 +229,29 @@ const request = (
 ) =>
   Effect.callback<Response, TransportError>((resume) => {
     let client: http.ClientRequest
-    try {
-      client = send(agents, request, traceparent)
-    } catch (error) {
-      // An invalid header value, say: Node refuses it before sending.
-      return resume(Effect.fail(failure(request.method, request.url)(error)))
-    }
     let settled = false
-    client.on("error", (error) => {
-      if (settled) return
-      settled = true
-      resume(Effect.fail(failure(request.method, request.url)(error)))
-    })
-    client.on("response", (response) => {
+    let responded = false
+    const attempt = (first: boolean): void => {
+      try {
+        client = send(agents, request, traceparent)
+      } catch (error) {
+        // An invalid header value, say: Node refuses it before sending.
+        settled = true
+        return resume(Effect.fail(failure(request.method, request.url)(error)))
+      }
+      const sent = client
+      sent.on("error", (error) => {
+        if (settled || sent !== client) return
+        // A kept-alive connection the server closed as this request went out on it (its idle timeout): the server
+        // never read the request, so it is sent once more, on a new connection.
+        if (first && !responded && sent.reusedSocket && isStaleConnection(error)) return attempt(false)
+        settled = true
+        resume(Effect.fail(failure(request.method, request.url)(error)))
+      })
+      sent.on("response", (response) => onResponse(sent, response))
+    }
+    const onResponse = (client: http.ClientRequest, response: http.IncomingMessage) => {
+      responded = true
       if (isEventStream(response)) {
         settled = true
         response.pause()
@@ -279,7 +299,8 @@ const request = (
           )
         }
       })
-    })
+    }
+    attempt(true)
     return Effect.sync(() => {
       settled = true
       client.destroy()

@@ -165,4 +165,48 @@ describe("the node:http driver's agent", () => {
       }
       assert.strictEqual(connections, 1)
     }).pipe(Effect.scoped))
+
+  it.live("a request on a kept-alive connection the server closes as it arrives is sent again on a new one", () =>
+    Effect.gen(function*() {
+      // Each connection answers its first request; a second one on it finds the connection closed, as when the
+      // server's idle timeout ends a connection just as the client reuses it.
+      const answered = new WeakSet<object>()
+      let connections = 0
+      const server = yield* Faults.start((exchange) => {
+        const socket = exchange.request.socket
+        if (answered.has(socket)) {
+          socket.destroy()
+          return
+        }
+        answered.add(socket)
+        exchange.response.writeHead(200, { "content-type": "application/json" })
+        exchange.response.end(JSON.stringify({ id: exchange.body.id }))
+      })
+      server.server.on("connection", () => connections++)
+      const driver = yield* NodeDriver.withDriver(Effect.succeed)
+      const url = new URL(server.url)
+      const call = (id: number) =>
+        Effect.scoped(Effect.flatMap(
+          driver.request({ method: "POST", url, headers: {}, body: JSON.stringify({ id }) }, 1024),
+          (response) => response.text
+        ))
+      assert.deepStrictEqual(JSON.parse(yield* call(1)), { id: 1 })
+      assert.deepStrictEqual(JSON.parse(yield* call(2)), { id: 2 })
+      assert.deepStrictEqual(server.seen.map((exchange) => exchange.body.id), [1, 2, 2])
+      assert.strictEqual(connections, 2)
+    }).pipe(Effect.scoped))
+
+  it.live("a request whose new connection is reset is not sent again, and fails naming the reset", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.start((exchange) => {
+        exchange.request.socket.destroy()
+      })
+      const driver = yield* NodeDriver.withDriver(Effect.succeed)
+      const error = yield* Effect.flip(Effect.scoped(
+        driver.request({ method: "POST", url: new URL(server.url), headers: {}, body: "{}" }, 1024)
+      ))
+      assert.strictEqual(error._tag, "TransportError")
+      assert.include(error.message, "ECONNRESET")
+      assert.strictEqual(server.seen.length, 1)
+    }).pipe(Effect.scoped))
 })
