@@ -126,9 +126,45 @@ class Tally {
   }
 }
 
+/**
+ * What the Effect candidates share: a call's failure counted as an outcome (the first one kept for the report),
+ * and the loop of `concurrency` fibers calling until `deadline`, run by `run` (a runtime's, or Effect's own).
+ */
+const effectCalls = <R>(
+  run: (effect: Effect.Effect<void, never, R>) => Promise<void>,
+  call: (url: string, id: number, text: string) => Effect.Effect<Outcome, unknown, R>
+) => {
+  let firstError: string | undefined
+  const counted = (url: string, id: number, text: string): Effect.Effect<Outcome, never, R> =>
+    call(url, id, text).pipe(
+      Effect.catchCause((cause) =>
+        Effect.sync(() => {
+          firstError ??= String(Cause.squash(cause))
+          return "error" as const
+        })
+      )
+    )
+  const loop: Probe["loop"] = (url, concurrency, deadline, tally) =>
+    run(
+      Effect.forEach(
+        Array.from({ length: concurrency }),
+        () =>
+          Effect.gen(function*() {
+            while (performance.now() < deadline) {
+              const id = tally.next++
+              tally.add(yield* counted(url, id, `hello ${id}`))
+            }
+          }),
+        { concurrency: "unbounded", discard: true }
+      )
+    ).then(() => {
+      tally.firstError ??= firstError
+    })
+  return { counted, loop }
+}
+
 const effectProbe = (layer: Layer.Layer<HttpClient.HttpClient>): Probe => {
   const runtime = ManagedRuntime.make(layer)
-  let firstError: string | undefined
 
   // As HttpTransport posts: a scope per POST, the body read as a stream.
   const call = (url: string, id: number, text: string) =>
@@ -146,34 +182,12 @@ const effectProbe = (layer: Layer.Layer<HttpClient.HttpClient>): Probe => {
         })
       )
       return isEcho(Buffer.concat(parts).toString("utf8"), id, text) ? "ok" as const : "mismatch" as const
-    }).pipe(
-      Effect.scoped,
-      Effect.catchCause((cause) =>
-        Effect.sync(() => {
-          firstError ??= String(Cause.squash(cause))
-          return "error" as const
-        })
-      )
-    )
+    }).pipe(Effect.scoped)
+  const { counted, loop } = effectCalls((effect) => runtime.runPromise(effect), call)
 
   return {
-    loop: (url, concurrency, deadline, tally) =>
-      runtime.runPromise(
-        Effect.forEach(
-          Array.from({ length: concurrency }),
-          () =>
-            Effect.gen(function*() {
-              while (performance.now() < deadline) {
-                const id = tally.next++
-                tally.add(yield* call(url, id, `hello ${id}`))
-              }
-            }),
-          { concurrency: "unbounded", discard: true }
-        )
-      ).then(() => {
-        tally.firstError ??= firstError
-      }),
-    call: (url, id, text) => runtime.runPromise(call(url, id, text)),
+    loop,
+    call: (url, id, text) => runtime.runPromise(counted(url, id, text)),
     stream: (url, body, onChunk) => {
       const fiber = runtime.runFork(
         Effect.gen(function*() {
@@ -273,38 +287,17 @@ const nodeDriverProbe = (): Probe => {
     return parsed
   }
   const maxBytes = 16 * 1024 * 1024
-  let firstError: string | undefined
   const call = (url: string, id: number, text: string) =>
     driver.request({ method: "POST", url: urlOf(url), headers: { accept }, body: callMessage(id, text) }, maxBytes)
       .pipe(
         Effect.flatMap((response) => response.text),
         Effect.map((body) => isEcho(body, id, text) ? "ok" as const : "mismatch" as const),
-        Effect.scoped,
-        Effect.catchCause((cause) =>
-          Effect.sync(() => {
-            firstError ??= String(Cause.squash(cause))
-            return "error" as const
-          })
-        )
+        Effect.scoped
       )
+  const { counted, loop } = effectCalls(Effect.runPromise, call)
   return {
-    loop: (url, concurrency, deadline, tally) =>
-      Effect.runPromise(
-        Effect.forEach(
-          Array.from({ length: concurrency }),
-          () =>
-            Effect.gen(function*() {
-              while (performance.now() < deadline) {
-                const id = tally.next++
-                tally.add(yield* call(url, id, `hello ${id}`))
-              }
-            }),
-          { concurrency: "unbounded", discard: true }
-        )
-      ).then(() => {
-        tally.firstError ??= firstError
-      }),
-    call: (url, id, text) => Effect.runPromise(call(url, id, text)),
+    loop,
+    call: (url, id, text) => Effect.runPromise(counted(url, id, text)),
     stream: (url, body, onChunk) => {
       const fiber = Effect.runFork(
         driver.request({ method: "POST", url: urlOf(url), headers: { accept }, body }, maxBytes).pipe(

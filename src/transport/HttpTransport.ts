@@ -761,7 +761,9 @@ class Connection implements TransportShape {
           }
         })
       )
-    return Effect.asVoid(Effect.forkIn(loop(0), this.#scope))
+    // Started at once: the GET goes out before whatever the session sends next, so that the server sees the stream
+    // open before the requests that follow the handshake (a server may answer them on it).
+    return Effect.asVoid(Effect.forkIn(loop(0), this.#scope, { startImmediately: true }))
   }
 }
 

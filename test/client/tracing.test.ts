@@ -62,28 +62,20 @@ const echo = Scripted.client({
 describe("spans", () => {
   it.effect("every request is a span with MCP attributes when a tracer is installed", () =>
     Effect.gen(function*() {
-      const spans: Array<Tracer.Span> = []
-      const tracer = Tracer.make({
-        span(options) {
-          const span = Tracer.nativeTracer.span(options)
-          spans.push(span)
-          return span
-        }
-      })
+      const { spans, tracer, named } = collecting()
       const seed = yield* Seed.make()
       yield* Effect.gen(function*() {
         const client = yield* McpClient.McpClient
         yield* client.callTool("calculator", { operation: "add", a: 1, b: 2 })
         yield* client.readResource("resource://examples/dataset")
       }).pipe(Effect.provide(seed.layer), Effect.withTracer(tracer))
-      const call = spans.find((span) => span.name === "tools/call calculator")
-      assert.isDefined(call)
-      assert.strictEqual(call!.attributes.get("mcp.method.name"), "tools/call")
-      assert.strictEqual(call!.attributes.get("gen_ai.tool.name"), "calculator")
-      assert.strictEqual(call!.attributes.get("mcp.protocol.version"), "2025-11-25")
-      assert.strictEqual(call!.kind, "client")
-      const read = spans.find((span) => span.name === "resources/read")
-      assert.strictEqual(read?.attributes.get("mcp.resource.uri"), "resource://examples/dataset")
+      const call = named("tools/call calculator")
+      assert.strictEqual(call.attributes.get("mcp.method.name"), "tools/call")
+      assert.strictEqual(call.attributes.get("gen_ai.tool.name"), "calculator")
+      assert.strictEqual(call.attributes.get("mcp.protocol.version"), "2025-11-25")
+      assert.strictEqual(call.kind, "client")
+      assert.strictEqual(named("resources/read").attributes.get("mcp.resource.uri"), "resource://examples/dataset")
+      assert.isTrue(spans.every((span) => span.status._tag === "Ended"))
     }))
 })
 
