@@ -10,7 +10,8 @@
  * server that refuses a call with `-32042` may report its steps complete
  * right after the refusal, before the caller has read the refusal that
  * names them. Such reports are kept (the last `earlyReports` of them), and
- * claimed when the refusal is read.
+ * claimed when the refusal is read; a repeated report of an elicitation
+ * already complete is not one of them.
  *
  * Internal: the session's `elicitationCompletions` and the tool calls use it.
  *
@@ -22,6 +23,12 @@ import * as Stream from "effect/Stream"
 
 /** How many reports of unknown ids are kept for a refusal still being read. */
 export const earlyReports = 32
+
+/** Adds `id` to a list of the last `earlyReports` ids. */
+const remember = (ids: Array<string>, id: string): void => {
+  ids.push(id)
+  if (ids.length > earlyReports) ids.shift()
+}
 
 /**
  * The elicitations of one session.
@@ -44,6 +51,8 @@ export class Tracker {
   readonly #pending = new Set<string>()
   /** Reports of ids not known when they arrived, oldest first. */
   readonly #early: Array<string> = []
+  /** The last ids reported complete, oldest first: a repeated report of one is not kept as early. */
+  readonly #done: Array<string> = []
   #subscribers: Set<Queue.Queue<string>> | undefined = undefined
   #completions: Stream.Stream<string> | undefined = undefined
 
@@ -72,10 +81,7 @@ export class Tracker {
       this.#complete(id)
       return true
     }
-    if (!this.#early.includes(id)) {
-      this.#early.push(id)
-      if (this.#early.length > earlyReports) this.#early.shift()
-    }
+    if (!this.#early.includes(id) && !this.#done.includes(id)) remember(this.#early, id)
     return false
   }
 
@@ -101,6 +107,7 @@ export class Tracker {
   }
 
   #complete(id: string): void {
+    remember(this.#done, id)
     if (this.#subscribers === undefined) return
     for (const subscriber of this.#subscribers) Queue.offerUnsafe(subscriber, id)
   }

@@ -21,6 +21,20 @@ import * as ScriptedModel from "./ScriptedModel.ts"
 
 const counting = fileURLToPath(new URL("../fixtures/host/counting-server.mjs", import.meta.url))
 
+/**
+ * The counting server, started only while its flag file exists; without the file, the shell runs `otherwise`
+ * instead (hang without answering, or exit). Remove `flag` to make its next start fail.
+ */
+const gatedServer = (name: string, otherwise: string) => {
+  const flag = join(mkdtempSync(join(tmpdir(), `toolkit-${name}-`)), "flag")
+  writeFileSync(flag, "")
+  return {
+    flag,
+    command: "/bin/sh",
+    args: ["-c", `test -f "$1" && exec "$0" "$2"; ${otherwise}`, process.execPath, flag, counting]
+  }
+}
+
 const offers = (name: string) => (snapshot: McpToolkit.Snapshot) => snapshot.byModelName.has(name)
 
 const output = (part: { readonly result: unknown } | undefined) => part?.result as McpToolkit.ToolResults.ToolOutput
@@ -148,15 +162,12 @@ describe("McpToolkit over a host", () => {
     "a restarting server's tools stay offered and fail clearly; they work again once it is back",
     () =>
       Effect.gen(function*() {
-        // The server starts only while the flag file exists; otherwise its process hangs without answering.
-        const folder = mkdtempSync(join(tmpdir(), "toolkit-restart-"))
-        const flag = join(folder, "flag")
-        writeFileSync(flag, "")
+        // Without its flag file, the server's process hangs without answering.
+        const { flag, ...growing } = gatedServer("restart", "exec sleep 600")
         const config = yield* HostConfig.fromObject({
           mcpServers: {
             growing: {
-              command: "/bin/sh",
-              args: ["-c", `test -f "$1" && exec "$0" "$2"; exec sleep 600`, process.execPath, flag, counting],
+              ...growing,
               timeout: 2000,
               restart: { initialDelay: 50, maxDelay: 200 }
             }
@@ -220,15 +231,12 @@ describe("McpToolkit over a host", () => {
     "a server that fails for good leaves the toolkit; a call to one of its tools fails as removed",
     () =>
       Effect.gen(function*() {
-        // The server starts only while the flag file exists; otherwise its process exits at once.
-        const folder = mkdtempSync(join(tmpdir(), "toolkit-failed-"))
-        const flag = join(folder, "flag")
-        writeFileSync(flag, "")
+        // Without its flag file, the server's process exits at once.
+        const { flag, ...growing } = gatedServer("failed", "exit 1")
         const config = yield* HostConfig.fromObject({
           mcpServers: {
             growing: {
-              command: "/bin/sh",
-              args: ["-c", `test -f "$1" && exec "$0" "$2"; exit 1`, process.execPath, flag, counting],
+              ...growing,
               timeout: 1000,
               restart: { initialDelay: 50, maxDelay: 50, maxAttempts: 1 }
             },

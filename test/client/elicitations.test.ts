@@ -45,13 +45,16 @@ describe("URL elicitation completions", () => {
         // unnamed id is kept only for a later refusal (within the last `earlyReports` reports).
         const pending = new Set<string>()
         const early: Array<string> = []
+        const done = new Set<string>()
         const expected: Array<string> = []
         for (const step of steps) {
           if (step.kind === "reported") {
             const known = tracker.isPending(step.id)
             assert.strictEqual(tracker.reported(step.id), known)
-            if (pending.delete(step.id)) expected.push(step.id)
-            else if (!early.includes(step.id)) early.push(step.id)
+            if (pending.delete(step.id)) {
+              expected.push(step.id)
+              done.add(step.id)
+            } else if (!early.includes(step.id) && !done.has(step.id)) early.push(step.id)
           } else if (step.kind === "asked") {
             tracker.expect(step.id)
             pending.add(step.id)
@@ -62,6 +65,7 @@ describe("URL elicitation completions", () => {
             else {
               early.splice(at, 1)
               expected.push(step.id)
+              done.add(step.id)
             }
           }
           for (const id of ["a", "b", "c"]) assert.strictEqual(tracker.isPending(id), pending.has(id))
@@ -80,6 +84,17 @@ describe("URL elicitation completions", () => {
         { kind: "refused", id: "a" },
         { kind: "reported", id: "b" },
         { kind: "asked", id: "b" }
+      ])
+      assert.deepStrictEqual(ids, ["a"])
+    }))
+
+  it.effect("a repeated report of a completed step does not complete a later refusal of it", () =>
+    Effect.gen(function*() {
+      const ids = yield* told([
+        { kind: "refused", id: "a" },
+        { kind: "reported", id: "a" },
+        { kind: "reported", id: "a" },
+        { kind: "refused", id: "a" }
       ])
       assert.deepStrictEqual(ids, ["a"])
     }))

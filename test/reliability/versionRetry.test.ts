@@ -58,15 +58,19 @@ describe("-32022 during negotiation", () => {
 })
 
 describe("-32022 for a request of a 2026-07-28 session", () => {
+  /** A 2026-07-28 server that refuses every request but discovery with -32022, listing `supported`. */
+  const refusing = (supported: ReadonlyArray<string>) =>
+    Scripted.client({
+      modern: true,
+      onRequest: (message, peer) =>
+        message.method === "server/discover"
+          ? Scripted.reply(peer, message, discovered)
+          : peer.send(unsupported(message, supported))
+    })
+
   it.effect("is retried once, not in a loop: then the caller gets the server's error", () =>
     Effect.gen(function*() {
-      const { client, sent } = yield* Scripted.client({
-        modern: true,
-        onRequest: (message, peer) =>
-          message.method === "server/discover"
-            ? Scripted.reply(peer, message, discovered)
-            : peer.send(unsupported(message, ["2026-07-28"]))
-      })
+      const { client, sent } = yield* refusing(["2026-07-28"])
       const error = yield* Effect.flip(client.listTools())
       assert.strictEqual(error._tag, "McpServerError")
       assert.strictEqual((error as McpError.McpServerError).code, -32022)
@@ -76,13 +80,7 @@ describe("-32022 for a request of a 2026-07-28 session", () => {
 
   it.effect("with nothing in common it is not retried", () =>
     Effect.gen(function*() {
-      const { client, sent } = yield* Scripted.client({
-        modern: true,
-        onRequest: (message, peer) =>
-          message.method === "server/discover"
-            ? Scripted.reply(peer, message, discovered)
-            : peer.send(unsupported(message, ["2027-01-01"]))
-      })
+      const { client, sent } = yield* refusing(["2027-01-01"])
       const error = yield* Effect.flip(client.listTools())
       assert.strictEqual((error as McpError.McpServerError).code, -32022)
       assert.strictEqual((yield* Queue.takeAll(sent)).filter((m) => m.method === "tools/list").length, 1)
